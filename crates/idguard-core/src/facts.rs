@@ -1,0 +1,299 @@
+//! Owned, `Send` facts lowered from one source file.
+//!
+//! The parse stage turns each syntax tree into these plain values inside its worker
+//! thread; no `syn` or `proc_macro2` value ever leaves it. Everything later in the
+//! pipeline (index, rules, report) reads only these facts.
+
+/// A position range inside one file: bytes for renderers, lines and columns for people.
+///
+/// Lines and columns are 1-based; columns count characters, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte.
+    pub end: u32,
+    /// 1-based line of `start`.
+    pub line: u32,
+    /// 1-based column (in characters) of `start`.
+    pub column: u32,
+    /// 1-based line of `end`.
+    pub end_line: u32,
+    /// 1-based column (in characters) of `end`.
+    pub end_column: u32,
+}
+
+/// A type as written in source, reduced to what the analyses need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// A path such as `Option<UserId>` or `web::Json<T>`.
+    Path {
+        /// Path segments, e.g. `["web", "Json"]`.
+        segments: Vec<String>,
+        /// Generic type arguments of the last segment.
+        args: Vec<TypeRef>,
+        /// Where the path is written.
+        span: Span,
+    },
+    /// `&T`, `&mut T`, `*const T`.
+    Ref(Box<TypeRef>),
+    /// `[T]`.
+    Slice(Box<TypeRef>),
+    /// `[T; N]`.
+    Array(Box<TypeRef>),
+    /// `(A, B)`.
+    Tuple(Vec<TypeRef>),
+    /// `impl Trait`: the generic arguments of its bounds, e.g. `impl Into<Json<T>>`.
+    ImplTrait(Vec<TypeRef>),
+    /// Anything else (fn pointers, trait objects, macros, `_`).
+    Other,
+}
+
+impl TypeRef {
+    /// The last path segment, if this is a path.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Path { segments, .. } => segments.last().map(String::as_str),
+            _ => None,
+        }
+    }
+
+    /// Visits every path node in this type, outermost first.
+    pub fn for_each_path<'a>(&'a self, f: &mut dyn FnMut(&'a TypeRef)) {
+        let mut stack = vec![self];
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Path { args, .. } => {
+                    f(ty);
+                    stack.extend(args.iter().rev());
+                }
+                TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => {
+                    stack.push(inner);
+                }
+                TypeRef::Tuple(items) | TypeRef::ImplTrait(items) => stack.extend(items.iter().rev()),
+                TypeRef::Other => {}
+            }
+        }
+    }
+
+    /// Renders the type compactly for messages, e.g. `Option<UserId>`.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        self.write_to(&mut out);
+        out
+    }
+
+    fn write_to(&self, out: &mut String) {
+        match self {
+            TypeRef::Path { segments, args, .. } => {
+                out.push_str(&segments.join("::"));
+                if !args.is_empty() {
+                    out.push('<');
+                    for (i, arg) in args.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        arg.write_to(out);
+                    }
+                    out.push('>');
+                }
+            }
+            TypeRef::Ref(inner) => {
+                out.push('&');
+                inner.write_to(out);
+            }
+            TypeRef::Slice(inner) => {
+                out.push('[');
+                inner.write_to(out);
+                out.push(']');
+            }
+            TypeRef::Array(inner) => {
+                out.push('[');
+                inner.write_to(out);
+                out.push_str("; _]");
+            }
+            TypeRef::Tuple(items) => {
+                out.push('(');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_to(out);
+                }
+                out.push(')');
+            }
+            TypeRef::ImplTrait(_) => out.push_str("impl _"),
+            TypeRef::Other => out.push('_'),
+        }
+    }
+}
+
+/// What kind of item a [`TypeDecl`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclKind {
+    /// `struct S { .. }`.
+    Struct,
+    /// `struct S(..);`.
+    TupleStruct,
+    /// `struct S;`.
+    UnitStruct,
+    /// `enum E { .. }`.
+    Enum,
+    /// `union U { .. }`.
+    Union,
+    /// `type A = B;`.
+    Alias,
+}
+
+/// A derive or attribute macro that makes a type part of an API surface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derive {
+    /// The derive's last path segment, e.g. `Serialize`, `SimpleObject`.
+    pub name: String,
+    /// The full path as written, e.g. `serde::Serialize`.
+    pub path: String,
+    /// Where the derive is written.
+    pub span: Span,
+}
+
+/// A field of a struct, tuple struct, union or enum variant.
+#[derive(Debug, Clone)]
+pub struct FieldDecl {
+    /// Field name; `None` for tuple positions.
+    pub name: Option<String>,
+    /// Position among the fields of its struct or variant.
+    pub index: u32,
+    /// The enum variant this field belongs to.
+    pub variant: Option<String>,
+    /// The declared type.
+    pub ty: TypeRef,
+    /// The field name for named fields, else the type.
+    pub span: Span,
+    /// The type as written.
+    pub ty_span: Span,
+    /// Not serialized: `#[serde(skip)]`, `#[serde(skip_serializing)]`, `#[graphql(skip)]`, ...
+    pub hidden: bool,
+    /// `#[serde(flatten)]`.
+    pub flatten: bool,
+    /// `#[serde(with = "..")]` / `#[serde(serialize_with = "..")]` target.
+    pub serialize_with: Option<String>,
+    /// `#[serde(rename = "..")]`.
+    pub rename: Option<String>,
+}
+
+/// A struct, enum, union or type alias.
+#[derive(Debug, Clone)]
+pub struct TypeDecl {
+    /// The type's name.
+    pub name: String,
+    /// Module path of the item, e.g. `api::users`.
+    pub module: String,
+    /// Struct, enum, alias...
+    pub kind: DeclKind,
+    /// The name as written.
+    pub span: Span,
+    /// Derives (all of them, by last segment and path).
+    pub derives: Vec<Derive>,
+    /// Attribute macros on the item that matter (e.g. `graphql_object`).
+    pub attr_macros: Vec<Derive>,
+    /// `#[serde(transparent)]` or an ORM newtype attribute such as `#[sqlx(transparent)]`.
+    pub transparent: bool,
+    /// `#[serde(into = "T")]` target.
+    pub serde_into: Option<TypeRef>,
+    /// Table name from `#[sea_orm(table_name = ..)]` / `#[diesel(table_name = ..)]`.
+    pub table_name: Option<String>,
+    /// Generic type parameter names.
+    pub generics: Vec<String>,
+    /// Fields (for aliases: empty).
+    pub fields: Vec<FieldDecl>,
+    /// For aliases: the aliased type.
+    pub alias_of: Option<TypeRef>,
+}
+
+impl TypeDecl {
+    /// Whether the type derives (or is annotated with) the named trait or macro.
+    pub fn has_derive(&self, name: &str) -> bool {
+        self.derives.iter().any(|d| d.name == name)
+    }
+
+    /// The derive by name.
+    pub fn derive(&self, name: &str) -> Option<&Derive> {
+        self.derives.iter().find(|d| d.name == name)
+    }
+
+    /// Symbol path for diagnostics: `module::Name`.
+    pub fn symbol(&self) -> String {
+        if self.module.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}::{}", self.module, self.name)
+        }
+    }
+}
+
+/// A function or method that may act as a request handler.
+#[derive(Debug, Clone)]
+pub struct FnDecl {
+    /// Function name.
+    pub name: String,
+    /// Module path.
+    pub module: String,
+    /// The `Self` type for methods.
+    pub self_ty: Option<String>,
+    /// The name as written.
+    pub span: Span,
+    /// Return type, if any.
+    pub ret: Option<TypeRef>,
+}
+
+/// A `use` rename: `use a::b::Original as Alias;` (also plain imports with their path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseName {
+    /// The name visible in the file.
+    pub local: String,
+    /// The full imported path.
+    pub path: Vec<String>,
+}
+
+/// Why a file could not be analysed (fully).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The file could not be read.
+    Unreadable,
+    /// The file is larger than the size limit.
+    TooLarge,
+    /// The file is not valid UTF-8.
+    NotUtf8,
+    /// The file nests deeper than the nesting limit.
+    TooDeep,
+    /// The file does not parse as Rust.
+    Syntax,
+}
+
+/// A problem reading or parsing a file. The `parse-error` rule reports these.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// What went wrong.
+    pub kind: ProblemKind,
+    /// Lowercase explanation without trailing period.
+    pub message: String,
+    /// Where, when known (syntax errors).
+    pub span: Option<Span>,
+}
+
+/// Everything known about one file after the parse stage.
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    /// Path relative to the root, `/`-separated.
+    pub path: String,
+    /// Whether the file was parsed (false when skipped or unparsable).
+    pub parsed: bool,
+    /// Struct, enum, union and alias declarations.
+    pub types: Vec<TypeDecl>,
+    /// Free functions and methods with a return type.
+    pub fns: Vec<FnDecl>,
+    /// Names brought in by `use`.
+    pub uses: Vec<UseName>,
+    /// Read and parse problems.
+    pub problems: Vec<Problem>,
+}

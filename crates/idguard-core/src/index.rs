@@ -1,0 +1,372 @@
+//! The cross-file index: built once from all facts, read by every rule.
+//!
+//! It answers two questions the rules keep asking:
+//! - what a type name denotes from a given file (through `use` renames, preferring the
+//!   definition nearest to the file: same file, then same directory, then the longest
+//!   shared path), and whether it resolves to a user serial (an integer through aliases,
+//!   tuple newtypes and transparent wrappers, across files);
+//! - which types reach an API surface, and through which chain (handler return type ->
+//!   type -> field -> type ...).
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::facts::{DeclKind, FileFacts, FnDecl, TypeDecl, TypeRef};
+
+/// Identifies one declaration: file index and declaration index within the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeclId {
+    /// Index into the files.
+    pub file: u32,
+    /// Index into the file's `types`.
+    pub decl: u32,
+}
+
+/// Identifies one function: file index and function index within the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnId {
+    /// Index into the files.
+    pub file: u32,
+    /// Index into the file's `fns`.
+    pub func: u32,
+}
+
+/// One step from a name to the integer it denotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerialHop {
+    /// The alias, newtype or transparent wrapper.
+    pub decl: DeclId,
+    /// How it wraps: `alias`, `newtype`, `transparent`.
+    pub how: &'static str,
+}
+
+/// Why a type resolves to a user serial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serial {
+    /// The integer type at the end, e.g. `i64`, `NonZeroU64`.
+    pub primitive: String,
+    /// Aliases and wrappers passed through, outermost first.
+    pub hops: Vec<SerialHop>,
+}
+
+/// Why a type is on an API surface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Root {
+    /// Returned by a handler (`Json<T>` and friends in the return type).
+    Handler {
+        /// The handler.
+        func: FnId,
+        /// The response wrapper, e.g. `Json`.
+        wrapper: String,
+    },
+    /// Derives or is annotated with an API schema/object trait (`SimpleObject`, `ToSchema`...).
+    Schema {
+        /// The derive or attribute name.
+        derive: String,
+    },
+}
+
+/// How a type was reached from a root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// The root of the chain.
+    pub root: Root,
+    /// The parent type and field index through which it was reached (`None` at the root).
+    pub via: Option<(DeclId, u32)>,
+}
+
+/// Derives that make a type serializable to clients.
+pub const SERIALIZE_DERIVES: &[&str] =
+    &["Serialize", "SimpleObject", "GraphQLObject", "Message", "ToSchema", "Object", "ToResponse"];
+
+/// Derives and attribute macros that put a type on an API surface without a traced handler.
+pub const SCHEMA_DERIVES: &[&str] =
+    &["SimpleObject", "GraphQLObject", "Message", "ToSchema", "Object", "ToResponse", "graphql_object"];
+
+/// Response wrappers whose generic arguments are sent to clients.
+const RESPONSE_WRAPPERS: &[&str] = &["Json", "Response", "JsonResponse", "MsgPack", "Cbor", "Protobuf"];
+
+/// Generic containers that are transparent for serialization.
+const CONTAINERS: &[&str] = &[
+    "Option", "Vec", "VecDeque", "LinkedList", "HashSet", "BTreeSet", "IndexSet", "Box", "Rc",
+    "Arc", "Cow", "RefCell", "Cell", "Mutex", "RwLock", "SmallVec", "ArrayVec", "Reverse",
+    "Wrapping", "Saturating", "Spanned",
+];
+
+/// Maps whose values are serialized.
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
+
+/// Integer primitives and their non-zero forms.
+pub fn is_integer(name: &str) -> bool {
+    matches!(
+        name,
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize"
+            | "NonZeroI8" | "NonZeroI16" | "NonZeroI32" | "NonZeroI64" | "NonZeroI128" | "NonZeroIsize"
+            | "NonZeroU8" | "NonZeroU16" | "NonZeroU32" | "NonZeroU64" | "NonZeroU128" | "NonZeroUsize"
+    )
+}
+
+/// The maximum number of aliases and wrappers followed for one name (cycles and
+/// pathological chains end here).
+const MAX_HOPS: usize = 32;
+
+/// The merged view of all files.
+pub struct Index<'a> {
+    files: &'a [FileFacts],
+    by_name: HashMap<&'a str, Vec<DeclId>>,
+    serial: HashMap<DeclId, Option<Serial>>,
+    reach: HashMap<DeclId, Reach>,
+    opaque: Vec<String>,
+}
+
+impl<'a> Index<'a> {
+    /// Builds the index: name table, serial resolution of every declaration and
+    /// reachability from every API surface. `opaque` names types that are safe to expose.
+    pub fn build(files: &'a [FileFacts], opaque: &[String]) -> Self {
+        let mut by_name: HashMap<&str, Vec<DeclId>> = HashMap::new();
+        for (f, facts) in files.iter().enumerate() {
+            for (d, decl) in facts.types.iter().enumerate() {
+                by_name.entry(decl.name.as_str()).or_default().push(DeclId { file: f as u32, decl: d as u32 });
+            }
+        }
+        let mut index =
+            Index { files, by_name, serial: HashMap::new(), reach: HashMap::new(), opaque: opaque.to_vec() };
+        let mut serial = HashMap::new();
+        for ids in index.by_name.values() {
+            for &id in ids {
+                let resolved = index.resolve_decl(id, 0);
+                serial.insert(id, resolved);
+            }
+        }
+        index.serial = serial;
+        index.reach = index.compute_reach();
+        index
+    }
+
+    /// All files.
+    pub fn files(&self) -> &'a [FileFacts] {
+        self.files
+    }
+
+    /// A declaration by id.
+    pub fn decl(&self, id: DeclId) -> &'a TypeDecl {
+        &self.files[id.file as usize].types[id.decl as usize]
+    }
+
+    /// A function by id.
+    pub fn func(&self, id: FnId) -> &'a FnDecl {
+        &self.files[id.file as usize].fns[id.func as usize]
+    }
+
+    /// The path of a file.
+    pub fn path(&self, file: u32) -> &'a str {
+        &self.files[file as usize].path
+    }
+
+    /// Resolves a type name as seen from `from_file`: `use` renames first, then the
+    /// nearest declaration by path.
+    pub fn lookup(&self, ty: &TypeRef, from_file: u32) -> Option<DeclId> {
+        let TypeRef::Path { segments, .. } = ty else { return None };
+        let written = segments.last()?;
+        let facts = &self.files[from_file as usize];
+        let name = facts
+            .uses
+            .iter()
+            .find(|u| &u.local == written)
+            .and_then(|u| u.path.last())
+            .unwrap_or(written);
+        let candidates = self.by_name.get(name.as_str())?;
+        let from_path = facts.path.as_str();
+        candidates.iter().copied().max_by_key(|id| {
+            let same_file = id.file == from_file;
+            (same_file, shared_prefix(self.path(id.file), from_path), std::cmp::Reverse(*id))
+        })
+    }
+
+    /// Whether the type, as written in `from_file`, resolves to an integer user serial.
+    pub fn serial_of(&self, ty: &TypeRef, from_file: u32) -> Option<Serial> {
+        self.resolve_ty(ty, from_file, 0)
+    }
+
+    /// The memoized serial resolution of a declaration.
+    pub fn decl_serial(&self, id: DeclId) -> Option<&Serial> {
+        self.serial.get(&id).and_then(Option::as_ref)
+    }
+
+    /// How a declaration reaches an API surface, if it does.
+    pub fn reach(&self, id: DeclId) -> Option<&Reach> {
+        self.reach.get(&id)
+    }
+
+    /// Whether the declaration is a single-field wrapper (tuple newtype or transparent
+    /// struct) that serializes as its inner value.
+    pub fn is_wrapper(decl: &TypeDecl) -> bool {
+        decl.fields.len() == 1
+            && (decl.kind == DeclKind::TupleStruct || (decl.kind == DeclKind::Struct && decl.transparent))
+    }
+
+    fn is_opaque(&self, name: &str) -> bool {
+        self.opaque.iter().any(|o| o == name)
+    }
+
+    fn resolve_ty(&self, ty: &TypeRef, from_file: u32, depth: usize) -> Option<Serial> {
+        if depth > MAX_HOPS {
+            return None;
+        }
+        match ty {
+            TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => {
+                self.resolve_ty(inner, from_file, depth + 1)
+            }
+            TypeRef::Path { segments, args, .. } => {
+                let name = segments.last()?.as_str();
+                if self.is_opaque(name) {
+                    return None;
+                }
+                if is_integer(name) {
+                    return Some(Serial { primitive: name.to_owned(), hops: Vec::new() });
+                }
+                if name == "NonZero" || CONTAINERS.contains(&name) {
+                    return args.first().and_then(|a| self.resolve_ty(a, from_file, depth + 1));
+                }
+                if MAPS.contains(&name) {
+                    return args.get(1).and_then(|a| self.resolve_ty(a, from_file, depth + 1));
+                }
+                let id = self.lookup(ty, from_file)?;
+                if depth == 0
+                    && let Some(memo) = self.serial.get(&id)
+                {
+                    return memo.clone();
+                }
+                self.resolve_decl(id, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    fn resolve_decl(&self, id: DeclId, depth: usize) -> Option<Serial> {
+        if depth > MAX_HOPS {
+            return None;
+        }
+        let decl = self.decl(id);
+        if self.is_opaque(&decl.name) {
+            return None;
+        }
+        let (inner, how) = match decl.kind {
+            DeclKind::Alias => (decl.alias_of.as_ref()?, "alias"),
+            _ if Self::is_wrapper(decl) => {
+                (&decl.fields[0].ty, if decl.kind == DeclKind::TupleStruct { "newtype" } else { "transparent" })
+            }
+            _ => return None,
+        };
+        let mut serial = self.resolve_ty(inner, id.file, depth + 1)?;
+        serial.hops.insert(0, SerialHop { decl: id, how });
+        Some(serial)
+    }
+
+    /// Breadth-first from every root (handler return types first, in file order, then
+    /// schema derives), through non-hidden fields of serializable types. The first
+    /// chain found is kept, so results do not depend on thread count.
+    fn compute_reach(&self) -> HashMap<DeclId, Reach> {
+        let mut reach: HashMap<DeclId, Reach> = HashMap::new();
+        let mut queue: VecDeque<DeclId> = VecDeque::new();
+        for (f, facts) in self.files.iter().enumerate() {
+            for (i, func) in facts.fns.iter().enumerate() {
+                let Some(ret) = &func.ret else { continue };
+                let fid = FnId { file: f as u32, func: i as u32 };
+                for (wrapper, body) in response_bodies(ret) {
+                    body.for_each_path(&mut |p| {
+                        if let Some(id) = self.lookup(p, f as u32)
+                            && !reach.contains_key(&id)
+                        {
+                            reach.insert(id, Reach { root: Root::Handler { func: fid, wrapper: wrapper.clone() }, via: None });
+                            queue.push_back(id);
+                        }
+                    });
+                }
+            }
+        }
+        for (f, facts) in self.files.iter().enumerate() {
+            for (d, decl) in facts.types.iter().enumerate() {
+                let id = DeclId { file: f as u32, decl: d as u32 };
+                let schema = decl
+                    .derives
+                    .iter()
+                    .chain(&decl.attr_macros)
+                    .find(|d| SCHEMA_DERIVES.contains(&d.name.as_str()));
+                if let Some(derive) = schema
+                    && !reach.contains_key(&id)
+                {
+                    reach.insert(id, Reach { root: Root::Schema { derive: derive.name.clone() }, via: None });
+                    queue.push_back(id);
+                }
+            }
+        }
+        while let Some(id) = queue.pop_front() {
+            let decl = self.decl(id);
+            let root = reach[&id].root.clone();
+            let mut next = |ty: &TypeRef, field: u32, reach: &mut HashMap<DeclId, Reach>| {
+                ty.for_each_path(&mut |p| {
+                    if let Some(child) = self.lookup(p, id.file)
+                        && !reach.contains_key(&child)
+                    {
+                        reach.insert(child, Reach { root: root.clone(), via: Some((id, field)) });
+                        queue.push_back(child);
+                    }
+                });
+            };
+            if decl.kind == DeclKind::Alias {
+                if let Some(target) = &decl.alias_of {
+                    next(target, u32::MAX, &mut reach);
+                }
+                continue;
+            }
+            if !is_serializable(decl) {
+                continue;
+            }
+            for (i, field) in decl.fields.iter().enumerate() {
+                if !field.hidden {
+                    next(&field.ty, i as u32, &mut reach);
+                }
+            }
+            if let Some(into) = &decl.serde_into {
+                next(into, u32::MAX, &mut reach);
+            }
+        }
+        reach
+    }
+}
+
+/// Whether the declaration derives a trait that serializes it to clients.
+pub fn is_serializable(decl: &TypeDecl) -> bool {
+    decl.derives.iter().chain(&decl.attr_macros).any(|d| SERIALIZE_DERIVES.contains(&d.name.as_str()) || d.name == "graphql_object")
+}
+
+/// The bodies a return type sends to clients: the arguments of `Json<..>` and friends,
+/// with the wrapper's name. `Result<Json<T>, E>` yields `T` only.
+pub fn response_bodies(ret: &TypeRef) -> Vec<(String, &TypeRef)> {
+    let mut out = Vec::new();
+    let mut stack = vec![ret];
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Path { segments, args, .. } => {
+                let name = segments.last().map_or("", String::as_str);
+                if RESPONSE_WRAPPERS.contains(&name) && !args.is_empty() {
+                    for arg in args {
+                        out.push((name.to_owned(), arg));
+                    }
+                } else if name == "Result" {
+                    stack.extend(args.first());
+                } else {
+                    stack.extend(args.iter().rev());
+                }
+            }
+            TypeRef::Tuple(items) | TypeRef::ImplTrait(items) => stack.extend(items.iter().rev()),
+            TypeRef::Ref(inner) => stack.push(inner),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn shared_prefix(a: &str, b: &str) -> usize {
+    a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y).count()
+}

@@ -1,0 +1,693 @@
+//! Parse + lower: one file's bytes in, owned [`FileFacts`] out.
+//!
+//! Runs inside a rayon worker. Reads the file (bounded by the size limit), checks it is
+//! UTF-8, tokenizes it with `proc_macro2` (iterative, so any nesting is safe), measures
+//! how deep the syntax tree could get and refuses files past the nesting limit before
+//! `syn` (recursive) sees them, parses, and lowers items into facts. Every span becomes a
+//! [`Span`] here; proc-macro2's per-thread source map is cleared afterwards so a long scan
+//! does not grow it without bound.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::spanned::Spanned;
+
+use crate::facts::{
+    DeclKind, Derive, FieldDecl, FileFacts, FnDecl, Problem, ProblemKind, Span, TypeDecl, TypeRef,
+    UseName,
+};
+
+/// Resource bounds for one file.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Files larger than this many bytes are skipped with a `parse-error` diagnostic.
+    pub max_file_size: u64,
+    /// Upper bound on the estimated syntax-tree depth; deeper files are skipped.
+    pub max_nesting: u32,
+}
+
+impl Default for Limits {
+    /// 8 MiB per file (the largest file in the reference corpus is under 3 MiB) and a
+    /// nesting estimate of 2,000 (real code in the reference corpus stays under 300).
+    fn default() -> Self {
+        Limits { max_file_size: 8 * 1024 * 1024, max_nesting: 2_000 }
+    }
+}
+
+/// Reads, parses and lowers one file. Never panics on any input.
+pub fn lower_file(rel_path: &str, abs_path: &Path, limits: &Limits) -> FileFacts {
+    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
+    match read_source(abs_path, limits) {
+        Ok(text) => lower_source(&text, limits, &mut facts),
+        Err(problem) => facts.problems.push(problem),
+    }
+    facts
+}
+
+/// Parses and lowers source text that is already in memory.
+pub fn lower_text(rel_path: &str, text: &str, limits: &Limits) -> FileFacts {
+    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
+    lower_source(text, limits, &mut facts);
+    facts
+}
+
+fn read_source(path: &Path, limits: &Limits) -> Result<String, Problem> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| Problem {
+        kind: ProblemKind::Unreadable,
+        message: format!("cannot read file: {}", lowercase_first(&e.to_string())),
+        span: None,
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > limits.max_file_size {
+        return Err(too_large(len, limits.max_file_size));
+    }
+    // Read at most one byte past the limit: the file may have grown since `metadata`.
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limits.max_file_size + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(too_large(bytes.len() as u64, limits.max_file_size));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let valid = &e.as_bytes()[..at];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        Problem {
+            kind: ProblemKind::NotUtf8,
+            message: format!("file is not valid UTF-8 (first invalid byte at line {line}, byte offset {at})"),
+            span: None,
+        }
+    })
+}
+
+fn too_large(len: u64, max: u64) -> Problem {
+    Problem {
+        kind: ProblemKind::TooLarge,
+        message: format!("file skipped: {} exceeds the size limit of {}", human_size(len), human_size(max)),
+        span: None,
+    }
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn human_size(bytes: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MiB", bytes as f64 / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn lower_source(text: &str, limits: &Limits, facts: &mut FileFacts) {
+    // Byte order mark: skipped, offsets shifted back when spans are converted.
+    let (text, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3u32),
+        None => (text, 0u32),
+    };
+    // A shebang line (`#!` not starting an inner attribute) is blanked so lines keep their numbers.
+    let owned;
+    let text = if text.starts_with("#!") && !text[2..].trim_start().starts_with('[') {
+        let end = text.find('\n').unwrap_or(text.len());
+        owned = format!("{}{}", " ".repeat(end), &text[end..]);
+        owned.as_str()
+    } else {
+        text
+    };
+    let result = parse_and_lower(text, base, limits, facts);
+    // Spans are positions in a per-thread source map that grows with every file parsed
+    // on the thread; all spans of this file were converted, so clear it.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    match result {
+        Ok(()) => facts.parsed = true,
+        Err(problem) => facts.problems.push(problem),
+    }
+}
+
+fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts) -> Result<(), Problem> {
+    let conv = SpanConv { base };
+    let tokens = TokenStream::from_str(text).map_err(|e| Problem {
+        kind: ProblemKind::Syntax,
+        message: format!("cannot tokenize file: {}", lowercase_first(&e.to_string())),
+        span: Some(conv.span(e.span())),
+    })?;
+    let depth = nesting_estimate(&tokens);
+    if depth > limits.max_nesting {
+        return Err(Problem {
+            kind: ProblemKind::TooDeep,
+            message: format!(
+                "file skipped: nesting estimate {depth} exceeds the limit of {}",
+                limits.max_nesting
+            ),
+            span: None,
+        });
+    }
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Problem {
+        kind: ProblemKind::Syntax,
+        message: format!("cannot parse file: {}", lowercase_first(&e.to_string())),
+        span: Some(conv.span(e.span())),
+    })?;
+    let module = module_of_path(&facts.path);
+    let mut lowerer = Lowerer { conv, facts };
+    lowerer.items(&file.items, &module);
+    Ok(())
+}
+
+/// Estimates how deep `syn`'s recursion (parse, visit, drop) can go for this token stream.
+///
+/// Delimited groups nest; inside a group, operator chains (`a + b + c`, `!!x`, `Vec<Vec<T>>`)
+/// deepen the tree without new groups, so punctuation since the last `;`, `,` or `=>`
+/// counts towards the depth of what follows. An upper bound, computed iteratively.
+pub fn nesting_estimate(tokens: &TokenStream) -> u32 {
+    let mut max = 0u32;
+    let mut stack: Vec<(TokenStream, u32)> = vec![(tokens.clone(), 0)];
+    while let Some((stream, depth)) = stack.pop() {
+        let mut run = 0u32;
+        let mut prev_eq = false;
+        for tree in stream {
+            match tree {
+                TokenTree::Group(group) => {
+                    let child = depth.saturating_add(1).saturating_add(run);
+                    max = max.max(child);
+                    if group.delimiter() != Delimiter::None || !group.stream().is_empty() {
+                        stack.push((group.stream(), child));
+                    }
+                    prev_eq = false;
+                }
+                TokenTree::Punct(p) => {
+                    let ch = p.as_char();
+                    match ch {
+                        ';' | ',' => run = 0,
+                        '>' if prev_eq => run = 0,
+                        ':' | '#' | '\'' => {}
+                        _ => run = run.saturating_add(1),
+                    }
+                    prev_eq = ch == '=';
+                    max = max.max(depth.saturating_add(run));
+                }
+                TokenTree::Ident(_) | TokenTree::Literal(_) => prev_eq = false,
+            }
+        }
+    }
+    max
+}
+
+/// Module path of a file: the components after the last `src/`, without `lib.rs`,
+/// `main.rs`, `mod.rs` and the `.rs` extension.
+pub fn module_of_path(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let start = parts.iter().rposition(|p| *p == "src").map_or(0, |i| i + 1);
+    let mut module: Vec<&str> = Vec::new();
+    for (i, part) in parts[start..].iter().enumerate() {
+        let last = start + i == parts.len() - 1;
+        if last {
+            let stem = part.strip_suffix(".rs").unwrap_or(part);
+            if !matches!(stem, "lib" | "main" | "mod") {
+                module.push(stem);
+            }
+        } else {
+            module.push(part);
+        }
+    }
+    module.join("::")
+}
+
+#[derive(Clone, Copy)]
+struct SpanConv {
+    base: u32,
+}
+
+impl SpanConv {
+    fn span(self, s: proc_macro2::Span) -> Span {
+        let range = s.byte_range();
+        let (start, end) = (s.start(), s.end());
+        Span {
+            start: range.start as u32 + self.base,
+            end: range.end as u32 + self.base,
+            line: start.line as u32,
+            column: start.column as u32 + 1,
+            end_line: end.line as u32,
+            end_column: end.column as u32 + 1,
+        }
+    }
+}
+
+struct Lowerer<'f> {
+    conv: SpanConv,
+    facts: &'f mut FileFacts,
+}
+
+impl Lowerer<'_> {
+    fn span(&self, s: proc_macro2::Span) -> Span {
+        self.conv.span(s)
+    }
+
+    fn items(&mut self, items: &[syn::Item], module: &str) {
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if !is_cfg_test(&s.attrs) => self.strukt(s, module),
+                syn::Item::Enum(e) if !is_cfg_test(&e.attrs) => self.enm(e, module),
+                syn::Item::Union(u) if !is_cfg_test(&u.attrs) => self.union(u, module),
+                syn::Item::Type(t) if !is_cfg_test(&t.attrs) => self.alias(t, module),
+                syn::Item::Fn(f) if !is_cfg_test(&f.attrs) => self.func(&f.sig, None, module),
+                syn::Item::Impl(i) if !is_cfg_test(&i.attrs) => self.imp(i, module),
+                syn::Item::Use(u) if !is_cfg_test(&u.attrs) => {
+                    let mut prefix = Vec::new();
+                    self.use_tree(&u.tree, &mut prefix);
+                }
+                syn::Item::Mod(m) if !is_cfg_test(&m.attrs) => {
+                    if let Some((_, inner)) = &m.content {
+                        let name = m.ident.to_string();
+                        let nested =
+                            if module.is_empty() { name } else { format!("{module}::{name}") };
+                        self.items(inner, &nested);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn decl(&self, name: &syn::Ident, attrs: &[syn::Attribute], generics: &syn::Generics, module: &str, kind: DeclKind) -> TypeDecl {
+        let mut decl = TypeDecl {
+            name: name.to_string(),
+            module: module.to_owned(),
+            kind,
+            span: self.span(name.span()),
+            derives: Vec::new(),
+            attr_macros: Vec::new(),
+            transparent: false,
+            serde_into: None,
+            table_name: None,
+            generics: generics
+                .params
+                .iter()
+                .filter_map(|p| match p {
+                    syn::GenericParam::Type(t) => Some(t.ident.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            fields: Vec::new(),
+            alias_of: None,
+        };
+        for attr in attrs {
+            self.container_attr(attr.path(), &attr.meta, &mut decl);
+        }
+        decl
+    }
+
+    fn container_attr(&self, path: &syn::Path, meta: &syn::Meta, decl: &mut TypeDecl) {
+        let name = last_segment(path);
+        match (name.as_str(), meta) {
+            ("derive", syn::Meta::List(list)) => {
+                let parsed = list.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                );
+                if let Ok(paths) = parsed {
+                    for p in paths {
+                        decl.derives.push(Derive {
+                            name: last_segment(&p),
+                            path: path_string(&p),
+                            span: self.span(p.span()),
+                        });
+                    }
+                }
+            }
+            ("cfg_attr", syn::Meta::List(list)) => {
+                let parsed = list.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                );
+                if let Ok(metas) = parsed {
+                    for inner in metas.iter().skip(1) {
+                        self.container_attr(inner.path(), inner, decl);
+                    }
+                }
+            }
+            ("serde", syn::Meta::List(list)) => {
+                for item in meta_items(&list.tokens) {
+                    match (item.key.as_str(), &item.value) {
+                        ("transparent", None) => decl.transparent = true,
+                        ("into", Some(v)) => {
+                            if let Ok(ty) = syn::parse_str::<syn::Type>(v) {
+                                decl.serde_into = Some(self.ty(&ty));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            ("sqlx" | "diesel" | "sea_orm", syn::Meta::List(list)) => {
+                for item in meta_items(&list.tokens) {
+                    match (item.key.as_str(), &item.value) {
+                        ("transparent", None) => decl.transparent = true,
+                        ("table_name", Some(v)) => decl.table_name = Some(v.clone()),
+                        _ => {}
+                    }
+                }
+            }
+            (other, _) if is_surface_attr_macro(other) => decl.attr_macros.push(Derive {
+                name: other.to_owned(),
+                path: path_string(path),
+                span: self.span(path.span()),
+            }),
+            _ => {}
+        }
+    }
+
+    fn fields(&self, fields: &syn::Fields, variant: Option<&str>, out: &mut Vec<FieldDecl>) {
+        for (index, field) in fields.iter().enumerate() {
+            if is_cfg_test(&field.attrs) {
+                continue;
+            }
+            let ty = self.ty(&field.ty);
+            let ty_span = self.span(field.ty.span());
+            let mut decl = FieldDecl {
+                name: field.ident.as_ref().map(|i| unraw(&i.to_string())),
+                index: index as u32,
+                variant: variant.map(str::to_owned),
+                span: field.ident.as_ref().map_or(ty_span, |i| self.span(i.span())),
+                ty,
+                ty_span,
+                hidden: false,
+                flatten: false,
+                serialize_with: None,
+                rename: None,
+            };
+            for attr in &field.attrs {
+                field_attr(attr.path(), &attr.meta, &mut decl);
+            }
+            out.push(decl);
+        }
+    }
+
+    fn strukt(&mut self, s: &syn::ItemStruct, module: &str) {
+        let kind = match s.fields {
+            syn::Fields::Named(_) => DeclKind::Struct,
+            syn::Fields::Unnamed(_) => DeclKind::TupleStruct,
+            syn::Fields::Unit => DeclKind::UnitStruct,
+        };
+        let mut decl = self.decl(&s.ident, &s.attrs, &s.generics, module, kind);
+        self.fields(&s.fields, None, &mut decl.fields);
+        self.facts.types.push(decl);
+    }
+
+    fn enm(&mut self, e: &syn::ItemEnum, module: &str) {
+        let mut decl = self.decl(&e.ident, &e.attrs, &e.generics, module, DeclKind::Enum);
+        for variant in &e.variants {
+            if is_cfg_test(&variant.attrs) || variant.attrs.iter().any(|a| is_hiding_attr(a.path(), &a.meta)) {
+                continue;
+            }
+            let name = variant.ident.to_string();
+            self.fields(&variant.fields, Some(&name), &mut decl.fields);
+        }
+        self.facts.types.push(decl);
+    }
+
+    fn union(&mut self, u: &syn::ItemUnion, module: &str) {
+        let mut decl = self.decl(&u.ident, &u.attrs, &u.generics, module, DeclKind::Union);
+        self.fields(&syn::Fields::Named(u.fields.clone()), None, &mut decl.fields);
+        self.facts.types.push(decl);
+    }
+
+    fn alias(&mut self, t: &syn::ItemType, module: &str) {
+        let mut decl = self.decl(&t.ident, &t.attrs, &t.generics, module, DeclKind::Alias);
+        decl.alias_of = Some(self.ty(&t.ty));
+        self.facts.types.push(decl);
+    }
+
+    fn func(&mut self, sig: &syn::Signature, self_ty: Option<String>, module: &str) {
+        let syn::ReturnType::Type(_, ret) = &sig.output else { return };
+        let ret = self.ty(ret);
+        self.facts.fns.push(FnDecl {
+            name: sig.ident.to_string(),
+            module: module.to_owned(),
+            self_ty,
+            span: self.span(sig.ident.span()),
+            ret: Some(ret),
+        });
+    }
+
+    fn imp(&mut self, i: &syn::ItemImpl, module: &str) {
+        let self_ty = match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        for item in &i.items {
+            if let syn::ImplItem::Fn(f) = item
+                && !is_cfg_test(&f.attrs)
+            {
+                self.func(&f.sig, self_ty.clone(), module);
+            }
+        }
+    }
+
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                let mut path = prefix.clone();
+                path.push(name.clone());
+                self.facts.uses.push(UseName { local: name, path });
+            }
+            syn::UseTree::Rename(r) => {
+                let mut path = prefix.clone();
+                path.push(r.ident.to_string());
+                self.facts.uses.push(UseName { local: r.rename.to_string(), path });
+            }
+            syn::UseTree::Group(g) => {
+                for item in &g.items {
+                    self.use_tree(item, prefix);
+                }
+            }
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+
+    fn ty(&self, ty: &syn::Type) -> TypeRef {
+        match ty {
+            syn::Type::Path(p) => self.path_ty(&p.path),
+            syn::Type::Reference(r) => TypeRef::Ref(Box::new(self.ty(&r.elem))),
+            syn::Type::Ptr(p) => TypeRef::Ref(Box::new(self.ty(&p.elem))),
+            syn::Type::Slice(s) => TypeRef::Slice(Box::new(self.ty(&s.elem))),
+            syn::Type::Array(a) => TypeRef::Array(Box::new(self.ty(&a.elem))),
+            syn::Type::Paren(p) => self.ty(&p.elem),
+            syn::Type::Group(g) => self.ty(&g.elem),
+            syn::Type::Tuple(t) => TypeRef::Tuple(t.elems.iter().map(|e| self.ty(e)).collect()),
+            syn::Type::ImplTrait(t) => TypeRef::ImplTrait(
+                t.bounds
+                    .iter()
+                    .filter_map(|b| match b {
+                        syn::TypeParamBound::Trait(tb) => Some(self.path_ty(&tb.path)),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            _ => TypeRef::Other,
+        }
+    }
+
+    fn path_ty(&self, path: &syn::Path) -> TypeRef {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let args = match path.segments.last().map(|s| &s.arguments) {
+            Some(syn::PathArguments::AngleBracketed(a)) => a
+                .args
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::GenericArgument::Type(t) => Some(self.ty(t)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        TypeRef::Path { segments, args, span: self.span(path.span()) }
+    }
+}
+
+/// Attribute macros that put a type on an API surface (besides derives).
+fn is_surface_attr_macro(name: &str) -> bool {
+    matches!(name, "graphql_object" | "Object" | "OpenApi" | "ComplexObject")
+}
+
+fn field_attr(path: &syn::Path, meta: &syn::Meta, field: &mut FieldDecl) {
+    let name = last_segment(path);
+    let syn::Meta::List(list) = meta else { return };
+    match name.as_str() {
+        "serde" => {
+            for item in meta_items(&list.tokens) {
+                match (item.key.as_str(), item.value) {
+                    ("skip" | "skip_serializing", None) => field.hidden = true,
+                    ("flatten", None) => field.flatten = true,
+                    ("with" | "serialize_with", Some(v)) => field.serialize_with = Some(v),
+                    ("rename", Some(v)) => field.rename = Some(v),
+                    _ => {}
+                }
+            }
+        }
+        "cfg_attr" => {
+            let parsed = list
+                .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated);
+            if let Ok(metas) = parsed {
+                for inner in metas.iter().skip(1) {
+                    field_attr(inner.path(), inner, field);
+                }
+            }
+        }
+        _ => {
+            if is_hiding_attr(path, meta) {
+                field.hidden = true;
+            }
+        }
+    }
+}
+
+/// `#[graphql(skip)]`, `#[oai(skip)]`, `#[schema(ignore)]`-style attributes that keep a
+/// field or variant out of the API surface.
+fn is_hiding_attr(path: &syn::Path, meta: &syn::Meta) -> bool {
+    let name = last_segment(path);
+    let syn::Meta::List(list) = meta else { return false };
+    match name.as_str() {
+        "serde" => meta_items(&list.tokens).iter().any(|i| i.value.is_none() && matches!(i.key.as_str(), "skip" | "skip_serializing")),
+        "graphql" | "oai" | "salvo" | "schema" | "param" => {
+            meta_items(&list.tokens).iter().any(|i| i.value.is_none() && matches!(i.key.as_str(), "skip" | "ignore"))
+        }
+        _ => false,
+    }
+}
+
+/// One `key`, `key = "value"` or `key(...)` entry of an attribute list.
+struct MetaItem {
+    key: String,
+    value: Option<String>,
+}
+
+/// Splits attribute arguments at top-level commas, tolerating any syntax.
+fn meta_items(tokens: &TokenStream) -> Vec<MetaItem> {
+    let mut items = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let flush = |current: &mut Vec<TokenTree>, items: &mut Vec<MetaItem>| {
+        if let Some(TokenTree::Ident(key)) = current.first() {
+            let value = match (current.get(1), current.get(2)) {
+                (Some(TokenTree::Punct(p)), Some(v)) if p.as_char() == '=' => Some(literal_text(v)),
+                _ => None,
+            };
+            items.push(MetaItem { key: key.to_string(), value });
+        }
+        current.clear();
+    };
+    for tree in tokens.clone() {
+        match &tree {
+            TokenTree::Punct(p) if p.as_char() == ',' => flush(&mut current, &mut items),
+            _ => current.push(tree),
+        }
+    }
+    flush(&mut current, &mut items);
+    items
+}
+
+/// The text of a string literal without quotes, or the token as written.
+fn literal_text(tree: &TokenTree) -> String {
+    let raw = tree.to_string();
+    if let TokenTree::Literal(_) = tree
+        && let Ok(lit) = syn::parse_str::<syn::LitStr>(&raw)
+    {
+        return lit.value();
+    }
+    raw
+}
+
+fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        if !attr.path().is_ident("cfg") {
+            return false;
+        }
+        let syn::Meta::List(list) = &attr.meta else { return false };
+        cfg_requires_test(&list.tokens)
+    })
+}
+
+/// Whether a `cfg(...)` predicate can only hold in test builds: `test`, or `all(.., test, ..)`.
+fn cfg_requires_test(tokens: &TokenStream) -> bool {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    match trees.as_slice() {
+        [TokenTree::Ident(i)] => i == "test",
+        [TokenTree::Ident(i), TokenTree::Group(g)] if i == "all" => {
+            let mut part = TokenStream::new();
+            let mut found = false;
+            for tree in g.stream() {
+                if matches!(&tree, TokenTree::Punct(p) if p.as_char() == ',') {
+                    found |= cfg_requires_test(&part);
+                    part = TokenStream::new();
+                } else {
+                    part.extend([tree]);
+                }
+            }
+            found || cfg_requires_test(&part)
+        }
+        _ => false,
+    }
+}
+
+fn last_segment(path: &syn::Path) -> String {
+    path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+}
+
+fn path_string(path: &syn::Path) -> String {
+    path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+}
+
+fn unraw(name: &str) -> String {
+    name.strip_prefix("r#").unwrap_or(name).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths() {
+        assert_eq!(module_of_path("src/api/users.rs"), "api::users");
+        assert_eq!(module_of_path("crates/app/src/lib.rs"), "");
+        assert_eq!(module_of_path("crates/app/src/api/mod.rs"), "api");
+        assert_eq!(module_of_path("dto.rs"), "dto");
+    }
+
+    #[test]
+    fn nesting_estimate_counts_groups_and_chains() {
+        let flat = TokenStream::from_str("fn f() { let a = 1; let b = 2; }").unwrap();
+        assert!(nesting_estimate(&flat) < 5);
+        let deep = TokenStream::from_str(&format!("const X: i32 = {}1{};", "(".repeat(100), ")".repeat(100))).unwrap();
+        assert!(nesting_estimate(&deep) >= 100);
+        let chain = TokenStream::from_str(&format!("const X: i32 = 1{};", " + 1".repeat(300))).unwrap();
+        assert!(nesting_estimate(&chain) >= 300);
+        let list = TokenStream::from_str(&format!("const X: [i32; 300] = [{}];", "1, ".repeat(300))).unwrap();
+        assert!(nesting_estimate(&list) < 5);
+    }
+
+    #[test]
+    fn lowers_struct_with_serde_attrs() {
+        let src = "#[derive(Serialize)]\n#[serde(rename_all = \"camelCase\")]\npub struct UserView {\n    pub id: i64,\n    #[serde(skip)]\n    pub pk: i64,\n}\n";
+        let facts = lower_text("src/api.rs", src, &Limits::default());
+        assert!(facts.parsed, "{:?}", facts.problems);
+        let decl = &facts.types[0];
+        assert_eq!(decl.name, "UserView");
+        assert_eq!(decl.module, "api");
+        assert!(decl.has_derive("Serialize"));
+        assert_eq!(decl.fields[0].span.line, 4);
+        assert_eq!(decl.fields[0].span.column, 9);
+        assert!(decl.fields[1].hidden);
+    }
+}

@@ -1,0 +1,5 @@
+//! The render stage: a report in, bytes out. Renderers never decide anything; the CLI
+//! writes what they return.
+
+pub mod human;
+pub mod json;

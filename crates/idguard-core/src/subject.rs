@@ -1,0 +1,281 @@
+//! The subject model: whose key a name denotes.
+//!
+//! Names are split into lowercase tokens on `_`, case changes and digits, and matched as
+//! whole tokens against the vocabularies of `RULES.md`: user tokens (incident-grade),
+//! personal-entity tokens, ID tokens and the never-flag list.
+
+/// Whose key an identifier is, in decreasing order of harm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SubjectClass {
+    /// A person: user, member, customer, author...
+    User,
+    /// A personal entity: message, chat room, order, payment, session...
+    Entity,
+    /// Anything else: posts, products, jobs...
+    Content,
+}
+
+impl SubjectClass {
+    /// The JSON name of the class (`content` has none: it is omitted).
+    pub fn json_name(self) -> Option<&'static str> {
+        match self {
+            SubjectClass::User => Some("user"),
+            SubjectClass::Entity => Some("entity"),
+            SubjectClass::Content => None,
+        }
+    }
+
+    /// How the class reads in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            SubjectClass::User => "user",
+            SubjectClass::Entity => "personal-entity",
+            SubjectClass::Content => "content",
+        }
+    }
+}
+
+/// A classified key name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// The class.
+    pub class: SubjectClass,
+    /// The token (or name) that decided it, e.g. `member`.
+    pub token: String,
+}
+
+/// Extra vocabulary from configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// Whole field or parameter names that denote a user key (`mbr_no`).
+    pub user_names: Vec<String>,
+    /// Type names whose `id` is a user key (`Subscriber`).
+    pub user_types: Vec<String>,
+}
+
+const USER_TOKENS: &[&str] = &[
+    "user", "usr", "member", "mbr", "mem", "account", "acct", "person", "people", "customer",
+    "cust", "participant", "profile", "player", "subscriber", "patient", "employee", "student",
+    "owner", "author", "creator", "sender", "recipient", "receiver", "friend", "follower",
+    "buyer", "seller", "uid", "guest", "viewer", "admin", "staff", "teacher",
+    // pseudonym tokens: a "temporary" or "anonymous" id of a person is still a person's key
+    "temp", "tmp", "adhoc", "ephemeral", "anon", "anonymous", "alias", "pseudonym", "masked",
+    "nick", "handle",
+];
+
+const ENTITY_TOKENS: &[&str] = &[
+    "message", "msg", "chat", "room", "order", "payment", "invoice", "address", "document", "doc",
+    "file", "ticket", "appointment", "session", "device", "conversation", "thread", "transaction",
+    "card", "wallet", "reservation", "booking",
+];
+
+const ID_TOKENS: &[&str] =
+    &["id", "idx", "uid", "no", "num", "number", "seq", "serial", "sn", "pk", "key", "ids", "uids"];
+
+/// Tokens that make a name something other than a key, wherever they stand.
+const NEVER_TOKENS: &[&str] = &[
+    "page", "per", "limit", "offset", "count", "total", "size", "len", "length", "version",
+    "revision", "rev", "port", "status", "code", "age", "year", "month", "day", "at", "amount",
+    "price", "qty", "quantity", "score", "level", "rank", "retries", "retry", "attempt",
+    "attempts", "max", "min", "phone", "tel", "mobile", "fax", "zip", "postal", "timestamp",
+    "time", "ts", "duration", "epoch", "seconds", "secs", "millis", "ms", "nanos", "line",
+    "column", "col", "width", "height", "hash", "checksum", "crc", "agent", "name", "type",
+    "kind", "flags", "mask", "bits", "ttl", "timeout", "interval", "delay", "priority", "weight",
+    "capacity", "index", "position", "pos", "cursor", "depth", "batch", "chunk", "shard",
+    "partition", "epoch", "nonce", "salt", "color", "number_of", "pid", "gid", "tid", "fd",
+];
+
+/// Suffixes of DTO type names that do not change whose record it is.
+const DTO_SUFFIXES: &[&str] = &[
+    "response", "resp", "res", "dto", "view", "data", "summary", "public", "encodable", "model",
+    "entity", "info", "detail", "details", "record", "row", "out", "output", "payload", "body",
+    "schema", "object", "obj", "json", "brief", "full", "lite", "basic", "result", "reply",
+    "item", "ref", "repr", "wire", "api", "active", "new", "create", "update", "patch",
+];
+
+/// Modifiers that stand between a subject and its ID token (`user_external_id`).
+const MODIFIERS: &[&str] = &[
+    "external", "internal", "public", "global", "primary", "parent", "target", "original", "new",
+    "old", "other", "current", "my", "own", "main", "unique", "real", "db", "database", "row",
+    "local", "remote", "source", "dest", "destination", "ref", "reference", "raw", "plain",
+];
+
+/// Splits an identifier into lowercase tokens on `_`, `-`, case changes and digits.
+///
+/// `userSeq` -> `user seq`; `UserID` -> `user id`; `HTTPServer2Id` -> `http server id`.
+pub fn tokens(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() || c.is_ascii_digit() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !current.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || (prev.is_uppercase() && next_lower) {
+                out.push(std::mem::take(&mut current));
+            }
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn singular(token: &str) -> &str {
+    if token.len() > 3
+        && let Some(stem) = token.strip_suffix('s')
+    {
+        return stem;
+    }
+    token
+}
+
+/// The class of one subject token, if it names a person or a personal entity.
+pub fn token_class(token: &str) -> Option<SubjectClass> {
+    let t = singular(token);
+    if USER_TOKENS.contains(&token) || USER_TOKENS.contains(&t) {
+        Some(SubjectClass::User)
+    } else if ENTITY_TOKENS.contains(&token) || ENTITY_TOKENS.contains(&t) {
+        Some(SubjectClass::Entity)
+    } else {
+        None
+    }
+}
+
+/// Whether the token is an ID token (`id`, `no`, `seq`, ...).
+pub fn is_id_token(token: &str) -> bool {
+    ID_TOKENS.contains(&token)
+}
+
+/// Whether a name is on the never-flag list (`page`, `user_count`, `phone_no`, `*_at`...).
+pub fn is_never_flag(toks: &[String]) -> bool {
+    toks.iter().any(|t| NEVER_TOKENS.contains(&t.as_str()))
+}
+
+/// The subject a type name carries, after removing DTO suffixes:
+/// `MemberView` -> member (user); `ChatRoomResponse` -> room (entity); `Post` -> content.
+pub fn container_subject(type_name: &str, vocab: &Vocabulary) -> Subject {
+    if vocab.user_types.iter().any(|t| t == type_name) {
+        return Subject { class: SubjectClass::User, token: type_name.to_owned() };
+    }
+    let mut toks = tokens(type_name);
+    while toks.len() > 1 && toks.last().is_some_and(|t| DTO_SUFFIXES.contains(&t.as_str())) {
+        toks.pop();
+    }
+    subject_of_head(&toks)
+}
+
+/// The class of the head noun: the last token that is not a modifier.
+fn subject_of_head(toks: &[String]) -> Subject {
+    let head = toks.iter().rev().find(|t| !MODIFIERS.contains(&t.as_str()));
+    match head {
+        Some(h) => match token_class(h) {
+            Some(class) => Subject { class, token: h.clone() },
+            None => Subject { class: SubjectClass::Content, token: h.clone() },
+        },
+        None => Subject { class: SubjectClass::Content, token: String::new() },
+    }
+}
+
+/// How a key name qualifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyName {
+    /// The name carries its own subject: `user_id`, `member_no`, `author_id`, `uid`, `created_by`.
+    Own(Subject),
+    /// A bare `id`/`pk`: the subject comes from the container or context.
+    Bare,
+}
+
+/// Classifies a field or parameter name as a key name, or `None` when it is not one
+/// (look-alikes such as `page`, `user_count`, `phone_no`, `username`).
+pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
+    if vocab.user_names.iter().any(|n| n == name) {
+        return Some(KeyName::Own(Subject { class: SubjectClass::User, token: name.to_owned() }));
+    }
+    let toks = tokens(name);
+    if toks.is_empty() || is_never_flag(&toks) {
+        return None;
+    }
+    match toks.as_slice() {
+        [t] if matches!(t.as_str(), "id" | "pk" | "ids") => return Some(KeyName::Bare),
+        [t] if matches!(t.as_str(), "uid" | "uids" | "sub") => {
+            return Some(KeyName::Own(Subject { class: SubjectClass::User, token: t.clone() }));
+        }
+        _ => {}
+    }
+    let last = toks.last()?;
+    if last == "by" && toks.len() >= 2 {
+        // `created_by`, `updated_by`, `assigned_by`: a person's key when typed as an integer.
+        return Some(KeyName::Own(Subject { class: SubjectClass::User, token: toks[toks.len() - 2].clone() }));
+    }
+    if !is_id_token(last) || toks.len() < 2 {
+        return None;
+    }
+    // `uid` is its own subject: `owner_uid`.
+    let before = &toks[..toks.len() - 1];
+    let mut subject = subject_of_head(before);
+    if last == "uid" || last == "uids" {
+        subject = Subject { class: SubjectClass::User, token: last.clone() };
+    }
+    Some(KeyName::Own(subject))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(name: &str) -> Vec<String> {
+        tokens(name)
+    }
+
+    #[test]
+    fn tokenizes_cases_and_digits() {
+        assert_eq!(t("userSeq"), ["user", "seq"]);
+        assert_eq!(t("UserID"), ["user", "id"]);
+        assert_eq!(t("mbr_sn"), ["mbr", "sn"]);
+        assert_eq!(t("HTTPServer2Id"), ["http", "server", "id"]);
+        assert_eq!(t("__id"), ["id"]);
+    }
+
+    fn class_of(name: &str) -> Option<SubjectClass> {
+        match key_name(name, &Vocabulary::default())? {
+            KeyName::Own(s) => Some(s.class),
+            KeyName::Bare => None,
+        }
+    }
+
+    #[test]
+    fn classifies_key_names() {
+        assert_eq!(class_of("user_id"), Some(SubjectClass::User));
+        assert_eq!(class_of("mem_no"), Some(SubjectClass::User));
+        assert_eq!(class_of("authorId"), Some(SubjectClass::User));
+        assert_eq!(class_of("created_by"), Some(SubjectClass::User));
+        assert_eq!(class_of("chat_member_id"), Some(SubjectClass::User));
+        assert_eq!(class_of("user_session_id"), Some(SubjectClass::Entity));
+        assert_eq!(class_of("room_id"), Some(SubjectClass::Entity));
+        assert_eq!(class_of("post_id"), Some(SubjectClass::Content));
+        assert_eq!(class_of("user_external_id"), Some(SubjectClass::User));
+        assert_eq!(key_name("id", &Vocabulary::default()), Some(KeyName::Bare));
+        for never in ["page", "user_count", "phone_no", "username", "user_agent", "created_at", "max_id", "per_page"] {
+            assert_eq!(key_name(never, &Vocabulary::default()), None, "{never}");
+        }
+    }
+
+    #[test]
+    fn container_subjects() {
+        let v = Vocabulary::default();
+        assert_eq!(container_subject("MemberView", &v).class, SubjectClass::User);
+        assert_eq!(container_subject("PersonResponse", &v).class, SubjectClass::User);
+        assert_eq!(container_subject("ChatRoomDto", &v).class, SubjectClass::Entity);
+        assert_eq!(container_subject("UserPost", &v).class, SubjectClass::Content);
+        assert_eq!(container_subject("Users", &v).class, SubjectClass::User);
+    }
+}

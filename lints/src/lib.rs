@@ -1,0 +1,19 @@
+//! idguard-lints: every idguard rule, one file each, holding the rule's documentation
+//! (What it does / Why is this bad? / Example / Use instead / Known limitations /
+//! References), its metadata and its check.
+//!
+//! [`REGISTRY`] is the one explicit list of rules. Its order is the tie-break when two
+//! rules report the same span: the rule listed first is the more specific one and wins.
+
+use idguard_core::Rule;
+
+pub mod parse_error;
+pub mod sequential_id_in_response;
+
+/// Every rule, most specific first.
+pub static REGISTRY: &[Rule] = &[sequential_id_in_response::RULE, parse_error::RULE];
+
+/// The rule of that name.
+pub fn find(name: &str) -> Option<&'static Rule> {
+    REGISTRY.iter().find(|r| r.name == name)
+}

@@ -1,0 +1,93 @@
+//! `parse-error`: files that could not be read or parsed, or were skipped.
+
+use idguard_core::facts::ProblemKind;
+use idguard_core::{Context, Diagnostic, Location, Rule, Severity};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    name: "parse-error",
+    default_severity: Severity::Warning,
+    summary: "a file could not be read or parsed, or was skipped; it was not analysed",
+    doc: DOC,
+    check,
+};
+
+const DOC: &str = r#"
+## What it does
+Reports every `.rs` file that idguard could not analyse: a file that cannot be read, is not
+valid UTF-8, is larger than the size limit, nests deeper than the nesting limit, is not a
+regular file, or does not parse as Rust (with the location the parser gives).
+
+## Why is this bad?
+A security gate that quietly skips files gives false confidence: an exposed user ID in an
+unparsed file would never be reported. The scan goes on, and this warning says what was not
+covered.
+
+## Example
+```rust
+#[derive(Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub name: String
+```
+
+## Use instead
+```rust
+#[derive(Serialize)]
+pub struct UserView {
+    pub public_id: Uuid,
+    pub name: String,
+}
+```
+
+## Known limitations
+Files rustc accepts but `syn` rejects (for example edition-2015 bare trait objects such as
+`type Action = Fn(&siginfo_t) + Send;`) are reported here too: the file was not analysed,
+whatever the reason.
+
+## References
+- CWE-1059: Insufficient Technical Documentation (coverage gaps in security tooling)
+"#;
+
+fn check(ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for file in ctx.index.files() {
+        for problem in &file.problems {
+            let (location, label) = match problem.span {
+                Some(span) => (Location::new(&file.path, span), "here"),
+                None => (Location::file(&file.path), ""),
+            };
+            let what = match problem.kind {
+                ProblemKind::Unreadable => "unreadable",
+                ProblemKind::TooLarge => "too-large",
+                ProblemKind::NotUtf8 => "not-utf8",
+                ProblemKind::TooDeep => "too-deep",
+                ProblemKind::Syntax => "syntax",
+            };
+            out.push(Diagnostic {
+                rule: RULE.name,
+                severity: Severity::Warning,
+                message: format!("`{}` was not analysed: {}", file.path, problem.message),
+                location,
+                primary_label: label.to_owned(),
+                labels: Vec::new(),
+                help: help(problem.kind).to_owned(),
+                symbol: None,
+                subject: None,
+                fingerprint: format!("{}:{}:{what}", RULE.name, file.path),
+            });
+        }
+    }
+    out
+}
+
+fn help(kind: ProblemKind) -> &'static str {
+    match kind {
+        ProblemKind::Unreadable => "make the file readable, or exclude it in `[files] exclude`",
+        ProblemKind::TooLarge | ProblemKind::TooDeep => {
+            "generated code rarely exposes IDs; exclude it in `[files] exclude` to silence this"
+        }
+        ProblemKind::NotUtf8 => "Rust sources must be UTF-8; re-encode the file or exclude it",
+        ProblemKind::Syntax => "fix the syntax error (does `cargo check` accept the file?)",
+    }
+}

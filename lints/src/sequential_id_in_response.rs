@@ -1,0 +1,330 @@
+//! `sequential-id-in-response`: a user serial serialized to clients.
+
+use idguard_core::facts::{FieldDecl, TypeDecl};
+use idguard_core::index::{DeclId, Index, Reach, Root, SCHEMA_DERIVES, Serial, is_serializable};
+use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
+use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    name: "sequential-id-in-response",
+    default_severity: Severity::Error,
+    summary: "a sequential user serial (or personal-entity key) is serialized to clients",
+    doc: DOC,
+    check,
+};
+
+const DOC: &str = r#"
+## What it does
+Finds integer keys of users (and of personal entities such as chat rooms, orders or
+messages) in types that are serialized to clients: fields of types that derive `Serialize`,
+async-graphql `SimpleObject`, juniper `GraphQLObject`, `prost::Message`, utoipa `ToSchema` or
+poem-openapi `Object`. A key is an integer (through `Option`, `Vec`, maps, references, type
+aliases, tuple newtypes and `#[serde(transparent)]` wrappers, across files) whose name says
+whose it is: `user_id`, `member_no`, `author_id`, `created_by`, or a bare `id` inside
+`UserView`. The primary span is the field; the labels show the chain from the handler that
+returns the type (`Json<T>` and friends) or the schema derive, through every type in between.
+
+Severity: error for user keys on a traced API surface, warning for personal entities (and for
+user keys in serializable types that reach no traced surface), note for other content keys.
+A `serialize_with`/`with` function idguard cannot see lowers the severity one step.
+
+## Why is this bad?
+An auto-increment user serial is a global join key. Anyone who sees `"id": 4817` can guess
+`4818`, count your users, and join your responses with any other table keyed by the same
+serial. This is how 65,000 KakaoTalk open-chat participants were de-anonymised in 2024: the
+"temporary" IDs shown in rooms mapped to the global member serial, which attackers had
+already linked to phone numbers. The regulator fined Kakao 15.1 billion won.
+
+## Example
+```rust
+#[derive(Serialize)]
+pub struct MemberView {
+    pub id: i64,
+    pub nickname: String,
+}
+
+pub async fn get_member(Path(token): Path<Uuid>) -> Json<MemberView> {
+    todo!()
+}
+```
+
+## Use instead
+```rust
+#[derive(Serialize)]
+pub struct MemberView {
+    pub id: Uuid, // random public ID, stored in its own column
+    pub nickname: String,
+}
+
+pub async fn get_member(Path(token): Path<Uuid>) -> Json<MemberView> {
+    todo!()
+}
+```
+
+## Known limitations
+- Types are resolved by name, nearest definition first; macro-generated types and
+  `impl Serialize` written by hand are not inspected.
+- A single-field newtype (`struct MemberId(i64)`) is reported where it is used as a field,
+  not at its own declaration.
+- Reachability from handlers covers return types only (`Json<T>`, `web::Json<T>`,
+  `Result<Json<T>, E>`, tonic `Response<T>`); bodies built inside `impl IntoResponse` are not
+  traced, so such types are reported at the lower "serializable" severity.
+
+## References
+- CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
+- CWE-359: Exposure of Private Personal Information to an Unauthorized Actor
+- OWASP API3:2023 Broken Object Property Level Authorization
+- PIPC decision on Kakao (May 2024)
+"#;
+
+const HELP: &str = "expose a random public ID (UUIDv4 or a 128-bit token in its own column) and keep the serial internal; build response DTOs field by field";
+
+/// Field-name tokens that mark contact data next to a key.
+const CONTACT_TOKENS: &[&str] = &["email", "mail", "phone", "mobile", "tel", "name", "nickname", "address", "addr"];
+
+fn check(ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let index = ctx.index;
+    let mut out = Vec::new();
+    for (f, file) in index.files().iter().enumerate() {
+        for (d, decl) in file.types.iter().enumerate() {
+            let id = DeclId { file: f as u32, decl: d as u32 };
+            if !is_serializable(decl) || Index::is_wrapper(decl) {
+                continue;
+            }
+            let reach = index.reach(id);
+            for field in decl.fields.iter().filter(|f| !f.hidden) {
+                let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };
+                let Some(subject) = key_subject(ctx, decl, field, &serial) else { continue };
+                out.push(diagnostic(index, id, field, &serial, &subject, reach));
+            }
+        }
+    }
+    out
+}
+
+/// Whose key the field is, or `None` when its name is not a key name.
+fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &Serial) -> Option<Subject> {
+    if let Some(name) = &field.name {
+        if subject::is_never_flag(&subject::tokens(name)) {
+            return None;
+        }
+        if matches!(name.as_str(), "uid" | "uids") && in_process_context(decl) {
+            return None;
+        }
+        match subject::key_name(name, ctx.vocab) {
+            Some(KeyName::Own(subject)) => return Some(subject),
+            Some(KeyName::Bare) => return Some(container_subject(ctx, decl, field)),
+            None => {}
+        }
+    } else {
+        // A tuple position: the variant or struct names whose key it is (`Principal::User(i64)`).
+        let container = container_subject(ctx, decl, field);
+        if container.class != SubjectClass::Content {
+            return Some(container);
+        }
+    }
+    // The field's name says nothing, but its type does: `owner: MemberId`.
+    let hop = serial.hops.first()?;
+    match subject::key_name(&ctx.index.decl(hop.decl).name, ctx.vocab)? {
+        KeyName::Own(subject) => Some(subject),
+        KeyName::Bare => None,
+    }
+}
+
+/// The subject of the record a bare `id` belongs to: the enum variant, the type name
+/// (without DTO suffixes), the ORM table name, or the module of an ORM `Model`.
+fn container_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl) -> Subject {
+    if let Some(variant) = &field.variant {
+        let s = subject::container_subject(variant, ctx.vocab);
+        if s.class != SubjectClass::Content {
+            return s;
+        }
+    }
+    let by_name = subject::container_subject(&decl.name, ctx.vocab);
+    if by_name.class != SubjectClass::Content {
+        return by_name;
+    }
+    if let Some(table) = &decl.table_name {
+        let s = subject::container_subject(table, ctx.vocab);
+        if s.class != SubjectClass::Content {
+            return s;
+        }
+    }
+    if matches!(decl.name.as_str(), "Model" | "Entity" | "ActiveModel")
+        && let Some(module) = decl.module.rsplit("::").next()
+    {
+        let s = subject::container_subject(module, ctx.vocab);
+        if s.class != SubjectClass::Content {
+            return s;
+        }
+    }
+    by_name
+}
+
+/// `uid` next to `gid`/`pid` is a process or file owner, not an account key.
+fn in_process_context(decl: &TypeDecl) -> bool {
+    decl.fields.iter().any(|f| f.name.as_deref().is_some_and(|n| matches!(n, "gid" | "pid" | "euid" | "egid" | "mode" | "inode" | "ino")))
+}
+
+fn severity(class: SubjectClass, reached: bool) -> Severity {
+    match (class, reached) {
+        (SubjectClass::User, true) => Severity::Error,
+        (SubjectClass::User, false) | (SubjectClass::Entity, true) => Severity::Warning,
+        _ => Severity::Note,
+    }
+}
+
+fn diagnostic(index: &Index<'_>, id: DeclId, field: &FieldDecl, serial: &Serial, subject: &Subject, reach: Option<&Reach>) -> Diagnostic {
+    let decl = index.decl(id);
+    let path = index.path(id.file);
+    let member = match (&field.variant, &field.name) {
+        (Some(v), Some(n)) => format!("{}::{v}.{n}", decl.name),
+        (Some(v), None) => format!("{}::{v}.{}", decl.name, field.index),
+        (None, Some(n)) => format!("{}.{n}", decl.name),
+        (None, None) => format!("{}.{}", decl.name, field.index),
+    };
+    let symbol = if decl.module.is_empty() { member.clone() } else { format!("{}::{member}", decl.module) };
+    let mut severity = severity(subject.class, reach.is_some());
+    if field.serialize_with.is_some() {
+        severity = severity.lowered();
+    }
+    let key = match subject.class {
+        SubjectClass::User => "user serial",
+        SubjectClass::Entity => "personal-entity serial",
+        SubjectClass::Content => "sequential key",
+    };
+    let contact = contact_fields(decl);
+    let mut message = match reach {
+        Some(_) => format!("{key} `{member}` is exposed in API responses"),
+        None => format!("{key} `{member}` is serializable and can reach clients"),
+    };
+    if subject.class == SubjectClass::User && !contact.is_empty() {
+        let names: Vec<String> = contact.iter().map(|f| format!("`{}`", f.name.as_deref().unwrap_or_default())).collect();
+        message.push_str(&format!(" next to contact data ({})", names.join(", ")));
+    }
+    let primary_label = match serial.hops.first() {
+        Some(hop) => format!("`{}` is a sequential `{}`", index.decl(hop.decl).name, serial.primitive),
+        None => format!("a sequential `{}`: the next one is a guess away", serial.primitive),
+    };
+    let mut labels = Vec::new();
+    for hop in &serial.hops {
+        let hop_decl = index.decl(hop.decl);
+        labels.push(Label {
+            location: Location::new(index.path(hop.decl.file), hop_decl.span),
+            message: format!("`{}` is {} over `{}`", hop_decl.name, article(hop.how), serial.primitive),
+        });
+    }
+    if let Some(derive) = exposing_derive(decl) {
+        labels.push(Label {
+            location: Location::new(path, derive.span),
+            message: format!("`{}` is serialized by `#[derive({})]`", decl.name, derive.path),
+        });
+    }
+    if let Some(reach) = reach {
+        labels.extend(chain_labels(index, id, reach));
+    }
+    if subject.class == SubjectClass::User {
+        for f in contact.iter().take(2) {
+            labels.push(Label {
+                location: Location::new(path, f.span),
+                message: "contact data in the same record makes the key a ready join".to_owned(),
+            });
+        }
+    }
+    let mut help = HELP.to_owned();
+    if let Some(with) = &field.serialize_with {
+        help.push_str(&format!("; if `{with}` encrypts with a secret key, suppress this finding with a reason"));
+    }
+    Diagnostic {
+        rule: RULE.name,
+        severity,
+        message,
+        location: Location::new(path, field.span),
+        primary_label,
+        labels,
+        help,
+        symbol: Some(symbol.clone()),
+        subject: Some(subject.class),
+        fingerprint: format!("{}:{path}:{symbol}", RULE.name),
+    }
+}
+
+fn article(how: &str) -> String {
+    match how {
+        "alias" => "an alias".to_owned(),
+        other => format!("a {other}"),
+    }
+}
+
+fn exposing_derive(decl: &TypeDecl) -> Option<&idguard_core::facts::Derive> {
+    let all = || decl.derives.iter().chain(&decl.attr_macros);
+    all().find(|d| SCHEMA_DERIVES.contains(&d.name.as_str())).or_else(|| all().find(|d| d.name == "Serialize"))
+}
+
+fn contact_fields(decl: &TypeDecl) -> Vec<&FieldDecl> {
+    decl.fields
+        .iter()
+        .filter(|f| !f.hidden)
+        .filter(|f| {
+            f.name.as_deref().is_some_and(|n| {
+                let toks = subject::tokens(n);
+                toks.iter().any(|t| CONTACT_TOKENS.contains(&t.as_str()))
+                    && !toks.iter().any(|t| matches!(t.as_str(), "id" | "type" | "kind" | "count"))
+            })
+        })
+        .collect()
+}
+
+/// Labels from the type up to its root: the fields that carry it, then the handler or
+/// schema derive. Bounded by the number of types (reachability is a tree).
+fn chain_labels(index: &Index<'_>, id: DeclId, reach: &Reach) -> Vec<Label> {
+    let mut labels = Vec::new();
+    let mut current = id;
+    let mut step = reach;
+    let mut guard = 0;
+    while let Some((parent, field)) = step.via {
+        guard += 1;
+        if guard > 64 {
+            break;
+        }
+        let parent_decl = index.decl(parent);
+        let child_name = &index.decl(current).name;
+        let location = match parent_decl.fields.get(field as usize) {
+            Some(f) => Location::new(index.path(parent.file), f.span),
+            None => Location::new(index.path(parent.file), parent_decl.span),
+        };
+        let through = parent_decl.fields.get(field as usize).and_then(|f| f.name.clone()).map_or_else(
+            || format!("`{}` carries `{child_name}`", parent_decl.name),
+            |n| format!("`{}.{n}` carries `{child_name}`", parent_decl.name),
+        );
+        labels.push(Label { location, message: through });
+        current = parent;
+        match index.reach(parent) {
+            Some(r) => step = r,
+            None => break,
+        }
+    }
+    match &step.root {
+        Root::Handler { func, wrapper } => {
+            let f = index.func(*func);
+            let ret = f.ret.as_ref().map(idguard_core::facts::TypeRef::display).unwrap_or_default();
+            labels.push(Label {
+                location: Location::new(index.path(func.file), f.span),
+                message: format!("`{}` returns `{ret}` (a `{wrapper}` response body)", f.name),
+            });
+        }
+        Root::Schema { derive } => {
+            let root_decl = index.decl(current);
+            if current != id
+                && let Some(d) = root_decl.derives.iter().chain(&root_decl.attr_macros).find(|d| &d.name == derive)
+            {
+                labels.push(Label {
+                    location: Location::new(index.path(current.file), d.span),
+                    message: format!("`{}` is an API object (`{derive}`)", root_decl.name),
+                });
+            }
+        }
+    }
+    labels
+}
