@@ -1,1 +1,130 @@
-//! placeholder
+//! UI tests: every entry of `fixtures/` (a file or a directory) is scanned as its own
+//! root with notes shown and two threads.
+//!
+//! 1. Inline expectations: a line ending in `//~ SEVERITY: RULE` (SEVERITY is `error`,
+//!    `warning` or `note`) must carry exactly that diagnostic as its primary location,
+//!    and no other line may carry one. Several `//~` markers may share a line.
+//! 2. Blessed output: the human rendering (no color) must equal `fixtures/NAME.out`.
+//!    Re-bless with `IDGUARD_BLESS=1 cargo test --test ui`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use idguard_core::ScanOptions;
+use idguard_core::report::ReportOptions;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// The fixture entries: `.rs` files and directories, not the blessed outputs.
+pub fn fixture_entries() -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures/ exists")
+        .map(|e| e.expect("readable fixtures/").path())
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    entries.sort();
+    entries
+}
+
+fn rs_files(root: &Path, out: &mut Vec<PathBuf>) {
+    if root.is_file() {
+        out.push(root.to_path_buf());
+        return;
+    }
+    let mut children: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+    children.sort();
+    for child in children {
+        if child.is_dir() {
+            rs_files(&child, out);
+        } else if child.extension().is_some_and(|e| e == "rs") {
+            out.push(child);
+        }
+    }
+}
+
+type Expectation = (String, u32, String, String);
+
+fn relative(root: &Path, file: &Path) -> String {
+    if root.is_file() {
+        return file.file_name().unwrap().to_string_lossy().into_owned();
+    }
+    file.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/")
+}
+
+/// Parses the `//~ SEVERITY: RULE` markers of every file under the entry.
+fn expectations(root: &Path) -> BTreeSet<Expectation> {
+    let mut files = Vec::new();
+    rs_files(root, &mut files);
+    let mut out = BTreeSet::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        for (i, line) in text.lines().enumerate() {
+            for marker in line.split("//~").skip(1) {
+                let marker = marker.trim();
+                let (severity, rule) = marker
+                    .split_once(':')
+                    .unwrap_or_else(|| panic!("{}:{}: malformed marker `//~ {marker}`", file.display(), i + 1));
+                let severity = severity.trim();
+                assert!(
+                    matches!(severity, "error" | "warning" | "note"),
+                    "{}:{}: unknown severity `{severity}`",
+                    file.display(),
+                    i + 1
+                );
+                let rule = rule.split_whitespace().next().unwrap_or_default();
+                assert!(idguard_lints::find(rule).is_some(), "{}:{}: unknown rule `{rule}`", file.display(), i + 1);
+                out.insert((relative(root, &file), i as u32 + 1, severity.to_owned(), rule.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+/// Scans one fixture entry the way the UI test does.
+pub fn scan_fixture(root: &Path) -> idguard_core::Report {
+    let mut options = ScanOptions::new(root.to_path_buf());
+    options.jobs = Some(2);
+    options.report = ReportOptions { show_notes: true, only: Vec::new() };
+    idguard_core::scan(&options, idguard_lints::REGISTRY).expect("scan succeeds")
+}
+
+#[test]
+fn fixtures_match_their_annotations_and_blessed_output() {
+    let bless = std::env::var_os("IDGUARD_BLESS").is_some();
+    let mut failures = Vec::new();
+    let entries = fixture_entries();
+    assert!(entries.len() >= 3, "fixtures are missing");
+    for entry in entries {
+        let report = scan_fixture(&entry);
+        let actual: BTreeSet<Expectation> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.location.path.clone(), d.location.span.line, d.severity.as_str().to_owned(), d.rule.to_owned()))
+            .collect();
+        let expected = expectations(&entry);
+        let name = entry.file_name().unwrap().to_string_lossy().into_owned();
+        for missing in expected.difference(&actual) {
+            failures.push(format!("{name}: expected but not reported: {missing:?}"));
+        }
+        for extra in actual.difference(&expected) {
+            failures.push(format!("{name}: reported but not expected: {extra:?}"));
+        }
+        let rendered = String::from_utf8(idguard_core::render::human::render(&report, &entry, false)).unwrap();
+        let blessed_path = fixtures_dir().join(format!("{}.out", name.trim_end_matches(".rs")));
+        if bless {
+            std::fs::write(&blessed_path, &rendered).unwrap();
+        } else {
+            match std::fs::read_to_string(&blessed_path) {
+                Ok(blessed) if blessed == rendered => {}
+                Ok(blessed) => failures.push(format!(
+                    "{name}: output differs from {} (re-bless with IDGUARD_BLESS=1)\n--- blessed\n{blessed}\n--- actual\n{rendered}",
+                    blessed_path.display()
+                )),
+                Err(_) => failures.push(format!("{name}: no blessed output {} (IDGUARD_BLESS=1)", blessed_path.display())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

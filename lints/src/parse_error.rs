@@ -54,7 +54,7 @@ fn check(ctx: &Context<'_>) -> Vec<Diagnostic> {
     for file in ctx.index.files() {
         for problem in &file.problems {
             let (location, label) = match problem.span {
-                Some(span) => (Location::new(&file.path, span), "here"),
+                Some(span) => (Location::new(&file.path, span), "analysis stopped here"),
                 None => (Location::file(&file.path), ""),
             };
             let what = match problem.kind {

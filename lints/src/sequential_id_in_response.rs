@@ -212,7 +212,7 @@ fn diagnostic(index: &Index<'_>, id: DeclId, field: &FieldDecl, serial: &Serial,
         let hop_decl = index.decl(hop.decl);
         labels.push(Label {
             location: Location::new(index.path(hop.decl.file), hop_decl.span),
-            message: format!("`{}` is {} over `{}`", hop_decl.name, article(hop.how), serial.primitive),
+            message: format!("`{}` is {} `{}`", hop_decl.name, article(hop.how), serial.primitive),
         });
     }
     if let Some(derive) = exposing_derive(decl) {
@@ -250,10 +250,11 @@ fn diagnostic(index: &Index<'_>, id: DeclId, field: &FieldDecl, serial: &Serial,
     }
 }
 
-fn article(how: &str) -> String {
+fn article(how: &str) -> &'static str {
     match how {
-        "alias" => "an alias".to_owned(),
-        other => format!("a {other}"),
+        "alias" => "an alias of",
+        "newtype" => "a newtype over",
+        _ => "a transparent wrapper over",
     }
 }
 

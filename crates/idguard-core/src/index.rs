@@ -168,17 +168,31 @@ impl<'a> Index<'a> {
         let TypeRef::Path { segments, .. } = ty else { return None };
         let written = segments.last()?;
         let facts = &self.files[from_file as usize];
-        let name = facts
-            .uses
-            .iter()
-            .find(|u| &u.local == written)
-            .and_then(|u| u.path.last())
-            .unwrap_or(written);
-        let candidates = self.by_name.get(name.as_str())?;
+        // `use model::ids::UserId as Uid;` turns `Uid` into `UserId` qualified by `model::ids`.
+        let (name, qualifiers): (&str, &[String]) =
+            match facts.uses.iter().find(|u| &u.local == written) {
+                Some(u) if segments.len() == 1 => (u.path.last().map_or(written.as_str(), String::as_str), &u.path[..u.path.len() - 1]),
+                _ => (written.as_str(), &segments[..segments.len() - 1]),
+            };
+        let candidates = self.by_name.get(name)?;
+        if candidates.len() == 1 {
+            return candidates.first().copied();
+        }
         let from_path = facts.path.as_str();
         candidates.iter().copied().max_by_key(|id| {
             let same_file = id.file == from_file;
-            (same_file, shared_prefix(self.path(id.file), from_path), std::cmp::Reverse(*id))
+            let path = self.path(id.file);
+            let module = &self.decl(*id).module;
+            let qualified = qualifiers
+                .iter()
+                .filter(|q| !matches!(q.as_str(), "crate" | "self" | "super"))
+                .filter(|q| {
+                    let q = q.replace('_', "-");
+                    path.split('/').any(|c| c == q.as_str() || c.replace('_', "-") == q || c.strip_suffix(".rs") == Some(q.as_str()))
+                        || module.split("::").any(|m| m.replace('_', "-") == q)
+                })
+                .count();
+            (same_file, qualified, shared_prefix(path, from_path), std::cmp::Reverse(*id))
         })
     }
 

@@ -137,7 +137,7 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
     let conv = SpanConv { base };
     let tokens = TokenStream::from_str(text).map_err(|e| Problem {
         kind: ProblemKind::Syntax,
-        message: format!("cannot tokenize file: {}", lowercase_first(&e.to_string())),
+        message: "cannot tokenize file: a delimiter, string or comment that starts here is never closed".to_owned(),
         span: Some(conv.span(e.span())),
     })?;
     let depth = nesting_estimate(&tokens);
