@@ -1,1 +1,208 @@
-//! placeholder
+//! CLI tests: exit codes, JSON output, `rules`/`explain`, the default command, path
+//! scoping, `--output`, `--quiet` and the `cargo idguard` form.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(bin: &str, args: &[&str], cwd: &Path) -> Output {
+    Command::new(bin).args(args).current_dir(cwd).env_remove("NO_COLOR").output().expect("binary runs")
+}
+
+fn idguard(args: &[&str], cwd: &Path) -> Output {
+    run(env!("CARGO_BIN_EXE_idguard"), args, cwd)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+const FINDING: &str = "#[derive(Serialize)]\npub struct UserView {\n    pub id: i64,\n    pub email: String,\n}\n\npub async fn get_user() -> Json<UserView> {\n    todo!()\n}\n";
+const WARNING_ONLY: &str = "#[derive(Serialize)]\npub struct RoomView {\n    pub room_id: i64,\n}\n\npub async fn get_room() -> Json<RoomView> {\n    todo!()\n}\n";
+const CLEAN: &str = "#[derive(Serialize)]\npub struct UserView {\n    pub id: uuid::Uuid,\n    pub page: u32,\n}\n";
+
+/// A scratch project: a workspace manifest and the given `src/` files.
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+    for (name, text) in files {
+        let path = tmp.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn exit_status_is_0_when_clean_1_on_errors_2_on_failure() {
+    let clean = project(&[("src/lib.rs", CLEAN)]);
+    let out = idguard(&["check"], clean.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "idguard: 0 errors, 0 warnings in 1 file\n");
+
+    let dirty = project(&[("src/lib.rs", FINDING)]);
+    let out = idguard(&["check", "--color", "never"], dirty.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("error[sequential-id-in-response]: user serial `UserView.id` is exposed in API responses"),
+        "{text}"
+    );
+    assert!(text.contains("┌─ src/lib.rs:3:9"), "{text}");
+    assert!(text.contains("`get_user` returns `Json<UserView>`"), "{text}");
+    assert!(text.ends_with("idguard: 1 error, 0 warnings in 1 file\n"), "{text}");
+
+    let missing = idguard(&["check", "--root", "does/not/exist"], dirty.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot scan"));
+
+    let usage = idguard(&["check", "--format", "yaml"], dirty.path());
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn fail_on_warning_counts_warnings() {
+    let tmp = project(&[("src/lib.rs", WARNING_ONLY)]);
+    assert_eq!(idguard(&["check"], tmp.path()).status.code(), Some(0));
+    assert_eq!(idguard(&["check", "--fail-on", "warning"], tmp.path()).status.code(), Some(1));
+}
+
+#[test]
+fn json_output_follows_the_schema() {
+    let tmp = project(&[("src/api/users.rs", FINDING), ("src/other.rs", WARNING_ONLY)]);
+    let out = idguard(&["check", "--format", "json"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let d = &doc["diagnostics"][0];
+    let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+    for key in [
+        "rule",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "symbol",
+        "subject",
+        "labels",
+        "help",
+        "fingerprint",
+    ] {
+        assert!(keys.contains(&key), "missing `{key}` in {d:#}");
+    }
+    assert_eq!(d["rule"], "sequential-id-in-response");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["path"], "src/api/users.rs");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64(), d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(3), Some(9), Some(3), Some(11))
+    );
+    assert_eq!(d["symbol"], "api::users::UserView.id");
+    assert_eq!(d["subject"], "user");
+    assert_eq!(d["fingerprint"], "sequential-id-in-response:src/api/users.rs:api::users::UserView.id");
+    assert!(d["labels"].as_array().unwrap().iter().any(|l| l["line"] == 7 && l["path"] == "src/api/users.rs"));
+    assert_eq!(doc["diagnostics"][1]["subject"], "entity");
+    assert_eq!(doc["diagnostics"][1]["severity"], "warning");
+    let summary = &doc["summary"];
+    assert_eq!(
+        summary,
+        &serde_json::json!({"files": 2, "skipped": 0, "errors": 1, "warnings": 1, "notes": 0, "suppressed": 0, "baselined": 0})
+    );
+}
+
+#[test]
+fn notes_are_hidden_unless_asked_for() {
+    let tmp = project(&[("src/lib.rs", "#[derive(Serialize)]\npub struct PostView {\n    pub id: i64,\n}\n")]);
+    let out = idguard(&["check"], tmp.path());
+    assert_eq!(stdout(&out), "idguard: 0 errors, 0 warnings in 1 file (1 note hidden; --show-notes shows them)\n");
+    let out = idguard(&["check", "--show-notes", "--color", "never"], tmp.path());
+    assert!(
+        stdout(&out).starts_with("note[sequential-id-in-response]: sequential key `PostView.id`"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn check_is_the_default_command_and_paths_scope_the_report() {
+    let tmp = project(&[("src/a.rs", FINDING), ("src/b.rs", FINDING.replace("UserView", "MemberView").as_str())]);
+    let all = idguard(&["--format", "json"], tmp.path());
+    let doc: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 2);
+    let scoped = idguard(&["src/b.rs", "--format", "json"], tmp.path());
+    let doc: serde_json::Value = serde_json::from_slice(&scoped.stdout).unwrap();
+    let diags = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["path"], "src/b.rs");
+    // Run from a subdirectory: the root is still the workspace, paths stay root-relative.
+    let sub = idguard(&["b.rs", "--format", "json"], &tmp.path().join("src"));
+    assert_eq!(sub.stdout, scoped.stdout);
+    let outside = idguard(&["/"], tmp.path());
+    assert_eq!(outside.status.code(), Some(2));
+}
+
+#[test]
+fn output_file_and_quiet() {
+    let tmp = project(&[("src/lib.rs", FINDING)]);
+    let out = idguard(&["check", "--output", "report.json", "--format", "json"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(written["summary"]["errors"], 1);
+    let quiet = idguard(&["check", "-q", "--color", "never"], tmp.path());
+    assert!(!stdout(&quiet).contains("idguard:"), "{}", stdout(&quiet));
+    assert!(stdout(&quiet).contains("error[sequential-id-in-response]"));
+}
+
+#[test]
+fn color_always_emits_ansi_and_never_does_not() {
+    let tmp = project(&[("src/lib.rs", FINDING)]);
+    assert!(stdout(&idguard(&["check", "--color", "always"], tmp.path())).contains("\u{1b}["));
+    assert!(!stdout(&idguard(&["check", "--color", "never"], tmp.path())).contains("\u{1b}["));
+}
+
+#[test]
+fn rules_and_explain() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = idguard(&["rules"], here);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for rule in idguard_lints::REGISTRY {
+        assert!(text.lines().any(|l| l.starts_with(rule.name) && l.contains(rule.summary)), "{text}");
+    }
+    let out = idguard(&["explain", "sequential-id-in-response"], here);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.starts_with("# sequential-id-in-response\n"), "{text}");
+    for heading in idguard_core::lint::DOC_HEADINGS {
+        assert!(text.contains(&format!("## {heading}")), "{heading}");
+    }
+    let out = idguard(&["explain", "no-such-rule"], here);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `no-such-rule`"));
+}
+
+#[test]
+fn cargo_subcommand_form_uses_the_workspace_root() {
+    let tmp = project(&[("crates/app/src/lib.rs", FINDING)]);
+    std::fs::write(tmp.path().join("crates/app/Cargo.toml"), "[package]\nname = \"app\"\n").unwrap();
+    let cargo_bin = env!("CARGO_BIN_EXE_cargo-idguard");
+    let out = run(cargo_bin, &["idguard", "--format", "json"], &tmp.path().join("crates/app"));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["diagnostics"][0]["path"], "crates/app/src/lib.rs");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let manifest = tmp.path().join("crates/app/Cargo.toml");
+    let out = run(
+        cargo_bin,
+        &["idguard", "--manifest-path", manifest.to_str().unwrap(), "--format", "json"],
+        elsewhere.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc2: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc, doc2);
+}

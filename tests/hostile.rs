@@ -78,7 +78,7 @@ fn hostile_tree(dir: &Path) {
     write(dir, "unterminated.rs", "pub const S: &str = \"never closed;\n");
     let mut big = std::fs::File::create(dir.join("big.rs")).unwrap();
     let line = "pub const FILLER: [u8; 64] = [0u8; 64]; // padding padding padding padding padding\n";
-    for _ in 0..(40 * 1024 * 1024 / line.len() + 1) {
+    for _ in 0..=(40 * 1024 * 1024 / line.len()) {
         big.write_all(line.as_bytes()).unwrap();
     }
     drop(big);
@@ -115,7 +115,8 @@ fn hostile_tree_is_survived_reported_and_deterministic() {
 
     let doc: serde_json::Value = serde_json::from_slice(&one.stdout).expect("valid JSON");
     let diags = doc["diagnostics"].as_array().unwrap();
-    let find = |path: &str, rule: &str| diags.iter().filter(|d| d["path"] == path && d["rule"] == rule).collect::<Vec<_>>();
+    let find =
+        |path: &str, rule: &str| diags.iter().filter(|d| d["path"] == path && d["rule"] == rule).collect::<Vec<_>>();
 
     // The real findings of the other files.
     let good = find("good.rs", "sequential-id-in-response");

@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-const DOC: &str = r#"
+const DOC: &str = r"
 ## What it does
 Reports every `.rs` file that idguard could not analyse: a file that cannot be read, is not
 valid UTF-8, is larger than the size limit, nests deeper than the nesting limit, is not a
@@ -47,7 +47,7 @@ whatever the reason.
 
 ## References
 - CWE-1059: Insufficient Technical Documentation (coverage gaps in security tooling)
-"#;
+";
 
 fn check(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -164,7 +164,9 @@ fn container_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl) -> S
 
 /// `uid` next to `gid`/`pid` is a process or file owner, not an account key.
 fn in_process_context(decl: &TypeDecl) -> bool {
-    decl.fields.iter().any(|f| f.name.as_deref().is_some_and(|n| matches!(n, "gid" | "pid" | "euid" | "egid" | "mode" | "inode" | "ino")))
+    decl.fields.iter().any(|f| {
+        f.name.as_deref().is_some_and(|n| matches!(n, "gid" | "pid" | "euid" | "egid" | "mode" | "inode" | "ino"))
+    })
 }
 
 fn severity(class: SubjectClass, reached: bool) -> Severity {
@@ -175,7 +177,14 @@ fn severity(class: SubjectClass, reached: bool) -> Severity {
     }
 }
 
-fn diagnostic(index: &Index<'_>, id: DeclId, field: &FieldDecl, serial: &Serial, subject: &Subject, reach: Option<&Reach>) -> Diagnostic {
+fn diagnostic(
+    index: &Index<'_>,
+    id: DeclId,
+    field: &FieldDecl,
+    serial: &Serial,
+    subject: &Subject,
+    reach: Option<&Reach>,
+) -> Diagnostic {
     let decl = index.decl(id);
     let path = index.path(id.file);
     let member = match (&field.variant, &field.name) {
@@ -200,8 +209,9 @@ fn diagnostic(index: &Index<'_>, id: DeclId, field: &FieldDecl, serial: &Serial,
         None => format!("{key} `{member}` is serializable and can reach clients"),
     };
     if subject.class == SubjectClass::User && !contact.is_empty() {
-        let names: Vec<String> = contact.iter().map(|f| format!("`{}`", f.name.as_deref().unwrap_or_default())).collect();
-        message.push_str(&format!(" next to contact data ({})", names.join(", ")));
+        let names: Vec<String> =
+            contact.iter().map(|f| format!("`{}`", f.name.as_deref().unwrap_or_default())).collect();
+        message = format!("{message} next to contact data ({})", names.join(", "));
     }
     let primary_label = match serial.hops.first() {
         Some(hop) => format!("`{}` is a sequential `{}`", index.decl(hop.decl).name, serial.primitive),
@@ -234,7 +244,7 @@ fn diagnostic(index: &Index<'_>, id: DeclId, field: &FieldDecl, serial: &Serial,
     }
     let mut help = HELP.to_owned();
     if let Some(with) = &field.serialize_with {
-        help.push_str(&format!("; if `{with}` encrypts with a secret key, suppress this finding with a reason"));
+        help = format!("{help}; if `{with}` encrypts with a secret key, suppress this finding with a reason");
     }
     Diagnostic {
         rule: RULE.name,

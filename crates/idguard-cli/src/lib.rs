@@ -5,6 +5,7 @@
 //! itself failed (usage, I/O). A closed stdout (`idguard | head`) is not a failure.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -141,7 +142,8 @@ pub fn run(mut args: Vec<OsString>, invocation: Invocation) -> ExitCode {
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    err.chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn execute(cli: Cli) -> anyhow::Result<u8> {
@@ -150,7 +152,7 @@ fn execute(cli: Cli) -> anyhow::Result<u8> {
             let mut out = String::new();
             let width = REGISTRY.iter().map(|r| r.name.len()).max().unwrap_or(0);
             for rule in REGISTRY {
-                out.push_str(&format!("{:width$}  {:7}  {}\n", rule.name, rule.default_severity.as_str(), rule.summary));
+                let _ = writeln!(out, "{:width$}  {:7}  {}", rule.name, rule.default_severity.as_str(), rule.summary);
             }
             write_stdout(out.as_bytes())?;
             Ok(0)
@@ -160,7 +162,13 @@ fn execute(cli: Cli) -> anyhow::Result<u8> {
                 let names: Vec<&str> = REGISTRY.iter().map(|r| r.name).collect();
                 bail!("unknown rule `{rule}`; the rules are: {}", names.join(", "));
             };
-            let text = format!("# {}\n\nDefault level: {}. {}\n{}", found.name, found.default_severity.as_str(), found.summary, found.doc);
+            let text = format!(
+                "# {}\n\nDefault level: {}. {}\n{}",
+                found.name,
+                found.default_severity.as_str(),
+                found.summary,
+                found.doc
+            );
             write_stdout(text.as_bytes())?;
             Ok(0)
         }
@@ -200,12 +208,16 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            args.output.is_none() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
         }
     };
     let bytes = render(&report, &root, args, color);
     match &args.output {
-        Some(path) => std::fs::write(cwd.join(path), &bytes).with_context(|| format!("cannot write `{}`", path.display()))?,
+        Some(path) => {
+            std::fs::write(cwd.join(path), &bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
+        }
         None => write_stdout(&bytes)?,
     }
     let threshold = match args.fail_on {

@@ -25,6 +25,7 @@ impl Severity {
     }
 
     /// One step less severe (`note` stays `note`).
+    #[must_use]
     pub fn lowered(self) -> Severity {
         match self {
             Severity::Error => Severity::Warning,

@@ -64,18 +64,19 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     }
     let pool = builder.build().map_err(|e| Error::Pool(e.to_string()))?;
     pool.install(|| {
-        let mut files: Vec<FileFacts> = walked
-            .files
-            .par_iter()
-            .map(|f| lower::lower_file(&f.rel, &f.abs, &options.limits))
-            .collect();
+        let mut files: Vec<FileFacts> =
+            walked.files.par_iter().map(|f| lower::lower_file(&f.rel, &f.abs, &options.limits)).collect();
         let unanalysed = files.iter().filter(|f| !f.problems.is_empty()).count();
         let summary = Summary { files: files.len(), skipped: unanalysed + walked.skipped.len(), ..Summary::default() };
         for skipped in &walked.skipped {
             if skipped.report {
                 files.push(FileFacts {
                     path: skipped.rel.clone(),
-                    problems: vec![Problem { kind: ProblemKind::Unreadable, message: skipped.reason.clone(), span: None }],
+                    problems: vec![Problem {
+                        kind: ProblemKind::Unreadable,
+                        message: skipped.reason.clone(),
+                        span: None,
+                    }],
                     ..FileFacts::default()
                 });
             }

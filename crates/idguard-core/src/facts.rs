@@ -223,11 +223,7 @@ impl TypeDecl {
 
     /// Symbol path for diagnostics: `module::Name`.
     pub fn symbol(&self) -> String {
-        if self.module.is_empty() {
-            self.name.clone()
-        } else {
-            format!("{}::{}", self.module, self.name)
-        }
+        if self.module.is_empty() { self.name.clone() } else { format!("{}::{}", self.module, self.name) }
     }
 }
 

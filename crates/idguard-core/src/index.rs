@@ -87,9 +87,27 @@ const RESPONSE_WRAPPERS: &[&str] = &["Json", "Response", "JsonResponse", "MsgPac
 
 /// Generic containers that are transparent for serialization.
 const CONTAINERS: &[&str] = &[
-    "Option", "Vec", "VecDeque", "LinkedList", "HashSet", "BTreeSet", "IndexSet", "Box", "Rc",
-    "Arc", "Cow", "RefCell", "Cell", "Mutex", "RwLock", "SmallVec", "ArrayVec", "Reverse",
-    "Wrapping", "Saturating", "Spanned",
+    "Option",
+    "Vec",
+    "VecDeque",
+    "LinkedList",
+    "HashSet",
+    "BTreeSet",
+    "IndexSet",
+    "Box",
+    "Rc",
+    "Arc",
+    "Cow",
+    "RefCell",
+    "Cell",
+    "Mutex",
+    "RwLock",
+    "SmallVec",
+    "ArrayVec",
+    "Reverse",
+    "Wrapping",
+    "Saturating",
+    "Spanned",
 ];
 
 /// Maps whose values are serialized.
@@ -99,9 +117,29 @@ const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
 pub fn is_integer(name: &str) -> bool {
     matches!(
         name,
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize"
-            | "NonZeroI8" | "NonZeroI16" | "NonZeroI32" | "NonZeroI64" | "NonZeroI128" | "NonZeroIsize"
-            | "NonZeroU8" | "NonZeroU16" | "NonZeroU32" | "NonZeroU64" | "NonZeroU128" | "NonZeroUsize"
+        "i8" | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "NonZeroI8"
+            | "NonZeroI16"
+            | "NonZeroI32"
+            | "NonZeroI64"
+            | "NonZeroI128"
+            | "NonZeroIsize"
+            | "NonZeroU8"
+            | "NonZeroU16"
+            | "NonZeroU32"
+            | "NonZeroU64"
+            | "NonZeroU128"
+            | "NonZeroUsize"
     )
 }
 
@@ -169,11 +207,12 @@ impl<'a> Index<'a> {
         let written = segments.last()?;
         let facts = &self.files[from_file as usize];
         // `use model::ids::UserId as Uid;` turns `Uid` into `UserId` qualified by `model::ids`.
-        let (name, qualifiers): (&str, &[String]) =
-            match facts.uses.iter().find(|u| &u.local == written) {
-                Some(u) if segments.len() == 1 => (u.path.last().map_or(written.as_str(), String::as_str), &u.path[..u.path.len() - 1]),
-                _ => (written.as_str(), &segments[..segments.len() - 1]),
-            };
+        let (name, qualifiers): (&str, &[String]) = match facts.uses.iter().find(|u| &u.local == written) {
+            Some(u) if segments.len() == 1 => {
+                (u.path.last().map_or(written.as_str(), String::as_str), &u.path[..u.path.len() - 1])
+            }
+            _ => (written.as_str(), &segments[..segments.len() - 1]),
+        };
         let candidates = self.by_name.get(name)?;
         if candidates.len() == 1 {
             return candidates.first().copied();
@@ -188,8 +227,9 @@ impl<'a> Index<'a> {
                 .filter(|q| !matches!(q.as_str(), "crate" | "self" | "super"))
                 .filter(|q| {
                     let q = q.replace('_', "-");
-                    path.split('/').any(|c| c == q.as_str() || c.replace('_', "-") == q || c.strip_suffix(".rs") == Some(q.as_str()))
-                        || module.split("::").any(|m| m.replace('_', "-") == q)
+                    path.split('/').any(|c| {
+                        c == q.as_str() || c.replace('_', "-") == q || c.strip_suffix(".rs") == Some(q.as_str())
+                    }) || module.split("::").any(|m| m.replace('_', "-") == q)
                 })
                 .count();
             (same_file, qualified, shared_prefix(path, from_path), std::cmp::Reverse(*id))
@@ -291,7 +331,10 @@ impl<'a> Index<'a> {
                         if let Some(id) = self.lookup(p, f as u32)
                             && !reach.contains_key(&id)
                         {
-                            reach.insert(id, Reach { root: Root::Handler { func: fid, wrapper: wrapper.clone() }, via: None });
+                            reach.insert(
+                                id,
+                                Reach { root: Root::Handler { func: fid, wrapper: wrapper.clone() }, via: None },
+                            );
                             queue.push_back(id);
                         }
                     });
@@ -301,11 +344,8 @@ impl<'a> Index<'a> {
         for (f, facts) in self.files.iter().enumerate() {
             for (d, decl) in facts.types.iter().enumerate() {
                 let id = DeclId { file: f as u32, decl: d as u32 };
-                let schema = decl
-                    .derives
-                    .iter()
-                    .chain(&decl.attr_macros)
-                    .find(|d| SCHEMA_DERIVES.contains(&d.name.as_str()));
+                let schema =
+                    decl.derives.iter().chain(&decl.attr_macros).find(|d| SCHEMA_DERIVES.contains(&d.name.as_str()));
                 if let Some(derive) = schema
                     && !reach.contains_key(&id)
                 {
@@ -351,7 +391,10 @@ impl<'a> Index<'a> {
 
 /// Whether the declaration derives a trait that serializes it to clients.
 pub fn is_serializable(decl: &TypeDecl) -> bool {
-    decl.derives.iter().chain(&decl.attr_macros).any(|d| SERIALIZE_DERIVES.contains(&d.name.as_str()) || d.name == "graphql_object")
+    decl.derives
+        .iter()
+        .chain(&decl.attr_macros)
+        .any(|d| SERIALIZE_DERIVES.contains(&d.name.as_str()) || d.name == "graphql_object")
 }
 
 /// The bodies a return type sends to clients: the arguments of `Json<..>` and friends,

@@ -14,8 +14,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 
 use crate::facts::{
-    DeclKind, Derive, FieldDecl, FileFacts, FnDecl, Problem, ProblemKind, Span, TypeDecl, TypeRef,
-    UseName,
+    DeclKind, Derive, FieldDecl, FileFacts, FnDecl, Problem, ProblemKind, Span, TypeDecl, TypeRef, UseName,
 };
 
 /// Resource bounds for one file.
@@ -73,7 +72,7 @@ fn read_source(path: &Path, limits: &Limits) -> Result<String, Problem> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let valid = &e.as_bytes()[..at];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = memchr::memchr_iter(b'\n', valid).count() + 1;
         Problem {
             kind: ProblemKind::NotUtf8,
             message: format!("file is not valid UTF-8 (first invalid byte at line {line}, byte offset {at})"),
@@ -93,11 +92,7 @@ fn too_large(len: u64, max: u64) -> Problem {
 #[allow(clippy::cast_precision_loss)]
 fn human_size(bytes: u64) -> String {
     const MIB: f64 = 1024.0 * 1024.0;
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MiB", bytes as f64 / MIB)
-    } else {
-        format!("{bytes} bytes")
-    }
+    if bytes >= 1024 * 1024 { format!("{:.1} MiB", bytes as f64 / MIB) } else { format!("{bytes} bytes") }
 }
 
 fn lowercase_first(s: &str) -> String {
@@ -144,10 +139,7 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
     if depth > limits.max_nesting {
         return Err(Problem {
             kind: ProblemKind::TooDeep,
-            message: format!(
-                "file skipped: nesting estimate {depth} exceeds the limit of {}",
-                limits.max_nesting
-            ),
+            message: format!("file skipped: nesting estimate {depth} exceeds the limit of {}", limits.max_nesting),
             span: None,
         });
     }
@@ -267,8 +259,7 @@ impl Lowerer<'_> {
                 syn::Item::Mod(m) if !is_cfg_test(&m.attrs) => {
                     if let Some((_, inner)) = &m.content {
                         let name = m.ident.to_string();
-                        let nested =
-                            if module.is_empty() { name } else { format!("{module}::{name}") };
+                        let nested = if module.is_empty() { name } else { format!("{module}::{name}") };
                         self.items(inner, &nested);
                     }
                 }
@@ -277,7 +268,14 @@ impl Lowerer<'_> {
         }
     }
 
-    fn decl(&self, name: &syn::Ident, attrs: &[syn::Attribute], generics: &syn::Generics, module: &str, kind: DeclKind) -> TypeDecl {
+    fn decl(
+        &self,
+        name: &syn::Ident,
+        attrs: &[syn::Attribute],
+        generics: &syn::Generics,
+        module: &str,
+        kind: DeclKind,
+    ) -> TypeDecl {
         let mut decl = TypeDecl {
             name: name.to_string(),
             module: module.to_owned(),
@@ -309,9 +307,8 @@ impl Lowerer<'_> {
         let name = last_segment(path);
         match (name.as_str(), meta) {
             ("derive", syn::Meta::List(list)) => {
-                let parsed = list.parse_args_with(
-                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-                );
+                let parsed =
+                    list.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated);
                 if let Ok(paths) = parsed {
                     for p in paths {
                         decl.derives.push(Derive {
@@ -323,9 +320,8 @@ impl Lowerer<'_> {
                 }
             }
             ("cfg_attr", syn::Meta::List(list)) => {
-                let parsed = list.parse_args_with(
-                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-                );
+                let parsed =
+                    list.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated);
                 if let Ok(metas) = parsed {
                     for inner in metas.iter().skip(1) {
                         self.container_attr(inner.path(), inner, decl);
@@ -538,8 +534,8 @@ fn field_attr(path: &syn::Path, meta: &syn::Meta, field: &mut FieldDecl) {
             }
         }
         "cfg_attr" => {
-            let parsed = list
-                .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated);
+            let parsed =
+                list.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated);
             if let Ok(metas) = parsed {
                 for inner in metas.iter().skip(1) {
                     field_attr(inner.path(), inner, field);
@@ -560,7 +556,9 @@ fn is_hiding_attr(path: &syn::Path, meta: &syn::Meta) -> bool {
     let name = last_segment(path);
     let syn::Meta::List(list) = meta else { return false };
     match name.as_str() {
-        "serde" => meta_items(&list.tokens).iter().any(|i| i.value.is_none() && matches!(i.key.as_str(), "skip" | "skip_serializing")),
+        "serde" => meta_items(&list.tokens)
+            .iter()
+            .any(|i| i.value.is_none() && matches!(i.key.as_str(), "skip" | "skip_serializing")),
         "graphql" | "oai" | "salvo" | "schema" | "param" => {
             meta_items(&list.tokens).iter().any(|i| i.value.is_none() && matches!(i.key.as_str(), "skip" | "ignore"))
         }

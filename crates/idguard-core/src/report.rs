@@ -46,7 +46,12 @@ pub struct ReportOptions {
 
 /// Dedupes (one diagnostic per primary span: the rule listed first in the registry
 /// wins), scopes, hides notes unless asked for, sorts and counts.
-pub fn build(mut diagnostics: Vec<Diagnostic>, rules: &[Rule], options: &ReportOptions, mut summary: Summary) -> Report {
+pub fn build(
+    mut diagnostics: Vec<Diagnostic>,
+    rules: &[Rule],
+    options: &ReportOptions,
+    mut summary: Summary,
+) -> Report {
     let priority: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.name, i)).collect();
     diagnostics.retain(|d| in_scope(&d.location.path, &options.only));
     diagnostics.sort_by(|a, b| {

@@ -78,11 +78,7 @@ pub fn walk(root: &Path, excluded_dirs: &[String]) -> Walk {
                 } else if file_type.is_file() {
                     out.files.push(SourceFile { rel, abs: path.to_path_buf() });
                 } else {
-                    out.skipped.push(Skipped {
-                        rel,
-                        reason: "file skipped: not a regular file".into(),
-                        report: true,
-                    });
+                    out.skipped.push(Skipped { rel, reason: "file skipped: not a regular file".into(), report: true });
                 }
             }
             Err(err) => {

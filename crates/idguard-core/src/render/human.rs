@@ -52,7 +52,10 @@ pub fn render(report: &Report, root: &Path, color: bool) -> Vec<u8> {
             // The file changed under us: show the finding without snippets.
             let plain = CsDiagnostic::new(severity(d.severity))
                 .with_code(d.rule)
-                .with_message(format!("{} ({}:{}:{})", d.message, d.location.path, d.location.span.line, d.location.span.column))
+                .with_message(format!(
+                    "{} ({}:{}:{})",
+                    d.message, d.location.path, d.location.span.line, d.location.span.column
+                ))
                 .with_notes(notes);
             let _ = term::emit_to_write_style(&mut buffer, &config, &files, &plain);
         }
