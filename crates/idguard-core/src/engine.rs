@@ -15,9 +15,10 @@ use crate::report::{self, Report, ReportOptions, Summary};
 use crate::subject::Vocabulary;
 use crate::walk;
 
-/// Stack size of the parse workers. `syn` recurses once per nesting level; the
-/// nesting limit keeps every accepted file far below this (see `Limits`).
-pub const WORKER_STACK_SIZE: usize = 256 * 1024 * 1024;
+/// Stack size of the parse workers: address space reserved per thread, touched only as
+/// deep as a file really nests. `syn` recurses once per nesting level; the nesting limit
+/// keeps every accepted file far below this (see `Limits`).
+pub const WORKER_STACK_SIZE: usize = 512 * 1024 * 1024;
 
 /// Everything a scan needs.
 #[derive(Debug, Clone)]
