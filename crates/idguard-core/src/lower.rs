@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::{TokenStream, TokenTree};
 use syn::spanned::Spanned;
 
 use crate::facts::{
