@@ -1,8 +1,9 @@
 //! `sequential-id-in-response`: a user serial serialized to clients.
 
 use idguard_core::facts::{FieldDecl, TypeDecl};
-use idguard_core::index::{DeclId, Index, Reach, Root, SCHEMA_DERIVES, Serial, is_serializable};
+use idguard_core::index::{DeclId, Index, Reach, Root, Serial};
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
+use idguard_core::surface::{SCHEMA_DERIVES, is_serializable};
 use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
 
 /// The rule.

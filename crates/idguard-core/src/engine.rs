@@ -67,6 +67,7 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     pool.install(|| {
         let mut files: Vec<FileFacts> =
             walked.files.par_iter().map(|f| lower::lower_file(&f.rel, &f.abs, &options.limits)).collect();
+        exclude_test_modules(&mut files);
         let unanalysed = files.iter().filter(|f| !f.problems.is_empty()).count();
         let summary = Summary { files: files.len(), skipped: unanalysed + walked.skipped.len(), ..Summary::default() };
         for skipped in &walked.skipped {
@@ -87,4 +88,23 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
         let diagnostics: Vec<Diagnostic> = lint::run(rules, &ctx);
         Ok(report::build(diagnostics, rules, &options.report, summary))
     })
+}
+
+/// Clears the facts of test-only files: `#![cfg(test)]` files and the files of modules
+/// declared under `#[cfg(test)]` elsewhere (`#[cfg(test)] mod tests;`), like `#[cfg(test)]`
+/// items inside a file.
+fn exclude_test_modules(files: &mut [FileFacts]) {
+    let declared: Vec<String> = files.iter().flat_map(|f| f.test_modules.iter().cloned()).collect();
+    for facts in files.iter_mut() {
+        let declared_test = declared
+            .iter()
+            .any(|d| if d.ends_with('/') { facts.path.starts_with(d.as_str()) } else { facts.path == *d });
+        if facts.test_only || declared_test {
+            facts.types.clear();
+            facts.fns.clear();
+            facts.uses.clear();
+            facts.problems.clear();
+            facts.test_only = true;
+        }
+    }
 }

@@ -292,4 +292,9 @@ pub struct FileFacts {
     pub uses: Vec<UseName>,
     /// Read and parse problems.
     pub problems: Vec<Problem>,
+    /// The file is test-only code (`#![cfg(test)]`).
+    pub test_only: bool,
+    /// Files (`a/b.rs`) and directories (`a/b/`) of modules this file declares under
+    /// `#[cfg(test)]`: test-only code.
+    pub test_modules: Vec<String>,
 }

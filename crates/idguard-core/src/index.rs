@@ -11,6 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::facts::{DeclKind, FileFacts, FnDecl, TypeDecl, TypeRef};
+use crate::surface::{SCHEMA_DERIVES, is_serializable, response_bodies};
 
 /// Identifies one declaration: file index and declaration index within the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,17 +74,6 @@ pub struct Reach {
     /// The parent type and field index through which it was reached (`None` at the root).
     pub via: Option<(DeclId, u32)>,
 }
-
-/// Derives that make a type serializable to clients.
-pub const SERIALIZE_DERIVES: &[&str] =
-    &["Serialize", "SimpleObject", "GraphQLObject", "Message", "ToSchema", "Object", "ToResponse"];
-
-/// Derives and attribute macros that put a type on an API surface without a traced handler.
-pub const SCHEMA_DERIVES: &[&str] =
-    &["SimpleObject", "GraphQLObject", "Message", "ToSchema", "Object", "ToResponse", "graphql_object"];
-
-/// Response wrappers whose generic arguments are sent to clients.
-const RESPONSE_WRAPPERS: &[&str] = &["Json", "Response", "JsonResponse", "MsgPack", "Cbor", "Protobuf"];
 
 /// Generic containers that are transparent for serialization.
 const CONTAINERS: &[&str] = &[
@@ -387,41 +377,6 @@ impl<'a> Index<'a> {
         }
         reach
     }
-}
-
-/// Whether the declaration derives a trait that serializes it to clients.
-pub fn is_serializable(decl: &TypeDecl) -> bool {
-    decl.derives
-        .iter()
-        .chain(&decl.attr_macros)
-        .any(|d| SERIALIZE_DERIVES.contains(&d.name.as_str()) || d.name == "graphql_object")
-}
-
-/// The bodies a return type sends to clients: the arguments of `Json<..>` and friends,
-/// with the wrapper's name. `Result<Json<T>, E>` yields `T` only.
-pub fn response_bodies(ret: &TypeRef) -> Vec<(String, &TypeRef)> {
-    let mut out = Vec::new();
-    let mut stack = vec![ret];
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::Path { segments, args, .. } => {
-                let name = segments.last().map_or("", String::as_str);
-                if RESPONSE_WRAPPERS.contains(&name) && !args.is_empty() {
-                    for arg in args {
-                        out.push((name.to_owned(), arg));
-                    }
-                } else if name == "Result" {
-                    stack.extend(args.first());
-                } else {
-                    stack.extend(args.iter().rev());
-                }
-            }
-            TypeRef::Tuple(items) | TypeRef::ImplTrait(items) => stack.extend(items.iter().rev()),
-            TypeRef::Ref(inner) => stack.push(inner),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn shared_prefix(a: &str, b: &str) -> usize {

@@ -16,6 +16,7 @@ pub mod lower;
 pub mod render;
 pub mod report;
 pub mod subject;
+pub mod surface;
 pub mod walk;
 
 pub use diagnostic::{Diagnostic, Label, Location, Severity};

@@ -191,7 +191,11 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
         span: Some(conv.span(e.span())),
     })?;
     let module = module_of_path(&facts.path);
-    let mut lowerer = Lowerer { conv, facts };
+    if is_cfg_test(&file.attrs) {
+        facts.test_only = true;
+        return Ok(());
+    }
+    let mut lowerer = Lowerer { conv, facts, inline: Vec::new() };
     lowerer.items(&file.items, &module);
     Ok(())
 }
@@ -319,6 +323,8 @@ impl SpanConv {
 struct Lowerer<'f> {
     conv: SpanConv,
     facts: &'f mut FileFacts,
+    /// Inline `mod name { .. }` blocks around the current item.
+    inline: Vec<String>,
 }
 
 impl Lowerer<'_> {
@@ -339,16 +345,57 @@ impl Lowerer<'_> {
                     let mut prefix = Vec::new();
                     self.use_tree(&u.tree, &mut prefix);
                 }
-                syn::Item::Mod(m) if !is_cfg_test(&m.attrs) => {
+                syn::Item::Mod(m) if is_cfg_test(&m.attrs) => {
+                    if m.content.is_none() {
+                        self.test_module(m);
+                    }
+                }
+                syn::Item::Mod(m) => {
                     if let Some((_, inner)) = &m.content {
                         let name = m.ident.to_string();
-                        let nested = if module.is_empty() { name } else { format!("{module}::{name}") };
+                        let nested = if module.is_empty() { name.clone() } else { format!("{module}::{name}") };
+                        self.inline.push(name);
                         self.items(inner, &nested);
+                        self.inline.pop();
                     }
                 }
                 _ => {}
             }
         }
+    }
+
+    /// Records where the file of a `#[cfg(test)] mod name;` lives: `name.rs`,
+    /// `name/mod.rs` and everything under `name/`, next to this file's module directory
+    /// (or at its `#[path = ".."]`).
+    fn test_module(&mut self, m: &syn::ItemMod) {
+        let path = &self.facts.path;
+        let (parent, stem) = match path.rsplit_once('/') {
+            Some((dir, file)) => (format!("{dir}/"), file.trim_end_matches(".rs")),
+            None => (String::new(), path.trim_end_matches(".rs")),
+        };
+        let explicit = m.attrs.iter().find_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        });
+        if let Some(explicit) = explicit {
+            self.facts.test_modules.push(format!("{parent}{explicit}"));
+            return;
+        }
+        let mut dir = parent;
+        if !matches!(stem, "lib" | "main" | "mod") {
+            dir.push_str(stem);
+            dir.push('/');
+        }
+        for inline in &self.inline {
+            dir.push_str(inline);
+            dir.push('/');
+        }
+        let name = unraw(&m.ident.to_string());
+        self.facts.test_modules.push(format!("{dir}{name}.rs"));
+        self.facts.test_modules.push(format!("{dir}{name}/"));
     }
 
     fn decl(
@@ -506,6 +553,11 @@ impl Lowerer<'_> {
     fn func(&mut self, sig: &syn::Signature, self_ty: Option<String>, module: &str) {
         let syn::ReturnType::Type(_, ret) = &sig.output else { return };
         let ret = self.ty(ret);
+        // Only functions that send a body to clients can be response roots; the rest
+        // would only cost memory.
+        if crate::surface::response_bodies(&ret).is_empty() {
+            return;
+        }
         self.facts.fns.push(FnDecl {
             name: sig.ident.to_string(),
             module: module.to_owned(),
@@ -733,11 +785,18 @@ fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-/// Whether a `cfg(...)` predicate can only hold in test builds: `test`, or `all(.., test, ..)`.
+/// Whether a `cfg(...)` predicate can only hold in test builds: `test`, a test-only
+/// feature (`feature = "test-utils"`, `"tests-cfg"`, `"mock"`), or `all(..)` holding one.
 fn cfg_requires_test(tokens: &TokenStream) -> bool {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     match trees.as_slice() {
         [TokenTree::Ident(i)] => i == "test",
+        [TokenTree::Ident(i), TokenTree::Punct(eq), value] if i == "feature" && eq.as_char() == '=' => {
+            let value = literal_text(value);
+            crate::subject::tokens(&value)
+                .iter()
+                .any(|t| matches!(t.as_str(), "test" | "tests" | "testing" | "mock" | "mocks"))
+        }
         [TokenTree::Ident(i), TokenTree::Group(g)] if i == "all" => {
             let mut part = TokenStream::new();
             let mut found = false;

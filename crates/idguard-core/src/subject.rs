@@ -223,6 +223,12 @@ const NEVER_TOKENS: &[&str] = &[
     "fd",
 ];
 
+/// Irregular past participles that name an actor in `*_by` fields.
+const PARTICIPLES: &[&str] = &[
+    "sent", "written", "made", "held", "taken", "given", "done", "built", "sold", "bought", "chosen", "seen", "run",
+    "paid", "read", "set",
+];
+
 /// Suffixes of DTO type names that do not change whose record it is.
 const DTO_SUFFIXES: &[&str] = &[
     "response",
@@ -413,8 +419,14 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
     }
     let last = toks.last()?;
     if last == "by" && toks.len() >= 2 {
-        // `created_by`, `updated_by`, `assigned_by`: a person's key when typed as an integer.
-        return Some(KeyName::Own(Subject { class: SubjectClass::User, token: toks[toks.len() - 2].clone() }));
+        // `created_by`, `updated_by`, `sent_by`: a person's key when typed as an integer.
+        // Not `group_by`, `ahead_by`, `sort_by`: only a past participle names an actor.
+        let verb = &toks[toks.len() - 2];
+        let participle = (verb.len() > 3 && verb.ends_with("ed")) || PARTICIPLES.contains(&verb.as_str());
+        if participle && !matches!(verb.as_str(), "need" | "speed" | "seed" | "feed" | "bed" | "shed") {
+            return Some(KeyName::Own(Subject { class: SubjectClass::User, token: verb.clone() }));
+        }
+        return None;
     }
     if !is_id_token(last) || toks.len() < 2 {
         return None;
@@ -458,6 +470,10 @@ mod tests {
         assert_eq!(class_of("mem_no"), Some(SubjectClass::User));
         assert_eq!(class_of("authorId"), Some(SubjectClass::User));
         assert_eq!(class_of("created_by"), Some(SubjectClass::User));
+        assert_eq!(class_of("sent_by"), Some(SubjectClass::User));
+        for not_actor in ["group_by", "vertical_group_by", "ahead_by", "behind_by", "sort_by", "order_by"] {
+            assert_eq!(key_name(not_actor, &Vocabulary::default()), None, "{not_actor}");
+        }
         assert_eq!(class_of("chat_member_id"), Some(SubjectClass::User));
         assert_eq!(class_of("user_session_id"), Some(SubjectClass::Entity));
         assert_eq!(class_of("room_id"), Some(SubjectClass::Entity));
