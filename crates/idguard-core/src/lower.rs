@@ -345,11 +345,8 @@ impl Lowerer<'_> {
                     let mut prefix = Vec::new();
                     self.use_tree(&u.tree, &mut prefix);
                 }
-                syn::Item::Mod(m) if is_cfg_test(&m.attrs) => {
-                    if m.content.is_none() {
-                        self.test_module(m);
-                    }
-                }
+                syn::Item::Mod(m) if is_cfg_test(&m.attrs) && m.content.is_none() => self.test_module(m),
+                syn::Item::Mod(m) if is_cfg_test(&m.attrs) => {}
                 syn::Item::Mod(m) => {
                     if let Some((_, inner)) = &m.content {
                         let name = m.ident.to_string();
