@@ -118,8 +118,10 @@ fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &S
             Some(KeyName::Bare) => return Some(container_subject(ctx, decl, field)),
             None => {}
         }
-    } else {
-        // A tuple position: the variant or struct names whose key it is (`Principal::User(i64)`).
+    } else if is_sole_field(decl, field) {
+        // The one position of a tuple variant: the variant names whose key it is
+        // (`Principal::User(i64)`). Positions of wider tuples (`PunchCard(u8, u8, u32)`)
+        // are not keys.
         let container = container_subject(ctx, decl, field);
         if container.class != SubjectClass::Content {
             return Some(container);
@@ -131,6 +133,11 @@ fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &S
         KeyName::Own(subject) => Some(subject),
         KeyName::Bare => None,
     }
+}
+
+/// Whether the field is the only one of its struct or enum variant.
+fn is_sole_field(decl: &TypeDecl, field: &FieldDecl) -> bool {
+    decl.fields.iter().filter(|f| f.variant == field.variant).count() == 1
 }
 
 /// The subject of the record a bare `id` belongs to: the enum variant, the type name
