@@ -8,6 +8,7 @@ pub const RULE: Rule = Rule {
     name: "parse-error",
     default_severity: Severity::Warning,
     summary: "a file could not be read or parsed, or was skipped; it was not analysed",
+    security_severity: None,
     doc: DOC,
     check,
 };

@@ -11,6 +11,7 @@ pub const RULE: Rule = Rule {
     name: "sequential-id-in-response",
     default_severity: Severity::Error,
     summary: "a sequential user serial (or personal-entity key) is serialized to clients",
+    security_severity: Some("7.5"),
     doc: DOC,
     check,
 };

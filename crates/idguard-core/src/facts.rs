@@ -277,6 +277,21 @@ pub struct Problem {
     pub span: Option<Span>,
 }
 
+/// An `// idguard: allow(RULE) reason` or `allow-file(RULE) reason` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// Where the directive is written (`idguard: ...` up to the end of the comment).
+    pub span: Span,
+    /// Rule names listed in the parentheses.
+    pub rules: Vec<String>,
+    /// The reason after the parentheses, if any.
+    pub reason: Option<String>,
+    /// `allow-file`: applies to the whole file.
+    pub file_level: bool,
+    /// Why the directive could not be understood, if it could not.
+    pub malformed: Option<String>,
+}
+
 /// Everything known about one file after the parse stage.
 #[derive(Debug, Clone, Default)]
 pub struct FileFacts {
@@ -292,6 +307,8 @@ pub struct FileFacts {
     pub uses: Vec<UseName>,
     /// Read and parse problems.
     pub problems: Vec<Problem>,
+    /// Suppression comments.
+    pub suppressions: Vec<Suppression>,
     /// The file is test-only code (`#![cfg(test)]`).
     pub test_only: bool,
     /// Files (`a/b.rs`) and directories (`a/b/`) of modules this file declares under

@@ -24,6 +24,9 @@ pub struct Rule {
     pub default_severity: Severity,
     /// One line for `idguard rules`.
     pub summary: &'static str,
+    /// CVSS-like score for code scanning (`properties.security-severity`); `None` for
+    /// rules that report on the tool's own coverage rather than a weakness.
+    pub security_severity: Option<&'static str>,
     /// Full documentation in Markdown with the fixed headings.
     pub doc: &'static str,
     /// The check.
@@ -33,6 +36,30 @@ pub struct Rule {
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rule").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl Rule {
+    /// The text of one section of the documentation (without its heading).
+    pub fn doc_section(&self, heading: &str) -> Option<&'static str> {
+        let marker = format!("## {heading}\n");
+        let start = self.doc.find(&marker)? + marker.len();
+        let end = self.doc[start..].find("\n## ").map_or(self.doc.len(), |i| start + i + 1);
+        Some(self.doc[start..end].trim())
+    }
+
+    /// CWE ids named in the References section, e.g. `["CWE-200", "CWE-359"]`.
+    pub fn cwes(&self) -> Vec<String> {
+        let refs = self.doc_section("References").unwrap_or_default();
+        let mut out: Vec<String> = Vec::new();
+        for (i, _) in refs.match_indices("CWE-") {
+            let digits: String = refs[i + 4..].chars().take_while(char::is_ascii_digit).collect();
+            let id = format!("CWE-{digits}");
+            if !digits.is_empty() && !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
     }
 }
 

@@ -14,7 +14,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::spanned::Spanned;
 
 use crate::facts::{
-    DeclKind, Derive, FieldDecl, FileFacts, FnDecl, Problem, ProblemKind, Span, TypeDecl, TypeRef, UseName,
+    DeclKind, Derive, FieldDecl, FileFacts, FnDecl, Problem, ProblemKind, Span, Suppression, TypeDecl, TypeRef, UseName,
 };
 
 /// Resource bounds for one file.
@@ -106,6 +106,7 @@ fn lowercase_first(s: &str) -> String {
 }
 
 fn lower_source(text: &str, limits: &Limits, facts: &mut FileFacts) {
+    facts.suppressions = suppressions(text);
     // Byte order mark: skipped, offsets shifted back when spans are converted.
     let (text, base) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, 3u32),
@@ -278,6 +279,62 @@ pub fn nesting_estimate(tokens: &TokenStream) -> u32 {
         }
     }
     max
+}
+
+/// Finds `idguard:` directives in line comments: `// idguard: allow(RULE, RULE) reason`
+/// and `// idguard: allow-file(RULE) reason`.
+pub fn suppressions(text: &str) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    if memchr::memmem::find(text.as_bytes(), b"idguard:").is_none() {
+        return out;
+    }
+    let mut offset = 0usize;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let Some(comment) = line.find("//") else { continue };
+        let body = line[comment + 2..].trim_start_matches(['/', '!']).trim_start();
+        let Some(directive) = body.strip_prefix("idguard:") else { continue };
+        let at = start + line.len() - body.len();
+        let end = start + line.trim_end().len();
+        let column = line[..at - start].chars().count() as u32 + 1;
+        let end_column = line[..end - start].chars().count() as u32 + 1;
+        let span = Span {
+            start: at as u32,
+            end: end as u32,
+            line: index as u32 + 1,
+            column,
+            end_line: index as u32 + 1,
+            end_column,
+        };
+        out.push(parse_directive(directive.trim(), span));
+    }
+    out
+}
+
+fn parse_directive(directive: &str, span: Span) -> Suppression {
+    let malformed = |why: &str| Suppression {
+        span,
+        rules: Vec::new(),
+        reason: None,
+        file_level: false,
+        malformed: Some(why.to_owned()),
+    };
+    let (file_level, rest) = if let Some(rest) = directive.strip_prefix("allow-file(") {
+        (true, rest)
+    } else if let Some(rest) = directive.strip_prefix("allow(") {
+        (false, rest)
+    } else {
+        return malformed("expected `allow(RULE) reason` or `allow-file(RULE) reason`");
+    };
+    let Some(close) = rest.find(')') else { return malformed("the rule list is not closed with `)`") };
+    let rules: Vec<String> =
+        rest[..close].split(',').map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned).collect();
+    if rules.is_empty() {
+        return malformed("no rule named in the parentheses");
+    }
+    let reason = rest[close + 1..].trim().trim_start_matches([':', '-', '\u{2014}']).trim();
+    Suppression { span, rules, reason: (!reason.is_empty()).then(|| reason.to_owned()), file_level, malformed: None }
 }
 
 /// Module path of a file: the components after the last `src/`, without `lib.rs`,
@@ -826,6 +883,22 @@ fn unraw(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suppression_comments() {
+        let text = "fn a() {}\n    pub id: i64, // idguard: allow(sequential-id-in-response) legacy mobile clients\n// idguard: allow-file(parse-error, sequential-id-in-response): generated\n// idguard: allow(x)\n// idguard: alow(x) typo\n";
+        let found = suppressions(text);
+        assert_eq!(found.len(), 4);
+        assert_eq!(found[0].rules, ["sequential-id-in-response"]);
+        assert_eq!(found[0].reason.as_deref(), Some("legacy mobile clients"));
+        assert_eq!((found[0].span.line, found[0].span.column), (2, 21));
+        assert!(text[found[0].span.start as usize..].starts_with("idguard: allow("));
+        assert!(found[1].file_level);
+        assert_eq!(found[1].rules.len(), 2);
+        assert_eq!(found[1].reason.as_deref(), Some("generated"));
+        assert_eq!(found[2].reason, None);
+        assert!(found[3].malformed.is_some());
+    }
 
     #[test]
     fn module_paths() {
