@@ -12,8 +12,24 @@ fn idguard(args: &[&str], cwd: &Path) -> Output {
     run(env!("CARGO_BIN_EXE_idguard"), args, cwd)
 }
 
+/// Stdout with the run time of the summary line (` in 0.01s`) removed.
 fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    match text.rfind("idguard: ") {
+        Some(summary) => {
+            let (head, tail) = text.split_at(summary);
+            let mut tail = tail.to_owned();
+            if let Some(start) = tail
+                .find(" in 0.")
+                .or_else(|| tail.rfind(" in ").filter(|i| tail[i + 4..].starts_with(char::is_numeric)))
+            {
+                let end = tail[start + 4..].find('s').map_or(tail.len(), |e| start + 4 + e + 1);
+                tail.replace_range(start..end, "");
+            }
+            format!("{head}{tail}")
+        }
+        None => text,
+    }
 }
 
 const FINDING: &str = "#[derive(Serialize)]\npub struct UserView {\n    pub id: i64,\n    pub email: String,\n}\n\npub async fn get_user() -> Json<UserView> {\n    todo!()\n}\n";

@@ -43,7 +43,11 @@ fn scan_snippet(code: &str) -> Vec<idguard_core::Diagnostic> {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("snippet.rs"), code).unwrap();
     let mut options = ScanOptions::new(tmp.path().to_path_buf());
-    options.report = ReportOptions { show_notes: true, only: Vec::new() };
+    options.report = ReportOptions {
+        show_notes: true,
+        unused_suppression_rule: Some(idguard_lints::invalid_suppression::RULE.name),
+        ..ReportOptions::default()
+    };
     idguard_core::scan(&options, REGISTRY).unwrap().diagnostics
 }
 

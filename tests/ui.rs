@@ -86,7 +86,11 @@ fn expectations(root: &Path) -> BTreeSet<Expectation> {
 pub fn scan_fixture(root: &Path) -> idguard_core::Report {
     let mut options = ScanOptions::new(root.to_path_buf());
     options.jobs = Some(2);
-    options.report = ReportOptions { show_notes: true, only: Vec::new() };
+    options.report = ReportOptions {
+        show_notes: true,
+        unused_suppression_rule: Some(idguard_lints::invalid_suppression::RULE.name),
+        ..ReportOptions::default()
+    };
     idguard_core::scan(&options, idguard_lints::REGISTRY).expect("scan succeeds")
 }
 

@@ -9,9 +9,11 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use idguard_core::config::{self, Level};
 use idguard_core::report::ReportOptions;
 use idguard_core::{Report, ScanOptions, Severity};
 use idguard_lints::REGISTRY;
@@ -40,7 +42,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Scan a project (the default command)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules with their default level and summary
     Rules,
     /// Print the full documentation of one rule
@@ -60,6 +62,27 @@ struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Configuration file [default: ROOT/idguard.toml, else `[workspace.metadata.idguard]` or `[package.metadata.idguard]` in ROOT/Cargo.toml]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Raise RULE (or `all`) to error; wins over -W and -A for the same rule
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    deny: Vec<String>,
+    /// Cap RULE (or `all`) at warning and show its notes; wins over -A
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    warn: Vec<String>,
+    /// Turn RULE (or `all`) off
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    allow: Vec<String>,
+    /// Hide the findings recorded in FILE; report entries that no longer match
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in FILE (sorted fingerprints, no line numbers)
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Report only files staged in git (the whole root is still indexed)
+    #[arg(long)]
+    staged: bool,
     /// Write the report to FILE instead of stdout
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -84,6 +107,12 @@ struct CheckArgs {
     /// Path to Cargo.toml (cargo form): the root is its workspace root
     #[arg(long, value_name = "PATH")]
     manifest_path: Option<PathBuf>,
+    /// Report only this package of the workspace (repeatable)
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    package: Vec<String>,
+    /// Report the whole workspace (the default)
+    #[arg(long, conflicts_with = "package")]
+    workspace: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,6 +122,10 @@ enum Format {
     Human,
     /// one JSON document (schema version 1)
     Json,
+    /// SARIF 2.1.0 for code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -135,7 +168,13 @@ pub fn run(mut args: Vec<OsString>, invocation: Invocation) -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            if let Some(ConfigFailure(config)) = err.downcast_ref::<ConfigFailure>() {
+                let color =
+                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal();
+                let _ = std::io::stderr().write_all(&idguard_core::render::human::render_error(config, color));
+            } else {
+                eprintln!("error: {err:#}");
+            }
             ExitCode::from(2)
         }
     }
@@ -177,6 +216,7 @@ fn execute(cli: Cli) -> anyhow::Result<u8> {
 }
 
 fn check(args: &CheckArgs) -> anyhow::Result<u8> {
+    let started = Instant::now();
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let root = match (&args.root, &args.manifest_path) {
         (Some(root), _) => cwd.join(root),
@@ -191,19 +231,52 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         (None, None) => discover_root(&cwd),
     };
     let root = root.canonicalize().with_context(|| format!("cannot scan `{}`", root.display()))?;
-    let mut only = Vec::new();
-    for path in &args.paths {
-        let full = cwd.join(path);
-        let full = full.canonicalize().with_context(|| format!("cannot scan `{}`", path.display()))?;
-        let Ok(rel) = full.strip_prefix(&root) else {
-            bail!("`{}` is outside the project root `{}`; pass --root", path.display(), root.display());
-        };
-        only.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+    let rule_names: Vec<&str> = REGISTRY.iter().map(|r| r.name).collect();
+    let config = match config::load(&root, args.config.as_ref().map(|c| cwd.join(c)).as_deref(), &rule_names) {
+        Ok(config) => config,
+        Err(err @ idguard_core::Error::Config { .. }) => return Err(ConfigFailure(err).into()),
+        Err(err) => return Err(err.into()),
+    };
+    let mut levels = config.levels.clone();
+    for (names, level) in [(&args.allow, Level::Allow), (&args.warn, Level::Warn), (&args.deny, Level::Deny)] {
+        for name in names {
+            if name != "all" && !rule_names.contains(&name.as_str()) {
+                bail!("unknown rule `{name}`; the rules are: {}", rule_names.join(", "));
+            }
+            levels.push((name.clone(), level));
+        }
     }
+    let only = scope(args, &cwd, &root)?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(baseline::read(&cwd.join(path))?),
+        None => None,
+    };
     let mut options = ScanOptions::new(root.clone());
     options.jobs = args.jobs;
-    options.report = ReportOptions { show_notes: args.show_notes, only };
+    options.vocab = config.vocab;
+    options.opaque_types = config.opaque_types;
+    options.exclude = config.exclude;
+    options.report = ReportOptions {
+        show_notes: args.show_notes,
+        only,
+        levels,
+        baseline,
+        unused_suppression_rule: Some(idguard_lints::invalid_suppression::RULE.name),
+    };
     let report = idguard_core::scan(&options, REGISTRY)?;
+    if let Some(path) = &args.write_baseline {
+        baseline::write(&cwd.join(path), &report.fingerprints)?;
+    }
+    if !report.stale_baseline.is_empty() && !args.quiet {
+        eprintln!(
+            "warning: {} baseline {} no longer match any finding (fixed, or moved to another file); rewrite the baseline with --write-baseline",
+            report.stale_baseline.len(),
+            if report.stale_baseline.len() == 1 { "entry does" } else { "entries do" }
+        );
+        for entry in &report.stale_baseline {
+            eprintln!("  {entry}");
+        }
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -213,7 +286,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
                 && std::io::stdout().is_terminal()
         }
     };
-    let bytes = render(&report, &root, args, color);
+    let bytes = render(&report, &root, args, color, started.elapsed());
     match &args.output {
         Some(path) => {
             std::fs::write(cwd.join(path), &bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
@@ -227,17 +300,169 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     Ok(u8::from(report.diagnostics.iter().any(|d| d.severity >= threshold)))
 }
 
-fn render(report: &Report, root: &Path, args: &CheckArgs, color: bool) -> Vec<u8> {
+/// Which root-relative paths to report: PATHS, `--staged`, `-p`; `None` is everything.
+fn scope(args: &CheckArgs, cwd: &Path, root: &Path) -> anyhow::Result<Option<Vec<String>>> {
+    let mut only: Option<Vec<String>> = None;
+    let mut narrow = |set: Vec<String>| {
+        only = Some(match only.take() {
+            None => set,
+            Some(previous) => previous
+                .into_iter()
+                .filter(|p| {
+                    set.iter().any(|s| p == s || p.starts_with(&format!("{s}/")) || s.starts_with(&format!("{p}/")))
+                })
+                .collect(),
+        });
+    };
+    if !args.paths.is_empty() {
+        let mut set = Vec::new();
+        for path in &args.paths {
+            let full = cwd.join(path).canonicalize().with_context(|| format!("cannot scan `{}`", path.display()))?;
+            let Ok(rel) = full.strip_prefix(root) else {
+                bail!("`{}` is outside the project root `{}`; pass --root", path.display(), root.display());
+            };
+            set.push(slash_path(rel));
+        }
+        narrow(set);
+    }
+    if args.staged {
+        narrow(staged_files(root)?);
+    }
+    if !args.package.is_empty() {
+        let packages = workspace_packages(root);
+        let mut set = Vec::new();
+        for name in &args.package {
+            let Some((_, dir)) = packages.iter().find(|(n, _)| n == name) else {
+                let names: Vec<&str> = packages.iter().map(|(n, _)| n.as_str()).collect();
+                bail!("no package `{name}` under `{}`; the packages are: {}", root.display(), names.join(", "));
+            };
+            set.push(dir.clone());
+        }
+        narrow(set);
+    }
+    Ok(only)
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// The `.rs` files staged in git (added, copied, modified, renamed), relative to `root`.
+fn staged_files(root: &Path) -> anyhow::Result<Vec<String>> {
+    let git = |args: &[&str]| -> anyhow::Result<Vec<u8>> {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map_err(|e| idguard_core::Error::Git(format!("cannot run git: {e}")))?;
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            return Err(idguard_core::Error::Git(stderr.trim().to_owned()).into());
+        }
+        Ok(out.stdout)
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end_matches('\n'));
+    let top = top.canonicalize().unwrap_or(top);
+    let listed = git(&["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"])?;
+    let mut out = Vec::new();
+    for name in listed.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        let name = String::from_utf8_lossy(name);
+        if !name.ends_with(".rs") {
+            continue;
+        }
+        if let Ok(rel) = top.join(name.as_ref()).strip_prefix(root) {
+            out.push(slash_path(rel));
+        }
+    }
+    Ok(out)
+}
+
+/// `(package name, root-relative directory)` of every `Cargo.toml` with a `[package]`
+/// under the root (outside `target/` and hidden directories).
+fn workspace_packages(root: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .parents(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != "target")
+        .build();
+    for entry in walker.flatten() {
+        if entry.file_name() != "Cargo.toml" {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+        let Ok(manifest) = text.parse::<toml::Table>() else { continue };
+        let Some(name) = manifest.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()) else {
+            continue;
+        };
+        let dir = entry.path().parent().and_then(|d| d.strip_prefix(root).ok()).map(slash_path).unwrap_or_default();
+        out.push((name.to_owned(), dir));
+    }
+    out.sort();
+    out
+}
+
+fn render(report: &Report, root: &Path, args: &CheckArgs, color: bool, elapsed: Duration) -> Vec<u8> {
     match args.format {
         Format::Json => idguard_core::render::json::render(report).into_bytes(),
+        Format::Sarif => idguard_core::render::sarif::render(report, REGISTRY, env!("CARGO_PKG_VERSION")).into_bytes(),
+        Format::Github => idguard_core::render::github::render(report).into_bytes(),
         Format::Human => {
             let mut out = idguard_core::render::human::render(report, root, color);
-            if args.quiet {
-                let summary = idguard_core::render::human::summary_line(report);
-                out.truncate(out.len() - summary.len());
+            if !args.quiet {
+                out.extend_from_slice(idguard_core::render::human::summary_line(report, Some(elapsed)).as_bytes());
             }
             out
         }
+    }
+}
+
+/// A configuration error: rendered with a snippet of the file, exit status 2.
+#[derive(Debug)]
+struct ConfigFailure(idguard_core::Error);
+
+impl std::fmt::Display for ConfigFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for ConfigFailure {}
+
+mod baseline {
+    //! The baseline file: `{"version": 1, "fingerprints": [...]}`, sorted, no line
+    //! numbers and no timestamps, so it changes only when findings do.
+
+    use std::path::Path;
+
+    use anyhow::Context as _;
+    use idguard_core::Error;
+
+    /// Reads the fingerprints of a baseline file.
+    pub fn read(path: &Path) -> anyhow::Result<Vec<String>> {
+        let fail = |message: String| Error::Baseline { path: path.to_path_buf(), message };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| fail(format!("not JSON: {e}")))?;
+        if doc["version"] != 1 {
+            return Err(fail("not an idguard baseline (expected \"version\": 1)".into()).into());
+        }
+        let list = doc["fingerprints"].as_array().ok_or_else(|| fail("no \"fingerprints\" list".into()))?;
+        Ok(list
+            .iter()
+            .map(|f| f.as_str().map(str::to_owned).ok_or_else(|| fail("fingerprints must be strings".into())))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Writes the fingerprints (already sorted) as a baseline file.
+    pub fn write(path: &Path, fingerprints: &[String]) -> anyhow::Result<()> {
+        let doc = serde_json::json!({ "version": 1, "fingerprints": fingerprints });
+        let mut text = serde_json::to_string_pretty(&doc).expect("strings always serialize");
+        text.push('\n');
+        std::fs::write(path, text).with_context(|| format!("cannot write baseline `{}`", path.display()))
     }
 }
 

@@ -31,6 +31,8 @@ pub struct ScanOptions {
     pub limits: Limits,
     /// Directory names not descended into.
     pub excluded_dirs: Vec<String>,
+    /// Globs of root-relative file paths not scanned (`[files] exclude`).
+    pub exclude: Vec<String>,
     /// Extra vocabulary.
     pub vocab: Vocabulary,
     /// Types that are safe to expose.
@@ -47,6 +49,7 @@ impl ScanOptions {
             jobs: None,
             limits: Limits::default(),
             excluded_dirs: walk::DEFAULT_EXCLUDED_DIRS.iter().map(|s| (*s).to_owned()).collect(),
+            exclude: Vec::new(),
             vocab: Vocabulary::default(),
             opaque_types: Vec::new(),
             report: ReportOptions::default(),
@@ -58,7 +61,7 @@ impl ScanOptions {
 /// rules); only failures of the tool itself are errors.
 pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     std::fs::metadata(&options.root).map_err(|source| Error::Root { path: options.root.clone(), source })?;
-    let walked = walk::walk(&options.root, &options.excluded_dirs);
+    let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude);
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_SIZE);
     if let Some(jobs) = options.jobs {
         builder = builder.num_threads(jobs.max(1));
@@ -84,9 +87,10 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
             }
         }
         let index = Index::build(&files, &options.opaque_types);
-        let ctx = Context { index: &index, vocab: &options.vocab };
+        let rule_names: Vec<&str> = rules.iter().map(|r| r.name).collect();
+        let ctx = Context { index: &index, vocab: &options.vocab, rule_names: &rule_names };
         let diagnostics: Vec<Diagnostic> = lint::run(rules, &ctx);
-        Ok(report::build(diagnostics, rules, &options.report, summary))
+        Ok(report::build(diagnostics, rules, &files, &options.report, summary))
     })
 }
 

@@ -13,6 +13,8 @@ pub struct Context<'a> {
     pub index: &'a Index<'a>,
     /// Built-in plus configured vocabularies.
     pub vocab: &'a Vocabulary,
+    /// The names of all rules in the registry.
+    pub rule_names: &'a [&'a str],
 }
 
 /// A rule: identity, documentation and check.

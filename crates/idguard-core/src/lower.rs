@@ -296,7 +296,9 @@ pub fn suppressions(text: &str) -> Vec<Suppression> {
         let body = line[comment + 2..].trim_start_matches(['/', '!']).trim_start();
         let Some(directive) = body.strip_prefix("idguard:") else { continue };
         let at = start + line.len() - body.len();
-        let end = start + line.trim_end().len();
+        // The directive ends at the end of the line, or where a following `//` comment starts.
+        let text_end = body.find("//").map_or(line.trim_end().len(), |i| line.len() - body.len() + i);
+        let end = start + line[..text_end].trim_end().len();
         let column = line[..at - start].chars().count() as u32 + 1;
         let end_column = line[..end - start].chars().count() as u32 + 1;
         let span = Span {
@@ -333,7 +335,10 @@ fn parse_directive(directive: &str, span: Span) -> Suppression {
     if rules.is_empty() {
         return malformed("no rule named in the parentheses");
     }
-    let reason = rest[close + 1..].trim().trim_start_matches([':', '-', '\u{2014}']).trim();
+    // The reason runs to the end of the comment, or to a following `//` comment.
+    let after = &rest[close + 1..];
+    let after = after.find("//").map_or(after, |end| &after[..end]);
+    let reason = after.trim().trim_start_matches([':', '-', '\u{2014}']).trim();
     Suppression { span, rules, reason: (!reason.is_empty()).then(|| reason.to_owned()), file_level, malformed: None }
 }
 

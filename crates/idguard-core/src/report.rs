@@ -1,8 +1,15 @@
-//! The report stage: dedupe, filter by level and scope, sort, count.
+//! The report stage: scope, dedupe, levels, suppressions, baseline, notes, sort, count.
+//!
+//! Order matters and is fixed: findings outside the reported paths are dropped; one
+//! diagnostic is kept per primary span (the rule listed first in the registry wins);
+//! levels turn rules off, cap or raise them; suppression comments hide what they name
+//! (with a reason); the baseline hides known findings; notes are hidden unless asked for.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::config::Level;
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::facts::FileFacts;
 use crate::lint::Rule;
 
 /// Counts shown at the end of a run and in the JSON `summary`.
@@ -33,6 +40,11 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts.
     pub summary: Summary,
+    /// Fingerprints of the visible findings before the baseline was applied, sorted:
+    /// what `--write-baseline` records.
+    pub fingerprints: Vec<String>,
+    /// Baseline entries that matched nothing (fixed, or moved to another file), sorted.
+    pub stale_baseline: Vec<String>,
 }
 
 /// How findings are filtered before rendering.
@@ -40,20 +52,45 @@ pub struct Report {
 pub struct ReportOptions {
     /// Show notes.
     pub show_notes: bool,
-    /// Report only files under these root-relative prefixes (empty: everything).
-    pub only: Vec<String>,
+    /// Report only files under these root-relative prefixes (`None`: everything).
+    pub only: Option<Vec<String>>,
+    /// Levels by rule name (`all` for every rule); later entries win, rule names beat `all`.
+    pub levels: Vec<(String, Level)>,
+    /// Fingerprints of accepted findings (a multiset).
+    pub baseline: Option<Vec<String>>,
+    /// The rule under which suppressions that suppress nothing are reported.
+    pub unused_suppression_rule: Option<&'static str>,
 }
 
-/// Dedupes (one diagnostic per primary span: the rule listed first in the registry
-/// wins), scopes, hides notes unless asked for, sorts and counts.
+impl ReportOptions {
+    /// The level for a rule: a rule-specific entry beats `all`; later entries beat earlier.
+    pub fn level(&self, rule: &str) -> Option<Level> {
+        let specific = self.levels.iter().rev().find(|(name, _)| name == rule).map(|(_, l)| *l);
+        specific.or_else(|| self.levels.iter().rev().find(|(name, _)| name == "all").map(|(_, l)| *l))
+    }
+
+    /// Whether a path is reported.
+    pub fn in_scope(&self, path: &str) -> bool {
+        self.only.as_ref().is_none_or(|only| {
+            only.iter().any(|p| {
+                p.is_empty()
+                    || path == p
+                    || (path.starts_with(p.as_str()) && path.as_bytes().get(p.len()) == Some(&b'/'))
+            })
+        })
+    }
+}
+
+/// Builds the report from the rules' diagnostics.
 pub fn build(
     mut diagnostics: Vec<Diagnostic>,
     rules: &[Rule],
+    files: &[FileFacts],
     options: &ReportOptions,
     mut summary: Summary,
 ) -> Report {
     let priority: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.name, i)).collect();
-    diagnostics.retain(|d| in_scope(&d.location.path, &options.only));
+    diagnostics.retain(|d| options.in_scope(&d.location.path));
     diagnostics.sort_by(|a, b| {
         (&a.location.path, a.location.span.start, a.location.span.end, priority.get(a.rule), &a.message).cmp(&(
             &b.location.path,
@@ -69,26 +106,106 @@ pub fn build(
             && later.location.span.start == earlier.location.span.start
             && later.location.span.end == earlier.location.span.end
     });
-    let mut visible = Vec::with_capacity(diagnostics.len());
-    for d in diagnostics {
-        match d.severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Note if options.show_notes => summary.notes += 1,
-            Severity::Note => {
-                summary.hidden_notes += 1;
-                continue;
+
+    // Suppressions: a comment on the finding's line or the line above, or `allow-file`.
+    let by_path: HashMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let mut used: HashMap<(&str, usize), bool> = HashMap::new();
+    diagnostics.retain(|d| {
+        if Some(d.rule) == options.unused_suppression_rule {
+            return true;
+        }
+        let Some(file) = by_path.get(d.location.path.as_str()) else { return true };
+        let line = d.location.span.line;
+        let hit = file.suppressions.iter().position(|s| {
+            s.malformed.is_none()
+                && s.reason.is_some()
+                && s.rules.iter().any(|r| r == d.rule || r == "all")
+                && (s.file_level || s.span.line == line || s.span.line + 1 == line)
+        });
+        match hit {
+            Some(index) => {
+                used.insert((file.path.as_str(), index), true);
+                summary.suppressed += 1;
+                false
             }
+            None => true,
+        }
+    });
+    if let Some(rule) = options.unused_suppression_rule {
+        for file in files.iter().filter(|f| options.in_scope(&f.path)) {
+            for (index, s) in file.suppressions.iter().enumerate() {
+                let all_off = s.rules.iter().all(|r| options.level(r) == Some(Level::Allow));
+                if s.malformed.is_some()
+                    || s.reason.is_none()
+                    || all_off
+                    || used.contains_key(&(file.path.as_str(), index))
+                {
+                    continue;
+                }
+                let kind = if s.file_level { "allow-file" } else { "allow" };
+                let names = s.rules.join(", ");
+                diagnostics.push(Diagnostic {
+                    rule,
+                    severity: Severity::Warning,
+                    message: format!("`{kind}({names})` suppresses nothing"),
+                    location: Location::new(&file.path, s.span),
+                    primary_label: "no finding of these rules on this line or the next".to_owned(),
+                    labels: Vec::new(),
+                    help: "remove the stale suppression".to_owned(),
+                    symbol: None,
+                    subject: None,
+                    fingerprint: format!("{rule}:{}:unused:{kind}({names})", file.path),
+                });
+            }
+        }
+    }
+
+    // Levels.
+    let mut visible = Vec::with_capacity(diagnostics.len());
+    for mut d in diagnostics {
+        let level = options.level(d.rule);
+        match level {
+            Some(Level::Allow) => continue,
+            Some(Level::Warn) => d.severity = d.severity.min(Severity::Warning),
+            Some(Level::Deny) => d.severity = Severity::Error,
+            None => {}
+        }
+        if d.severity == Severity::Note && !options.show_notes && level.is_none() {
+            summary.hidden_notes += 1;
+            continue;
         }
         visible.push(d);
     }
-    visible.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
-    Report { diagnostics: visible, summary }
-}
 
-fn in_scope(path: &str, only: &[String]) -> bool {
-    only.is_empty()
-        || only.iter().any(|p| {
-            p.is_empty() || path == p || (path.starts_with(p.as_str()) && path.as_bytes().get(p.len()) == Some(&b'/'))
-        })
+    // Baseline: a multiset of fingerprints.
+    let mut fingerprints: Vec<String> = visible.iter().map(|d| d.fingerprint.clone()).collect();
+    fingerprints.sort();
+    let mut stale_baseline = Vec::new();
+    if let Some(baseline) = &options.baseline {
+        let mut remaining: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in baseline {
+            *remaining.entry(f.as_str()).or_default() += 1;
+        }
+        visible.retain(|d| match remaining.get_mut(d.fingerprint.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                summary.baselined += 1;
+                false
+            }
+            _ => true,
+        });
+        for (fingerprint, n) in remaining {
+            stale_baseline.extend(std::iter::repeat_n(fingerprint.to_owned(), n));
+        }
+    }
+
+    for d in &visible {
+        match d.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Note => summary.notes += 1,
+        }
+    }
+    visible.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    Report { diagnostics: visible, summary, fingerprints, stale_baseline }
 }

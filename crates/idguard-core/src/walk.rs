@@ -42,9 +42,17 @@ pub struct Walk {
 /// Directory names never descended into below the root.
 pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &["target", "tests", "benches", "examples"];
 
-/// Walks `root` (a directory, or a single file).
-pub fn walk(root: &Path, excluded_dirs: &[String]) -> Walk {
+/// Walks `root` (a directory, or a single file). `exclude` holds globs of root-relative
+/// file paths not to scan (already validated).
+pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String]) -> Walk {
     let mut out = Walk::default();
+    let mut globs = globset::GlobSetBuilder::new();
+    for glob in exclude {
+        if let Ok(glob) = globset::Glob::new(glob) {
+            globs.add(glob);
+        }
+    }
+    let globs = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
     let excluded: Vec<String> = excluded_dirs.to_vec();
     let walker = WalkBuilder::new(root)
         .hidden(true)
@@ -70,7 +78,7 @@ pub fn walk(root: &Path, excluded_dirs: &[String]) -> Walk {
                 if file_type.is_dir() {
                     continue;
                 }
-                if path.extension().is_none_or(|e| e != "rs") {
+                if path.extension().is_none_or(|e| e != "rs") || globs.is_match(&rel) {
                     continue;
                 }
                 if file_type.is_symlink() {

@@ -60,9 +60,28 @@ pub fn render(report: &Report, root: &Path, color: bool) -> Vec<u8> {
             let _ = term::emit_to_write_style(&mut buffer, &config, &files, &plain);
         }
     }
-    let mut out = buffer.into_inner();
-    out.extend_from_slice(summary_line(report).as_bytes());
-    out
+    buffer.into_inner()
+}
+
+/// Renders a configuration error with a snippet of the configuration file.
+pub fn render_error(error: &crate::Error, color: bool) -> Vec<u8> {
+    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let config = term::Config::default();
+    let mut files = SimpleFiles::new();
+    let mut cs = CsDiagnostic::error().with_message(error.to_string());
+    if let crate::Error::Config { path, text, span, message } = error {
+        let id = files.add(path.display().to_string(), text.clone());
+        cs = CsDiagnostic::error().with_message(format!("invalid configuration: {message}"));
+        if let Some(span) = span {
+            let end = span.end.min(text.len());
+            let start = span.start.min(end);
+            cs = cs.with_labels(vec![CsLabel::primary(id, start..end)]);
+        } else {
+            cs = cs.with_notes(vec![format!("in `{}`", path.display())]);
+        }
+    }
+    let _ = term::emit_to_write_style(&mut buffer, &config, &files, &cs);
+    buffer.into_inner()
 }
 
 fn range(location: &Location) -> std::ops::Range<usize> {
@@ -81,8 +100,8 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
-/// `idguard: 2 errors, 1 warning in 14 files (1 skipped, 3 notes hidden)`.
-pub fn summary_line(report: &Report) -> String {
+/// `idguard: 2 errors, 1 warning in 14 files in 0.21s (1 skipped, 3 notes hidden)`.
+pub fn summary_line(report: &Report, elapsed: Option<std::time::Duration>) -> String {
     let s = &report.summary;
     let mut found = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
     if s.notes > 0 {
@@ -102,5 +121,6 @@ pub fn summary_line(report: &Report) -> String {
         extra.push(format!("{} hidden; --show-notes shows them", plural(s.hidden_notes, "note")));
     }
     let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join(", ")) };
-    format!("idguard: {} in {}{}\n", found.join(", "), plural(s.files, "file"), extra)
+    let time = elapsed.map(|t| format!(" in {:.2}s", t.as_secs_f64())).unwrap_or_default();
+    format!("idguard: {} in {}{time}{extra}\n", found.join(", "), plural(s.files, "file"))
 }
