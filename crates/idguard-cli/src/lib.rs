@@ -232,7 +232,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     };
     let root = root.canonicalize().with_context(|| format!("cannot scan `{}`", root.display()))?;
     let rule_names: Vec<&str> = REGISTRY.iter().map(|r| r.name).collect();
-    let config = match config::load(&root, args.config.as_ref().map(|c| cwd.join(c)).as_deref(), &rule_names) {
+    let config = match config::load(&root, args.config.as_deref(), &rule_names) {
         Ok(config) => config,
         Err(err @ idguard_core::Error::Config { .. }) => return Err(ConfigFailure(err).into()),
         Err(err) => return Err(err.into()),
@@ -268,10 +268,10 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         baseline::write(&cwd.join(path), &report.fingerprints)?;
     }
     if !report.stale_baseline.is_empty() && !args.quiet {
+        let n = report.stale_baseline.len();
+        let what = if n == 1 { "baseline entry no longer matches" } else { "baseline entries no longer match" };
         eprintln!(
-            "warning: {} baseline {} no longer match any finding (fixed, or moved to another file); rewrite the baseline with --write-baseline",
-            report.stale_baseline.len(),
-            if report.stale_baseline.len() == 1 { "entry does" } else { "entries do" }
+            "warning: {n} {what} any finding (fixed, or moved to another file); rewrite the baseline with --write-baseline"
         );
         for entry in &report.stale_baseline {
             eprintln!("  {entry}");

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The root does not exist or cannot be read.
-    #[error("cannot scan `{path}`: {source}")]
+    #[error("cannot scan `{path}`")]
     Root {
         /// The root.
         path: PathBuf,
@@ -15,7 +15,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A configuration file could not be read.
-    #[error("cannot read configuration `{path}`: {source}")]
+    #[error("cannot read configuration `{path}`")]
     ConfigRead {
         /// The file.
         path: PathBuf,

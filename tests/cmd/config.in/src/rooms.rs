@@ -1,0 +1,15 @@
+#[derive(serde::Serialize)]
+pub struct RoomView {
+    pub room_id: i64,
+    pub title: String,
+    pub host_ref: i64,
+}
+
+pub async fn get_room() -> axum::Json<RoomView> {
+    todo!()
+}
+
+#[derive(serde::Serialize)]
+pub struct PostView {
+    pub id: i64,
+}
