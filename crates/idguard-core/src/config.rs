@@ -64,7 +64,8 @@ impl Config {
 pub fn load(root: &Path, explicit: Option<&Path>, rules: &[&str]) -> Result<Config, Error> {
     let candidates: Vec<PathBuf> = match explicit {
         Some(path) => vec![path.to_path_buf()],
-        None => vec![root.join("idguard.toml"), root.join("Cargo.toml")],
+        None if root.is_dir() => vec![root.join("idguard.toml"), root.join("Cargo.toml")],
+        None => Vec::new(),
     };
     for path in candidates {
         let text = match std::fs::read_to_string(&path) {
