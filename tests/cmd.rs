@@ -16,13 +16,13 @@ fn cli_transcripts() {
         .env("NO_COLOR", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .case(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cmd/*.md"));
+        .case(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cmd/*.md"));
     match git {
         Some(git) => {
             cases.register_bin("git", std::path::Path::new(git));
         }
         None => {
-            cases.skip(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cmd/staged.md"));
+            cases.skip(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cmd/staged.md"));
         }
     }
 }

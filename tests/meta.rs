@@ -11,7 +11,7 @@ use idguard_core::report::ReportOptions;
 use idguard_lints::REGISTRY;
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn snake(name: &str) -> String {

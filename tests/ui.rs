@@ -14,7 +14,7 @@ use idguard_core::ScanOptions;
 use idguard_core::report::ReportOptions;
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
 /// The fixture entries: `.rs` files and directories, not the blessed outputs.
