@@ -7,7 +7,7 @@
 //! 2. Blessed output: the human rendering (no color) must equal `fixtures/NAME.out`.
 //!    Re-bless with `IDGUARD_BLESS=1 cargo test --test ui`.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use idguard_core::ScanOptions;
@@ -53,11 +53,12 @@ fn relative(root: &Path, file: &Path) -> String {
     file.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/")
 }
 
-/// Parses the `//~ SEVERITY: RULE` markers of every file under the entry.
-fn expectations(root: &Path) -> BTreeSet<Expectation> {
+/// Parses the `//~ SEVERITY: RULE` markers of every file under the entry, counting
+/// repeats: the same diagnostic twice on a line is a failure unless marked twice.
+fn expectations(root: &Path) -> BTreeMap<Expectation, usize> {
     let mut files = Vec::new();
     rs_files(root, &mut files);
-    let mut out = BTreeSet::new();
+    let mut out = BTreeMap::new();
     for file in files {
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
         for (i, line) in text.lines().enumerate() {
@@ -75,7 +76,8 @@ fn expectations(root: &Path) -> BTreeSet<Expectation> {
                 );
                 let rule = rule.split_whitespace().next().unwrap_or_default();
                 assert!(idguard_lints::find(rule).is_some(), "{}:{}: unknown rule `{rule}`", file.display(), i + 1);
-                out.insert((relative(root, &file), i as u32 + 1, severity.to_owned(), rule.to_owned()));
+                *out.entry((relative(root, &file), i as u32 + 1, severity.to_owned(), rule.to_owned())).or_insert(0) +=
+                    1;
             }
         }
     }
@@ -102,18 +104,24 @@ fn fixtures_match_their_annotations_and_blessed_output() {
     assert!(entries.len() >= 3, "fixtures are missing");
     for entry in entries {
         let report = scan_fixture(&entry);
-        let actual: BTreeSet<Expectation> = report
-            .diagnostics
-            .iter()
-            .map(|d| (d.location.path.clone(), d.location.span.line, d.severity.as_str().to_owned(), d.rule.to_owned()))
-            .collect();
+        let mut actual: BTreeMap<Expectation, usize> = BTreeMap::new();
+        for d in &report.diagnostics {
+            let key =
+                (d.location.path.clone(), d.location.span.line, d.severity.as_str().to_owned(), d.rule.to_owned());
+            *actual.entry(key).or_insert(0) += 1;
+        }
         let expected = expectations(&entry);
         let name = entry.file_name().unwrap().to_string_lossy().into_owned();
-        for missing in expected.difference(&actual) {
-            failures.push(format!("{name}: expected but not reported: {missing:?}"));
+        for (key, n) in &expected {
+            let got = actual.get(key).copied().unwrap_or(0);
+            if got != *n {
+                failures.push(format!("{name}: expected {n} but got {got}: {key:?}"));
+            }
         }
-        for extra in actual.difference(&expected) {
-            failures.push(format!("{name}: reported but not expected: {extra:?}"));
+        for (key, n) in &actual {
+            if !expected.contains_key(key) {
+                failures.push(format!("{name}: reported {n} but not expected: {key:?}"));
+            }
         }
         let rendered = String::from_utf8(idguard_core::render::human::render(&report, &entry, false)).unwrap();
         let blessed_path = fixtures_dir().join(format!("{}.out", name.trim_end_matches(".rs")));

@@ -107,6 +107,9 @@ pub fn build(
             && later.location.span.end == earlier.location.span.end
     });
 
+    // Rules turned off are gone before anything else counts them.
+    diagnostics.retain(|d| options.level(d.rule) != Some(Level::Allow));
+
     // Suppressions: a comment on the finding's line or the line above, or `allow-file`.
     let by_path: HashMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut used: HashMap<(&str, usize), bool> = HashMap::new();
@@ -135,9 +138,11 @@ pub fn build(
         for file in files.iter().filter(|f| options.in_scope(&f.path)) {
             for (index, s) in file.suppressions.iter().enumerate() {
                 let all_off = s.rules.iter().all(|r| options.level(r) == Some(Level::Allow));
+                let unknown = s.rules.iter().any(|r| r != "all" && !priority.contains_key(r.as_str()));
                 if s.malformed.is_some()
                     || s.reason.is_none()
                     || all_off
+                    || unknown
                     || used.contains_key(&(file.path.as_str(), index))
                 {
                     continue;
