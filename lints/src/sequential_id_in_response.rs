@@ -85,21 +85,19 @@ const HELP: &str = "expose a random public ID (UUIDv4 or a 128-bit token in its 
 /// Field-name tokens that mark contact data next to a key.
 const CONTACT_TOKENS: &[&str] = &["email", "mail", "phone", "mobile", "tel", "name", "nickname", "address", "addr"];
 
-fn check(ctx: &Context<'_>) -> Vec<Diagnostic> {
+fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let index = ctx.index;
     let mut out = Vec::new();
-    for (f, file) in index.files().iter().enumerate() {
-        for (d, decl) in file.types.iter().enumerate() {
-            let id = DeclId { file: f as u32, decl: d as u32 };
-            if !is_serializable(decl) || Index::is_wrapper(decl) {
-                continue;
-            }
-            let reach = index.reach(id);
-            for field in decl.fields.iter().filter(|f| !f.hidden) {
-                let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };
-                let Some(subject) = key_subject(ctx, decl, field, &serial) else { continue };
-                out.push(diagnostic(index, id, field, &serial, &subject, reach));
-            }
+    for (d, decl) in index.files()[file as usize].types.iter().enumerate() {
+        let id = DeclId { file, decl: d as u32 };
+        if !is_serializable(decl) || Index::is_wrapper(decl) {
+            continue;
+        }
+        let reach = index.reach(id);
+        for field in decl.fields.iter().filter(|f| !f.hidden) {
+            let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };
+            let Some(subject) = key_subject(ctx, decl, field, &serial) else { continue };
+            out.push(diagnostic(index, id, field, &serial, &subject, reach));
         }
     }
     out

@@ -256,6 +256,9 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     options.vocab = config.vocab;
     options.opaque_types = config.opaque_types;
     options.exclude = config.exclude;
+    if let Some(size) = config.max_file_size {
+        options.limits.max_file_size = size;
+    }
     options.report = ReportOptions {
         show_notes: args.show_notes,
         only,
@@ -263,6 +266,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         baseline,
         unused_suppression_rule: Some(idguard_lints::invalid_suppression::RULE.name),
     };
+    options.panic_on = std::env::var("IDGUARD_INTERNAL_PANIC_ON").ok();
     let report = idguard_core::scan(&options, REGISTRY)?;
     if let Some(path) = &args.write_baseline {
         baseline::write(&cwd.join(path), &report.fingerprints)?;
@@ -297,6 +301,10 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
+    if report.diagnostics.iter().any(|d| d.rule == idguard_core::engine::INTERNAL_ERROR) {
+        // idguard itself failed on some file: the findings are incomplete.
+        return Ok(2);
+    }
     Ok(u8::from(report.diagnostics.iter().any(|d| d.severity >= threshold)))
 }
 

@@ -47,6 +47,8 @@ pub struct Config {
     pub opaque_types: Vec<String>,
     /// Globs of root-relative paths not to scan.
     pub exclude: Vec<String>,
+    /// Files larger than this many bytes are skipped (with a `parse-error` warning).
+    pub max_file_size: Option<u64>,
     /// Where the configuration came from, if anywhere.
     pub file: Option<PathBuf>,
 }
@@ -74,39 +76,47 @@ pub fn load(root: &Path, explicit: Option<&Path>, rules: &[&str]) -> Result<Conf
             Err(source) => return Err(Error::ConfigRead { path, source }),
         };
         let is_manifest = explicit.is_none() && path.file_name().is_some_and(|n| n == "Cargo.toml");
-        let fail = |span: Range<usize>, message: String| Error::Config {
-            path: path.clone(),
-            text: text.clone(),
-            span: Some(span),
-            message,
-        };
-        let document = DeTable::parse(&text).map_err(|e| Error::Config {
-            path: path.clone(),
-            text: text.clone(),
-            span: e.span(),
-            message: format!("invalid TOML: {}", e.message().trim_end_matches('\n')),
-        })?;
-        let table = if is_manifest {
-            let metadata = ["workspace", "package"].iter().find_map(|section| {
-                let section = document.get_ref().get(*section)?;
-                let metadata = section.get_ref().as_table()?.get("metadata")?;
-                metadata.get_ref().as_table()?.get("idguard")
-            });
-            match metadata {
-                Some(value) => match value.get_ref().as_table() {
-                    Some(table) => table.clone(),
-                    None => return Err(fail(value.span(), "`metadata.idguard` must be a table".into())),
-                },
-                None => continue,
-            }
-        } else {
-            document.get_ref().clone()
-        };
-        let mut config = parse_table(&table, rules, &fail)?;
-        config.file = Some(path);
-        return Ok(config);
+        if let Some(mut config) = parse(&path, &text, is_manifest, rules)? {
+            config.file = Some(path);
+            return Ok(config);
+        }
     }
     Ok(Config::default())
+}
+
+/// Parses configuration text: an `idguard.toml`, or (`manifest`) a `Cargo.toml` whose
+/// metadata tables may hold it (`Ok(None)` when they do not). `path` names the file in
+/// errors.
+pub fn parse(path: &Path, text: &str, manifest: bool, rules: &[&str]) -> Result<Option<Config>, Error> {
+    let fail = |span: Range<usize>, message: String| Error::Config {
+        path: path.to_path_buf(),
+        text: text.to_owned(),
+        span: Some(span),
+        message,
+    };
+    let document = DeTable::parse(text).map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        text: text.to_owned(),
+        span: e.span(),
+        message: format!("invalid TOML: {}", e.message().trim_end_matches('\n')),
+    })?;
+    let table = if manifest {
+        let metadata = ["workspace", "package"].iter().find_map(|section| {
+            let section = document.get_ref().get(*section)?;
+            let metadata = section.get_ref().as_table()?.get("metadata")?;
+            metadata.get_ref().as_table()?.get("idguard")
+        });
+        match metadata {
+            Some(value) => match value.get_ref().as_table() {
+                Some(table) => table.clone(),
+                None => return Err(fail(value.span(), "`metadata.idguard` must be a table".into())),
+            },
+            None => return Ok(None),
+        }
+    } else {
+        document.get_ref().clone()
+    };
+    parse_table(&table, rules, &fail).map(Some)
 }
 
 type Fail<'a> = dyn Fn(Range<usize>, String) -> Error + 'a;
@@ -163,8 +173,26 @@ fn parse_table(table: &DeTable<'_>, rules: &[&str], fail: &Fail<'_>) -> Result<C
                             }
                             config.exclude = globs;
                         }
+                        "max-file-size" => {
+                            let size = value
+                                .get_ref()
+                                .as_integer()
+                                .and_then(|i| i.as_str().replace('_', "").parse::<u64>().ok());
+                            match size {
+                                Some(size) if size > 0 => config.max_file_size = Some(size),
+                                _ => {
+                                    return Err(fail(
+                                        value.span(),
+                                        "`files.max-file-size` must be a positive number of bytes".into(),
+                                    ));
+                                }
+                            }
+                        }
                         other => {
-                            return Err(fail(field.span(), format!("unknown key `files.{other}`; expected `exclude`")));
+                            return Err(fail(
+                                field.span(),
+                                format!("unknown key `files.{other}`; expected `exclude` or `max-file-size`"),
+                            ));
                         }
                     }
                 }
@@ -224,7 +252,7 @@ mod tests {
     fn reads_all_sections() {
         let config = load_text(
             "idguard.toml",
-            "[rules]\nsequential-id-in-response = \"warn\"\nall = \"deny\"\n[identifiers]\nuser-names = [\"mbr_no\"]\nopaque-types = [\"PublicId\"]\n[files]\nexclude = [\"gen/**\"]\n",
+            "[rules]\nsequential-id-in-response = \"warn\"\nall = \"deny\"\n[identifiers]\nuser-names = [\"mbr_no\"]\nopaque-types = [\"PublicId\"]\n[files]\nexclude = [\"gen/**\"]\nmax-file-size = 1_048_576\n",
         )
         .unwrap();
         assert_eq!(config.level("sequential-id-in-response"), Some(Level::Warn));
@@ -232,6 +260,7 @@ mod tests {
         assert_eq!(config.vocab.user_names, ["mbr_no"]);
         assert_eq!(config.opaque_types, ["PublicId"]);
         assert_eq!(config.exclude, ["gen/**"]);
+        assert_eq!(config.max_file_size, Some(1_048_576));
     }
 
     #[test]
@@ -253,6 +282,7 @@ mod tests {
             ("[identifiers]\nuser-names = \"x\"\n", "\"x\"", "list of strings"),
             ("[files]\nexclude = [\"a/[\"]\n", "\"a/[\"", "invalid glob"),
             ("[rules\n", "", "invalid TOML"),
+            ("[files]\nmax-file-size = -1\n", "-1", "positive number"),
         ] {
             let Err(Error::Config { text: source, span, message: got, .. }) = load_text("idguard.toml", text) else {
                 panic!("{text}: no error");

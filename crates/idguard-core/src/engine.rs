@@ -1,11 +1,16 @@
 //! The pipeline, end to end: walk -> parse + lower (parallel) -> index -> lint
-//! (parallel) -> report. Rendering is left to the caller.
+//! (parallel, per file and rule) -> report. Rendering is left to the caller.
+//!
+//! A panic while lowering a file or while one rule checks one file is caught and becomes
+//! an `internal-error` diagnostic naming the file (and the rule); the rest of the scan
+//! completes, and the CLI exits with status 2.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::error::Error;
 use crate::facts::{FileFacts, Problem, ProblemKind};
 use crate::index::Index;
@@ -19,6 +24,10 @@ use crate::walk;
 /// deep as a file really nests. `syn` recurses once per nesting level; the nesting limit
 /// keeps every accepted file far below this (see `Limits`).
 pub const WORKER_STACK_SIZE: usize = 512 * 1024 * 1024;
+
+/// The rule name of diagnostics about idguard's own failures. Not a rule of the
+/// registry: levels, suppressions and the baseline never hide it.
+pub const INTERNAL_ERROR: &str = "internal-error";
 
 /// Everything a scan needs.
 #[derive(Debug, Clone)]
@@ -39,6 +48,9 @@ pub struct ScanOptions {
     pub opaque_types: Vec<String>,
     /// Filtering of the findings.
     pub report: ReportOptions,
+    /// Testing hook: lowering the file at this root-relative path panics, to prove that
+    /// a panic is isolated (set from `IDGUARD_INTERNAL_PANIC_ON` by the CLI).
+    pub panic_on: Option<String>,
 }
 
 impl ScanOptions {
@@ -53,45 +65,120 @@ impl ScanOptions {
             vocab: Vocabulary::default(),
             opaque_types: Vec::new(),
             report: ReportOptions::default(),
+            panic_on: None,
         }
     }
 }
 
-/// Runs the pipeline and returns the report. Per-file problems are diagnostics (via the
-/// rules); only failures of the tool itself are errors.
+/// Where a file's bytes come from.
+enum Source<'a> {
+    /// Read from disk.
+    Path(&'a std::path::Path),
+    /// Already in memory.
+    Bytes(&'a [u8]),
+}
+
+/// Runs the pipeline over the files under `options.root`.
 pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     std::fs::metadata(&options.root).map_err(|source| Error::Root { path: options.root.clone(), source })?;
     let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude);
+    let inputs: Vec<(&str, Source<'_>)> =
+        walked.files.iter().map(|f| (f.rel.as_str(), Source::Path(f.abs.as_path()))).collect();
+    run(options, rules, &inputs, &walked.skipped)
+}
+
+/// Runs the pipeline over in-memory sources `(root-relative path, bytes)`, as if they
+/// were the files of a root. Used by the fuzz targets and tests.
+pub fn scan_sources(options: &ScanOptions, rules: &[Rule], sources: &[(String, Vec<u8>)]) -> Result<Report, Error> {
+    let inputs: Vec<(&str, Source<'_>)> =
+        sources.iter().map(|(path, bytes)| (path.as_str(), Source::Bytes(bytes.as_slice()))).collect();
+    run(options, rules, &inputs, &[])
+}
+
+fn run(
+    options: &ScanOptions,
+    rules: &[Rule],
+    inputs: &[(&str, Source<'_>)],
+    skipped: &[walk::Skipped],
+) -> Result<Report, Error> {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_SIZE);
     if let Some(jobs) = options.jobs {
         builder = builder.num_threads(jobs.max(1));
     }
     let pool = builder.build().map_err(|e| Error::Pool(e.to_string()))?;
     pool.install(|| {
-        let mut files: Vec<FileFacts> =
-            walked.files.par_iter().map(|f| lower::lower_file(&f.rel, &f.abs, &options.limits)).collect();
+        let lowered: Vec<(FileFacts, Option<Diagnostic>)> =
+            inputs.par_iter().map(|(rel, source)| lower_isolated(rel, source, options)).collect();
+        let mut internal: Vec<Diagnostic> = Vec::new();
+        let mut files: Vec<FileFacts> = Vec::with_capacity(lowered.len());
+        for (facts, crash) in lowered {
+            internal.extend(crash);
+            files.push(facts);
+        }
         exclude_test_modules(&mut files);
         let unanalysed = files.iter().filter(|f| !f.problems.is_empty()).count();
-        let summary = Summary { files: files.len(), skipped: unanalysed + walked.skipped.len(), ..Summary::default() };
-        for skipped in &walked.skipped {
-            if skipped.report {
-                files.push(FileFacts {
-                    path: skipped.rel.clone(),
-                    problems: vec![Problem {
-                        kind: ProblemKind::Unreadable,
-                        message: skipped.reason.clone(),
-                        span: None,
-                    }],
-                    ..FileFacts::default()
-                });
-            }
+        let summary =
+            Summary { files: files.len(), skipped: unanalysed + skipped.len() + internal.len(), ..Summary::default() };
+        for skipped in skipped.iter().filter(|s| s.report) {
+            files.push(FileFacts {
+                path: skipped.rel.clone(),
+                problems: vec![Problem { kind: ProblemKind::Unreadable, message: skipped.reason.clone(), span: None }],
+                ..FileFacts::default()
+            });
         }
         let index = Index::build(&files, &options.opaque_types);
         let rule_names: Vec<&str> = rules.iter().map(|r| r.name).collect();
         let ctx = Context { index: &index, vocab: &options.vocab, rule_names: &rule_names };
-        let diagnostics: Vec<Diagnostic> = lint::run(rules, &ctx);
+        let mut diagnostics: Vec<Diagnostic> = lint::run(rules, &ctx);
+        diagnostics.extend(internal);
         Ok(report::build(diagnostics, rules, &files, &options.report, summary))
     })
+}
+
+/// Lowers one file; a panic becomes empty facts plus an internal-error diagnostic.
+fn lower_isolated(rel: &str, source: &Source<'_>, options: &ScanOptions) -> (FileFacts, Option<Diagnostic>) {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        assert!(options.panic_on.as_deref() != Some(rel), "IDGUARD_INTERNAL_PANIC_ON asked for a panic here");
+        match source {
+            Source::Path(path) => lower::lower_file(rel, path, &options.limits),
+            Source::Bytes(bytes) => lower::lower_bytes(rel, bytes.to_vec(), &options.limits),
+        }
+    }));
+    match result {
+        Ok(facts) => (facts, None),
+        Err(payload) => {
+            // Spans of the half-lowered file must not leak into the next file's.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            let facts = FileFacts { path: rel.to_owned(), ..FileFacts::default() };
+            (facts, Some(internal_error(rel, None, &panic_message(payload.as_ref()))))
+        }
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
+/// An `internal-error` diagnostic: idguard itself failed on this file (and rule).
+pub fn internal_error(path: &str, rule: Option<&str>, message: &str) -> Diagnostic {
+    let what = rule.map_or_else(|| "while parsing".to_owned(), |r| format!("in rule `{r}`"));
+    Diagnostic {
+        rule: INTERNAL_ERROR,
+        severity: Severity::Error,
+        message: format!("idguard failed on `{path}` {what}: {message}"),
+        location: Location::file(path),
+        primary_label: String::new(),
+        labels: Vec::new(),
+        help: "this is a bug in idguard: please report it with the file; the rest of the scan completed".to_owned(),
+        symbol: None,
+        subject: None,
+        fingerprint: format!("{INTERNAL_ERROR}:{path}:{}", rule.unwrap_or("parse")),
+    }
 }
 
 /// Clears the facts of test-only files: `#![cfg(test)]` files and the files of modules

@@ -133,6 +133,9 @@ pub fn is_integer(name: &str) -> bool {
     )
 }
 
+/// A name declared more often than this is resolved only within its own file.
+const MAX_CANDIDATES: usize = 256;
+
 /// The maximum number of aliases and wrappers followed for one name (cycles and
 /// pathological chains end here).
 const MAX_HOPS: usize = 32;
@@ -206,6 +209,11 @@ impl<'a> Index<'a> {
         let candidates = self.by_name.get(name)?;
         if candidates.len() == 1 {
             return candidates.first().copied();
+        }
+        if candidates.len() > MAX_CANDIDATES {
+            // A name declared in hundreds of files (generated code): ranking them all for
+            // every use would make the index quadratic. Only a same-file declaration counts.
+            return candidates.iter().copied().find(|id| id.file == from_file);
         }
         let from_path = facts.path.as_str();
         candidates.iter().copied().max_by_key(|id| {

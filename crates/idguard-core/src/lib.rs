@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod error;
 pub mod facts;
+pub mod harness;
 pub mod index;
 pub mod lint;
 pub mod lower;

@@ -1,6 +1,8 @@
 //! The lint driver: rules are plain values (metadata, documentation, check function)
 //! that read the index and return diagnostics. Rules never print or do I/O.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -31,8 +33,9 @@ pub struct Rule {
     pub security_severity: Option<&'static str>,
     /// Full documentation in Markdown with the fixed headings.
     pub doc: &'static str,
-    /// The check.
-    pub check: fn(&Context<'_>) -> Vec<Diagnostic>,
+    /// The check, for one file (an index into `ctx.index.files()`): the driver runs
+    /// every (file, rule) pair in parallel and isolates panics per pair.
+    pub check: fn(&Context<'_>, u32) -> Vec<Diagnostic>,
 }
 
 impl std::fmt::Debug for Rule {
@@ -69,8 +72,27 @@ impl Rule {
 pub const DOC_HEADINGS: &[&str] =
     &["What it does", "Why is this bad?", "Example", "Use instead", "Known limitations", "References"];
 
-/// Runs every rule (in parallel) and returns their diagnostics, in rule order.
+/// Runs every rule on every file, in parallel. A panic in one rule on one file becomes an
+/// `internal-error` diagnostic; the other pairs still run. Output order is fixed (file,
+/// then rule), whatever the thread count.
 pub fn run(rules: &[Rule], ctx: &Context<'_>) -> Vec<Diagnostic> {
-    let per_rule: Vec<Vec<Diagnostic>> = rules.par_iter().map(|rule| (rule.check)(ctx)).collect();
-    per_rule.into_iter().flatten().collect()
+    let files = ctx.index.files();
+    let per_file: Vec<Vec<Diagnostic>> = (0..files.len())
+        .into_par_iter()
+        .map(|f| {
+            let mut out = Vec::new();
+            for rule in rules {
+                match catch_unwind(AssertUnwindSafe(|| (rule.check)(ctx, f as u32))) {
+                    Ok(found) => out.extend(found),
+                    Err(payload) => out.push(crate::engine::internal_error(
+                        &files[f].path,
+                        Some(rule.name),
+                        &crate::engine::panic_message(payload.as_ref()),
+                    )),
+                }
+            }
+            out
+        })
+        .collect();
+    per_file.into_iter().flatten().collect()
 }

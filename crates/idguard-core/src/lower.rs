@@ -46,6 +46,21 @@ pub fn lower_file(rel_path: &str, abs_path: &Path, limits: &Limits) -> FileFacts
     facts
 }
 
+/// Parses and lowers source bytes that are already in memory (size limit and UTF-8
+/// checks as for files).
+pub fn lower_bytes(rel_path: &str, bytes: Vec<u8>, limits: &Limits) -> FileFacts {
+    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
+    if bytes.len() as u64 > limits.max_file_size {
+        facts.problems.push(too_large(bytes.len() as u64, limits.max_file_size));
+        return facts;
+    }
+    match decode(bytes) {
+        Ok(text) => lower_source(&text, limits, &mut facts),
+        Err(problem) => facts.problems.push(problem),
+    }
+    facts
+}
+
 /// Parses and lowers source text that is already in memory.
 pub fn lower_text(rel_path: &str, text: &str, limits: &Limits) -> FileFacts {
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
@@ -71,6 +86,10 @@ fn read_source(path: &Path, limits: &Limits) -> Result<String, Problem> {
     if bytes.len() as u64 > limits.max_file_size {
         return Err(too_large(bytes.len() as u64, limits.max_file_size));
     }
+    decode(bytes)
+}
+
+fn decode(bytes: Vec<u8>) -> Result<String, Problem> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let valid = &e.as_bytes()[..at];

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::engine::INTERNAL_ERROR;
 use crate::facts::FileFacts;
 use crate::lint::Rule;
 
@@ -83,12 +84,16 @@ impl ReportOptions {
 
 /// Builds the report from the rules' diagnostics.
 pub fn build(
-    mut diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
     rules: &[Rule],
     files: &[FileFacts],
     options: &ReportOptions,
     mut summary: Summary,
 ) -> Report {
+    // idguard's own failures are never hidden.
+    let (internal, mut diagnostics): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        diagnostics.into_iter().partition(|d| d.rule == INTERNAL_ERROR);
+    summary.errors += internal.len();
     let priority: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.name, i)).collect();
     diagnostics.retain(|d| options.in_scope(&d.location.path));
     diagnostics.sort_by(|a, b| {
@@ -206,11 +211,13 @@ pub fn build(
 
     for d in &visible {
         match d.severity {
+            _ if d.rule == INTERNAL_ERROR => {}
             Severity::Error => summary.errors += 1,
             Severity::Warning => summary.warnings += 1,
             Severity::Note => summary.notes += 1,
         }
     }
+    visible.extend(internal);
     visible.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
     Report { diagnostics: visible, summary, fingerprints, stale_baseline }
 }
