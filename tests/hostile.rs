@@ -45,17 +45,21 @@ fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) {
 fn hostile_tree(dir: &Path) {
     write(dir, "good.rs", GOOD);
     let n = LEVELS;
-    write(dir, "deep_parens.rs", format!("fn f() -> i32 {{ {}1{} }}\n", "(".repeat(n), ")".repeat(n)));
-    write(dir, "deep_blocks.rs", format!("fn f() {{ {}{} }}\n", "{".repeat(n), "}".repeat(n)));
-    write(dir, "deep_types.rs", format!("type T = {}i64{};\n", "Vec<".repeat(n), ">".repeat(n)));
-    write(dir, "deep_unary.rs", format!("const X: i32 = {}1;\n", "- ".repeat(n)));
-    write(dir, "deep_binary.rs", format!("const X: i32 = 1{};\n", " + 1".repeat(n)));
-    write(dir, "deep_methods.rs", format!("fn f() {{ x{}; }}\n", ".a()".repeat(n)));
-    write(dir, "deep_refs.rs", format!("type R = {}i64;\n", "&".repeat(n)));
-    write(dir, "deep_closures.rs", format!("fn f() {{ let c = {}0; }}\n", "|| ".repeat(n)));
-    write(dir, "deep_mut_refs.rs", format!("type R<'a> = {}i64;\n", "&'a mut ".repeat(n)));
-    write(dir, "deep_returns.rs", format!("fn f() {{ {}0; }}\n", "return ".repeat(n)));
-    write(dir, "deep_slices.rs", format!("type S = {}i64{};\n", "[".repeat(n), "]".repeat(n)));
+    // Each hostile file also serializes a type, so it is one idguard must parse.
+    let marked = |dir: &Path, name: &str, text: String| {
+        write(dir, name, format!("#[derive(Serialize)]\npub struct Marker;\n{text}"));
+    };
+    marked(dir, "deep_parens.rs", format!("fn f() -> i32 {{ {}1{} }}\n", "(".repeat(n), ")".repeat(n)));
+    marked(dir, "deep_blocks.rs", format!("fn f() {{ {}{} }}\n", "{".repeat(n), "}".repeat(n)));
+    marked(dir, "deep_types.rs", format!("type T = {}i64{};\n", "Vec<".repeat(n), ">".repeat(n)));
+    marked(dir, "deep_unary.rs", format!("const X: i32 = {}1;\n", "- ".repeat(n)));
+    marked(dir, "deep_binary.rs", format!("const X: i32 = 1{};\n", " + 1".repeat(n)));
+    marked(dir, "deep_methods.rs", format!("fn f() {{ x{}; }}\n", ".a()".repeat(n)));
+    marked(dir, "deep_refs.rs", format!("type R = {}i64;\n", "&".repeat(n)));
+    marked(dir, "deep_closures.rs", format!("fn f() {{ let c = {}0; }}\n", "|| ".repeat(n)));
+    marked(dir, "deep_mut_refs.rs", format!("type R<'a> = {}i64;\n", "&'a mut ".repeat(n)));
+    marked(dir, "deep_returns.rs", format!("fn f() {{ {}0; }}\n", "return ".repeat(n)));
+    marked(dir, "deep_slices.rs", format!("type S = {}i64{};\n", "[".repeat(n), "]".repeat(n)));
     // Just under the nesting limit: must parse (and not overflow) in debug builds too.
     write(
         dir,
@@ -78,7 +82,7 @@ fn hostile_tree(dir: &Path) {
         "bom_crlf.rs",
         "\u{feff}// BOM and CRLF\r\n#[derive(Serialize)]\r\npub struct MemberView {\r\n    pub member_no: i64,\r\n}\r\n",
     );
-    write(dir, "unterminated.rs", "pub const S: &str = \"never closed;\n");
+    marked(dir, "unterminated.rs", "pub const S: &str = \"never closed;\n".to_owned());
     let mut big = std::fs::File::create(dir.join("big.rs")).unwrap();
     let line = "pub const FILLER: [u8; 64] = [0u8; 64]; // padding padding padding padding padding\n";
     for _ in 0..=(40 * 1024 * 1024 / line.len()) {

@@ -86,7 +86,12 @@ fn expectations(root: &Path) -> BTreeMap<Expectation, usize> {
 
 /// Scans one fixture entry the way the UI test does.
 pub fn scan_fixture(root: &Path) -> idguard_core::Report {
+    scan_fixture_with(root, true)
+}
+
+fn scan_fixture_with(root: &Path, prefilter: bool) -> idguard_core::Report {
     let mut options = ScanOptions::new(root.to_path_buf());
+    options.prefilter = prefilter;
     options.jobs = Some(2);
     options.report = ReportOptions {
         show_notes: true,
@@ -104,6 +109,10 @@ fn fixtures_match_their_annotations_and_blessed_output() {
     assert!(entries.len() >= 3, "fixtures are missing");
     for entry in entries {
         let report = scan_fixture(&entry);
+        let unfiltered = scan_fixture_with(&entry, false);
+        if unfiltered.diagnostics != report.diagnostics || unfiltered.summary != report.summary {
+            failures.push(format!("{}: --no-prefilter changes the findings", entry.display()));
+        }
         let mut actual: BTreeMap<Expectation, usize> = BTreeMap::new();
         for d in &report.diagnostics {
             let key =

@@ -98,7 +98,7 @@ struct CheckArgs {
     /// Worker threads [default: one per core]
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
-    /// Parse every file (same findings, slower); accepted for the contract, currently always the case
+    /// Parse every file, not only those a byte scan selects (same findings, slower)
     #[arg(long)]
     no_prefilter: bool,
     /// Print findings only, no summary line
@@ -253,6 +253,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     };
     let mut options = ScanOptions::new(root.clone());
     options.jobs = args.jobs;
+    options.prefilter = !args.no_prefilter;
     options.vocab = config.vocab;
     options.opaque_types = config.opaque_types;
     options.exclude = config.exclude;

@@ -5,6 +5,7 @@
 //! an `internal-error` diagnostic naming the file (and the rule); the rest of the scan
 //! completes, and the CLI exits with status 2.
 
+use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
@@ -15,7 +16,7 @@ use crate::error::Error;
 use crate::facts::{FileFacts, Problem, ProblemKind};
 use crate::index::Index;
 use crate::lint::{self, Context, Rule};
-use crate::lower::{self, Limits};
+use crate::lower::{self, Limits, Prepared};
 use crate::report::{self, Report, ReportOptions, Summary};
 use crate::subject::Vocabulary;
 use crate::walk;
@@ -48,6 +49,9 @@ pub struct ScanOptions {
     pub opaque_types: Vec<String>,
     /// Filtering of the findings.
     pub report: ReportOptions,
+    /// Parse only the files the prefilter selects (and what they use); `false` parses
+    /// every file, for proving that the prefilter changes nothing.
+    pub prefilter: bool,
     /// Testing hook: lowering the file at this root-relative path panics, to prove that
     /// a panic is isolated (set from `IDGUARD_INTERNAL_PANIC_ON` by the CLI).
     pub panic_on: Option<String>,
@@ -65,6 +69,7 @@ impl ScanOptions {
             vocab: Vocabulary::default(),
             opaque_types: Vec::new(),
             report: ReportOptions::default(),
+            prefilter: true,
             panic_on: None,
         }
     }
@@ -107,12 +112,25 @@ fn run(
     }
     let pool = builder.build().map_err(|e| Error::Pool(e.to_string()))?;
     pool.install(|| {
-        let lowered: Vec<(FileFacts, Option<Diagnostic>)> =
-            inputs.par_iter().map(|(rel, source)| lower_isolated(rel, source, options)).collect();
+        let prepared: Vec<(Prepared, Option<Diagnostic>)> =
+            inputs.par_iter().map(|(rel, source)| prepare_isolated(rel, source, options)).collect();
         let mut internal: Vec<Diagnostic> = Vec::new();
-        let mut files: Vec<FileFacts> = Vec::with_capacity(lowered.len());
-        for (facts, crash) in lowered {
-            internal.extend(crash);
+        let mut prepared: Vec<Prepared> = prepared
+            .into_iter()
+            .map(|(p, crash)| {
+                internal.extend(crash);
+                p
+            })
+            .collect();
+        let relevant = resolve_on_demand(&mut prepared, inputs, options, &mut internal);
+        let mut files: Vec<FileFacts> = Vec::with_capacity(prepared.len());
+        for (p, relevant) in prepared.into_iter().zip(relevant) {
+            let mut facts = p.facts;
+            if !relevant {
+                // Syntax is checked where it matters: in files that can carry findings or
+                // declare what such files use. The same under `--no-prefilter`.
+                facts.problems.retain(|problem| !matches!(problem.kind, ProblemKind::Syntax | ProblemKind::TooDeep));
+            }
             files.push(facts);
         }
         exclude_test_modules(&mut files);
@@ -135,24 +153,90 @@ fn run(
     })
 }
 
-/// Lowers one file; a panic becomes empty facts plus an internal-error diagnostic.
-fn lower_isolated(rel: &str, source: &Source<'_>, options: &ScanOptions) -> (FileFacts, Option<Diagnostic>) {
-    let result = catch_unwind(AssertUnwindSafe(|| {
+/// Runs `f`, turning a panic into an internal-error diagnostic for `rel`.
+fn isolated<T>(rel: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        // Spans of a half-lowered file must not leak into the next file's.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        internal_error(rel, None, &panic_message(payload.as_ref()))
+    })
+}
+
+fn source_parts<'a>(source: &'a Source<'a>) -> (Option<&'a std::path::Path>, Option<&'a [u8]>) {
+    match source {
+        Source::Path(path) => (Some(path), None),
+        Source::Bytes(bytes) => (None, Some(bytes)),
+    }
+}
+
+/// Prefilters (and, if selected, parses) one file; a panic becomes empty facts plus an
+/// internal-error diagnostic.
+fn prepare_isolated(rel: &str, source: &Source<'_>, options: &ScanOptions) -> (Prepared, Option<Diagnostic>) {
+    let result = isolated(rel, || {
         assert!(options.panic_on.as_deref() != Some(rel), "IDGUARD_INTERNAL_PANIC_ON asked for a panic here");
-        match source {
-            Source::Path(path) => lower::lower_file(rel, path, &options.limits),
-            Source::Bytes(bytes) => lower::lower_bytes(rel, bytes.to_vec(), &options.limits),
-        }
-    }));
+        let (path, bytes) = source_parts(source);
+        lower::prepare(rel, path, bytes, &options.limits, !options.prefilter)
+    });
     match result {
-        Ok(facts) => (facts, None),
-        Err(payload) => {
-            // Spans of the half-lowered file must not leak into the next file's.
-            proc_macro2::extra::invalidate_current_thread_spans();
+        Ok(prepared) => (prepared, None),
+        Err(diagnostic) => {
             let facts = FileFacts { path: rel.to_owned(), ..FileFacts::default() };
-            (facts, Some(internal_error(rel, None, &panic_message(payload.as_ref()))))
+            (Prepared { facts, selected: false, lowered: true, declares: Vec::new() }, Some(diagnostic))
         }
     }
+}
+
+/// Marks the files that matter: the selected ones, then, until nothing changes, every
+/// file declaring a type name that a relevant file refers to (parsing it now if the
+/// prefilter passed over it). Returns the relevance of each file.
+fn resolve_on_demand(
+    prepared: &mut [Prepared],
+    inputs: &[(&str, Source<'_>)],
+    options: &ScanOptions,
+    internal: &mut Vec<Diagnostic>,
+) -> Vec<bool> {
+    let mut relevant: Vec<bool> = prepared.iter().map(|p| p.selected).collect();
+    let mut declared_by: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in prepared.iter_mut().enumerate() {
+        for name in std::mem::take(&mut p.declares) {
+            declared_by.entry(name).or_default().push(i);
+        }
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut frontier: Vec<usize> = (0..prepared.len()).filter(|&i| relevant[i]).collect();
+    while !frontier.is_empty() {
+        let mut wanted: Vec<usize> = Vec::new();
+        for &i in &frontier {
+            for name in crate::prefilter::referenced_names(&prepared[i].facts) {
+                if !seen.insert(name.to_owned()) {
+                    continue;
+                }
+                for &j in declared_by.get(name).map(Vec::as_slice).unwrap_or_default() {
+                    if !relevant[j] {
+                        relevant[j] = true;
+                        wanted.push(j);
+                    }
+                }
+            }
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let crashes: Vec<Option<Diagnostic>> = {
+            let mut targets: Vec<(usize, &mut Prepared)> =
+                prepared.iter_mut().enumerate().filter(|(i, _)| wanted.binary_search(i).is_ok()).collect();
+            targets
+                .par_iter_mut()
+                .map(|(i, p)| {
+                    let (rel, source) = &inputs[*i];
+                    let (path, bytes) = source_parts(source);
+                    isolated(rel, || lower::lower_on_demand(p, path, bytes, &options.limits)).err()
+                })
+                .collect()
+        };
+        internal.extend(crashes.into_iter().flatten());
+        frontier = wanted;
+    }
+    relevant
 }
 
 /// The text of a panic payload.

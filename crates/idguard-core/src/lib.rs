@@ -15,6 +15,7 @@ pub mod harness;
 pub mod index;
 pub mod lint;
 pub mod lower;
+pub mod prefilter;
 pub mod render;
 pub mod report;
 pub mod subject;

@@ -40,10 +40,78 @@ impl Default for Limits {
 pub fn lower_file(rel_path: &str, abs_path: &Path, limits: &Limits) -> FileFacts {
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     match read_source(abs_path, limits) {
-        Ok(text) => lower_source(&text, limits, &mut facts),
+        Ok(text) => {
+            facts.suppressions = suppressions(&text);
+            lower_source(&text, limits, &mut facts);
+        }
         Err(problem) => facts.problems.push(problem),
     }
     facts
+}
+
+/// A file after the prefilter stage.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Facts: read problems and suppressions always; parsed facts if parsed.
+    pub facts: FileFacts,
+    /// The prefilter selected the file on its own account (see [`crate::prefilter`]).
+    pub selected: bool,
+    /// The file was parsed (selected, or every file under `--no-prefilter`).
+    pub lowered: bool,
+    /// Type names the file declares lexically (for on-demand parsing).
+    pub declares: Vec<String>,
+}
+
+/// Reads a file (or takes its bytes), finds its suppressions, runs the prefilter, and
+/// parses it if it is selected or if `parse_all` is set.
+pub fn prepare(
+    rel_path: &str,
+    abs_path: Option<&Path>,
+    bytes: Option<&[u8]>,
+    limits: &Limits,
+    parse_all: bool,
+) -> Prepared {
+    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
+    let text = match (abs_path, bytes) {
+        (_, Some(bytes)) if bytes.len() as u64 > limits.max_file_size => {
+            Err(too_large(bytes.len() as u64, limits.max_file_size))
+        }
+        (_, Some(bytes)) => decode(bytes.to_vec()),
+        (Some(path), None) => read_source(path, limits),
+        (None, None) => Ok(String::new()),
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(problem) => {
+            facts.problems.push(problem);
+            return Prepared { facts, selected: false, lowered: false, declares: Vec::new() };
+        }
+    };
+    facts.suppressions = suppressions(&text);
+    let selected = crate::prefilter::selects(&text);
+    let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(&text) };
+    let lowered = selected || parse_all;
+    if lowered {
+        lower_source(&text, limits, &mut facts);
+    }
+    Prepared { facts, selected, lowered, declares }
+}
+
+/// Parses a file the prefilter passed over, because a parsed file uses a type it declares.
+pub fn lower_on_demand(prepared: &mut Prepared, abs_path: Option<&Path>, bytes: Option<&[u8]>, limits: &Limits) {
+    if prepared.lowered {
+        return;
+    }
+    let text = match (abs_path, bytes) {
+        (_, Some(bytes)) => decode(bytes.to_vec()),
+        (Some(path), None) => read_source(path, limits),
+        (None, None) => Ok(String::new()),
+    };
+    match text {
+        Ok(text) => lower_source(&text, limits, &mut prepared.facts),
+        Err(problem) => prepared.facts.problems.push(problem),
+    }
+    prepared.lowered = true;
 }
 
 /// Parses and lowers source bytes that are already in memory (size limit and UTF-8
@@ -55,7 +123,10 @@ pub fn lower_bytes(rel_path: &str, bytes: Vec<u8>, limits: &Limits) -> FileFacts
         return facts;
     }
     match decode(bytes) {
-        Ok(text) => lower_source(&text, limits, &mut facts),
+        Ok(text) => {
+            facts.suppressions = suppressions(&text);
+            lower_source(&text, limits, &mut facts);
+        }
         Err(problem) => facts.problems.push(problem),
     }
     facts
@@ -64,6 +135,7 @@ pub fn lower_bytes(rel_path: &str, bytes: Vec<u8>, limits: &Limits) -> FileFacts
 /// Parses and lowers source text that is already in memory.
 pub fn lower_text(rel_path: &str, text: &str, limits: &Limits) -> FileFacts {
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
+    facts.suppressions = suppressions(text);
     lower_source(text, limits, &mut facts);
     facts
 }
@@ -125,7 +197,6 @@ fn lowercase_first(s: &str) -> String {
 }
 
 fn lower_source(text: &str, limits: &Limits, facts: &mut FileFacts) {
-    facts.suppressions = suppressions(text);
     // Byte order mark: skipped, offsets shifted back when spans are converted.
     let (text, base) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, 3u32),
