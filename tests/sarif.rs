@@ -75,7 +75,7 @@ fn sarif_carries_what_code_scanning_uses() {
     assert_eq!(result["ruleId"], "sequential-id-in-response");
     assert_eq!(result["level"], "error");
     assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "crates/api/src/dto.rs");
-    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 14);
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 15);
     assert_eq!(
         result["partialFingerprints"]["idguardFingerprint/v1"],
         "sequential-id-in-response:crates/api/src/dto.rs:dto::MemberDto.member"

@@ -154,11 +154,11 @@ fn run(
 }
 
 /// Runs `f`, turning a panic into an internal-error diagnostic for `rel`.
-fn isolated<T>(rel: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+fn isolated<T>(rel: &str, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         // Spans of a half-lowered file must not leak into the next file's.
         proc_macro2::extra::invalidate_current_thread_spans();
-        internal_error(rel, None, &panic_message(payload.as_ref()))
+        Box::new(internal_error(rel, None, &panic_message(payload.as_ref())))
     })
 }
 
@@ -181,7 +181,7 @@ fn prepare_isolated(rel: &str, source: &Source<'_>, options: &ScanOptions) -> (P
         Ok(prepared) => (prepared, None),
         Err(diagnostic) => {
             let facts = FileFacts { path: rel.to_owned(), ..FileFacts::default() };
-            (Prepared { facts, selected: false, lowered: true, declares: Vec::new() }, Some(diagnostic))
+            (Prepared { facts, selected: false, lowered: true, declares: Vec::new() }, Some(*diagnostic))
         }
     }
 }
@@ -229,7 +229,7 @@ fn resolve_on_demand(
                 .map(|(i, p)| {
                     let (rel, source) = &inputs[*i];
                     let (path, bytes) = source_parts(source);
-                    isolated(rel, || lower::lower_on_demand(p, path, bytes, &options.limits)).err()
+                    isolated(rel, || lower::lower_on_demand(p, path, bytes, &options.limits)).err().map(|d| *d)
                 })
                 .collect()
         };
