@@ -122,7 +122,19 @@ fn run(
                 p
             })
             .collect();
+        let stats = std::env::var_os("IDGUARD_STATS").is_some();
+        let selected = prepared.iter().filter(|p| p.selected).count();
+        let started = std::time::Instant::now();
         let relevant = resolve_on_demand(&mut prepared, inputs, options, &mut internal);
+        if stats {
+            let relevant_count = relevant.iter().filter(|r| **r).count();
+            eprintln!(
+                "idguard stats: {} files, {selected} selected, {} parsed on demand, on-demand stage {:.2}s",
+                prepared.len(),
+                relevant_count - selected,
+                started.elapsed().as_secs_f64()
+            );
+        }
         let mut files: Vec<FileFacts> = Vec::with_capacity(prepared.len());
         for (p, relevant) in prepared.into_iter().zip(relevant) {
             let mut facts = p.facts;
@@ -186,9 +198,11 @@ fn prepare_isolated(rel: &str, source: &Source<'_>, options: &ScanOptions) -> (P
     }
 }
 
-/// Marks the files that matter: the selected ones, then, until nothing changes, every
-/// file declaring a type name that a relevant file refers to (parsing it now if the
-/// prefilter passed over it). Returns the relevance of each file.
+/// Marks the files that matter: the selected ones, and every file declaring a name that
+/// resolution reaches from them: the names their serializable types and handlers use,
+/// then (until nothing changes) the names those declarations alias or wrap. A file the
+/// prefilter passed over is parsed when it first declares a reached name. Returns the
+/// relevance of each file.
 fn resolve_on_demand(
     prepared: &mut [Prepared],
     inputs: &[(&str, Source<'_>)],
@@ -196,45 +210,85 @@ fn resolve_on_demand(
     internal: &mut Vec<Diagnostic>,
 ) -> Vec<bool> {
     let mut relevant: Vec<bool> = prepared.iter().map(|p| p.selected).collect();
+    // Who declares what: the facts of selected files, the lexical scan of the others.
     let mut declared_by: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in prepared.iter_mut().enumerate() {
-        for name in std::mem::take(&mut p.declares) {
-            declared_by.entry(name).or_default().push(i);
-        }
-    }
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut frontier: Vec<usize> = (0..prepared.len()).filter(|&i| relevant[i]).collect();
-    while !frontier.is_empty() {
-        let mut wanted: Vec<usize> = Vec::new();
-        for &i in &frontier {
-            for name in crate::prefilter::referenced_names(&prepared[i].facts) {
-                if !seen.insert(name.to_owned()) {
-                    continue;
-                }
-                for &j in declared_by.get(name).map(Vec::as_slice).unwrap_or_default() {
-                    if !relevant[j] {
-                        relevant[j] = true;
-                        wanted.push(j);
-                    }
-                }
+        if p.selected {
+            for decl in &p.facts.types {
+                declared_by.entry(decl.name.clone()).or_default().push(i);
+            }
+        } else {
+            for name in std::mem::take(&mut p.declares) {
+                declared_by.entry(name).or_default().push(i);
             }
         }
-        wanted.sort_unstable();
-        wanted.dedup();
-        let crashes: Vec<Option<Diagnostic>> = {
+    }
+    for files in declared_by.values_mut() {
+        files.dedup();
+    }
+    let mut round: Vec<String> = prepared
+        .iter()
+        .filter(|p| p.selected)
+        .flat_map(|p| crate::prefilter::root_names(&p.facts))
+        .map(str::to_owned)
+        .collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    while !round.is_empty() {
+        round.sort_unstable();
+        round.dedup();
+        round.retain(|name| seen.insert(name.clone()));
+        // Parse, in parallel, the files that declare this round's names for the first time.
+        let mut candidates: Vec<usize> = round
+            .iter()
+            .flat_map(|name| declared_by.get(name).map(Vec::as_slice).unwrap_or_default())
+            .copied()
+            .filter(|&j| !relevant[j])
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        // A lexical match may be an associated type or a local item: check the tokens,
+        // then parse (in parallel) the files that really declare one of the names.
+        let round_names: Vec<&str> = round.iter().map(String::as_str).collect();
+        let outcomes: Vec<(usize, bool, Option<Diagnostic>)> = {
             let mut targets: Vec<(usize, &mut Prepared)> =
-                prepared.iter_mut().enumerate().filter(|(i, _)| wanted.binary_search(i).is_ok()).collect();
+                prepared.iter_mut().enumerate().filter(|(i, _)| candidates.binary_search(i).is_ok()).collect();
             targets
                 .par_iter_mut()
                 .map(|(i, p)| {
                     let (rel, source) = &inputs[*i];
                     let (path, bytes) = source_parts(source);
-                    isolated(rel, || lower::lower_on_demand(p, path, bytes, &options.limits)).err().map(|d| *d)
+                    let result = isolated(rel, || {
+                        let text = lower::source_text(path, bytes, &options.limits);
+                        let declares = match &text {
+                            Ok(text) => crate::prefilter::declares_at_module_level(text, &round_names),
+                            Err(_) => true,
+                        };
+                        if declares && !p.lowered {
+                            lower::lower_on_demand(p, text, &options.limits);
+                        }
+                        declares
+                    });
+                    match result {
+                        Ok(declares) => (*i, declares, None),
+                        Err(diagnostic) => (*i, true, Some(*diagnostic)),
+                    }
                 })
                 .collect()
         };
+        let mut crashes = Vec::new();
+        for (j, declares, crash) in outcomes {
+            relevant[j] |= declares;
+            crashes.push(crash);
+        }
         internal.extend(crashes.into_iter().flatten());
-        frontier = wanted;
+        // What the declarations of this round's names lead to.
+        let mut next: Vec<String> = Vec::new();
+        for name in &round {
+            for &j in declared_by.get(name).map(Vec::as_slice).unwrap_or_default() {
+                next.extend(crate::prefilter::follow_names(&prepared[j].facts, name).into_iter().map(str::to_owned));
+            }
+        }
+        round = next;
     }
     relevant
 }

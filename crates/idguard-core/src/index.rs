@@ -136,6 +136,12 @@ pub fn is_integer(name: &str) -> bool {
 /// A name declared more often than this is resolved only within its own file.
 const MAX_CANDIDATES: usize = 256;
 
+/// Whether serial resolution handles the name itself (integers, `NonZero`, transparent
+/// containers, maps) and never looks it up among the declarations.
+pub fn is_builtin(name: &str) -> bool {
+    is_integer(name) || name == "NonZero" || CONTAINERS.contains(&name) || MAPS.contains(&name)
+}
+
 /// The maximum number of aliases and wrappers followed for one name (cycles and
 /// pathological chains end here).
 const MAX_HOPS: usize = 32;

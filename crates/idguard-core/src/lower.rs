@@ -97,16 +97,20 @@ pub fn prepare(
     Prepared { facts, selected, lowered, declares }
 }
 
-/// Parses a file the prefilter passed over, because a parsed file uses a type it declares.
-pub fn lower_on_demand(prepared: &mut Prepared, abs_path: Option<&Path>, bytes: Option<&[u8]>, limits: &Limits) {
-    if prepared.lowered {
-        return;
-    }
-    let text = match (abs_path, bytes) {
+/// The text of a file the prefilter passed over, read again (or taken from memory).
+pub fn source_text(abs_path: Option<&Path>, bytes: Option<&[u8]>, limits: &Limits) -> Result<String, Problem> {
+    match (abs_path, bytes) {
         (_, Some(bytes)) => decode(bytes.to_vec()),
         (Some(path), None) => read_source(path, limits),
         (None, None) => Ok(String::new()),
-    };
+    }
+}
+
+/// Parses a file the prefilter passed over, because a parsed file uses a type it declares.
+pub fn lower_on_demand(prepared: &mut Prepared, text: Result<String, Problem>, limits: &Limits) {
+    if prepared.lowered {
+        return;
+    }
     match text {
         Ok(text) => lower_source(&text, limits, &mut prepared.facts),
         Err(problem) => prepared.facts.problems.push(problem),

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use crate::facts::{FileFacts, TypeRef};
-use crate::surface::{RESPONSE_WRAPPERS, SCHEMA_DERIVES, SERIALIZE_DERIVES};
+use crate::surface::{RESPONSE_WRAPPERS, SCHEMA_DERIVES, SERIALIZE_DERIVES, is_serializable, response_bodies};
 
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
@@ -126,38 +126,107 @@ pub fn declared_names(text: &str) -> Vec<String> {
     out
 }
 
-/// Names a parsed file refers to and may need declarations for: every path segment in
-/// field types, alias targets, `serde(into)` targets and handler return types, and every
-/// imported name.
-pub fn referenced_names<'a>(facts: &'a FileFacts) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    let mut add = |ty: &'a TypeRef| {
-        ty.for_each_path(&mut |p| {
-            if let TypeRef::Path { segments, .. } = p {
-                out.extend(segments.iter().map(String::as_str));
+/// Whether the text declares one of `names` as a module-level type (`struct`, `enum`,
+/// `union` or `type` directly in the file or in inline `mod x { .. }` blocks: where the
+/// parse stage records declarations), rather than as an associated type or inside a
+/// function. Tokenizes without parsing; a file that does not tokenize counts as declaring
+/// (parsing it will report why).
+pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
+    use proc_macro2::{Delimiter, TokenStream, TokenTree};
+    use std::str::FromStr;
+    let Ok(tokens) = TokenStream::from_str(text) else { return true };
+    let mut stack = vec![tokens];
+    let mut found = false;
+    while let Some(stream) = stack.pop() {
+        let trees: Vec<TokenTree> = stream.into_iter().collect();
+        for (i, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Ident(keyword) if ["struct", "enum", "union", "type"].iter().any(|k| keyword == k) => {
+                    if let Some(TokenTree::Ident(name)) = trees.get(i + 1) {
+                        let name = name.to_string();
+                        let name = name.strip_prefix("r#").unwrap_or(&name);
+                        found |= names.contains(&name);
+                    }
+                }
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                    let after_mod = i >= 2
+                        && matches!(&trees[i - 2], TokenTree::Ident(m) if m == "mod")
+                        && matches!(&trees[i - 1], TokenTree::Ident(_));
+                    if after_mod {
+                        stack.push(group.stream());
+                    }
+                }
+                _ => {}
             }
-        });
-    };
-    for decl in &facts.types {
-        for field in &decl.fields {
-            add(&field.ty);
         }
-        if let Some(alias) = &decl.alias_of {
-            add(alias);
+        if found {
+            break;
+        }
+    }
+    // The source map holds this file's text; nothing of it is needed any more.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    found
+}
+
+/// The names a parsed file looks up on its own account, mirroring what the index
+/// resolves from it: the types of visible fields and `serde(into)` targets of
+/// serializable types, and the response bodies of handlers; minus the names serial
+/// resolution handles itself; plus the original name of each `use ... as` rename.
+pub fn root_names(facts: &FileFacts) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for decl in facts.types.iter().filter(|d| is_serializable(d)) {
+        for field in decl.fields.iter().filter(|f| !f.hidden) {
+            push_names(&field.ty, &mut out);
         }
         if let Some(into) = &decl.serde_into {
-            add(into);
+            push_names(into, &mut out);
         }
     }
     for func in &facts.fns {
         if let Some(ret) = &func.ret {
-            add(ret);
+            for (_, body) in response_bodies(ret) {
+                push_names(body, &mut out);
+            }
         }
     }
-    out.extend(facts.uses.iter().flat_map(|u| u.path.iter().map(String::as_str)));
+    with_renames(facts, out)
+}
+
+/// The names looking up `name` in this file leads to: the target of an alias and the
+/// inner type of a single-field wrapper declared under that name.
+pub fn follow_names<'a>(facts: &'a FileFacts, name: &str) -> Vec<&'a str> {
+    let mut out: Vec<&'a str> = Vec::new();
+    for decl in facts.types.iter().filter(|d| d.name == name) {
+        if let Some(alias) = &decl.alias_of {
+            push_names(alias, &mut out);
+        } else if crate::index::Index::is_wrapper(decl) {
+            push_names(&decl.fields[0].ty, &mut out);
+        }
+    }
+    with_renames(facts, out)
+}
+
+fn with_renames<'a>(facts: &'a FileFacts, mut out: Vec<&'a str>) -> Vec<&'a str> {
+    let renamed: Vec<&str> = facts
+        .uses
+        .iter()
+        .filter(|u| out.contains(&u.local.as_str()))
+        .filter_map(|u| u.path.last().map(String::as_str))
+        .collect();
+    out.extend(renamed);
     out.sort_unstable();
     out.dedup();
     out
+}
+
+fn push_names<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+    ty.for_each_path(&mut |p| {
+        if let Some(name) = p.name()
+            && !crate::index::is_builtin(name)
+        {
+            out.push(name);
+        }
+    });
 }
 
 #[cfg(test)]
@@ -180,6 +249,16 @@ mod tests {
         assert!(declares_cfg_module("mod a;\n#[cfg(feature = \"x\")]\npub mod b;"));
         assert!(!declares_cfg_module("mod a;\n#[cfg(test)]\nmod tests {\n}\n"));
         assert!(!declares_cfg_module("pub mod api;\nfn f() {}"));
+    }
+
+    #[test]
+    fn module_level_declarations() {
+        let text = "impl Deref for A { type Target = B; }\nmod inner { pub type UserId = i64; }\nfn f() { struct Local; }\nconst S: &str = \"struct Fake\";";
+        assert!(!declares_at_module_level(text, &["Target"]));
+        assert!(declares_at_module_level(text, &["UserId"]));
+        assert!(!declares_at_module_level(text, &["Local"]));
+        assert!(!declares_at_module_level(text, &["Fake"]));
+        assert!(declares_at_module_level("struct Unclosed {", &["Anything"]));
     }
 
     #[test]
