@@ -47,7 +47,8 @@ fn markers() -> &'static Markers {
     })
 }
 
-/// Whether the text names an API-surface derive or a response wrapper with type arguments.
+/// Whether the text names an API-surface derive inside an attribute, or a response
+/// wrapper with type arguments inside a function's return type.
 pub fn mentions_surface(text: &str) -> bool {
     let bytes = text.as_bytes();
     let markers = markers();
@@ -58,13 +59,48 @@ pub fn mentions_surface(text: &str) -> bool {
         if !(before_ok && after_ok) {
             return false;
         }
-        if !markers.wrapper[m.pattern().as_usize()] {
-            return true;
+        if markers.wrapper[m.pattern().as_usize()] {
+            // `Json<T>`, `Json <T>`, or a comment between, in a return type.
+            let rest = bytes[m.end()..].iter().copied().find(|b| !b.is_ascii_whitespace());
+            matches!(rest, Some(b'<' | b'/')) && in_return_type(bytes, m.start())
+        } else {
+            in_attribute(bytes, m.start())
         }
-        // `Json<T>`, `Json <T>`, or a comment between: anything but a plain use of the name.
-        let rest = bytes[m.end()..].iter().copied().find(|b| !b.is_ascii_whitespace());
-        matches!(rest, Some(b'<' | b'/'))
     })
+}
+
+/// How far back the attribute and return-type checks look before giving up (and
+/// answering yes, which is always safe).
+const LOOKBACK: usize = 1024;
+
+/// Whether the word at `at` stands in an attribute: `#[derive(.., Word)]`,
+/// `#[cfg_attr(.., derive(Word))]`, or an attribute macro `#[path::Word]`. The parse
+/// stage records surface derives and attribute macros only there.
+fn in_attribute(bytes: &[u8], at: usize) -> bool {
+    let floor = at.saturating_sub(LOOKBACK);
+    let Some(open) = bytes[floor..at].iter().rposition(|b| *b == b'[') else {
+        return at - floor == LOOKBACK;
+    };
+    let between = &bytes[floor + open + 1..at];
+    memchr::memmem::find(between, b"derive").is_some()
+        || between.iter().all(|b| is_ident_byte(*b) || *b == b':' || b.is_ascii_whitespace())
+}
+
+/// Whether the word at `at` stands in a function's return type: going back over type
+/// syntax only, an `->` comes before any `{`, `}`, `;` or `=`.
+fn in_return_type(bytes: &[u8], at: usize) -> bool {
+    let floor = at.saturating_sub(LOOKBACK);
+    let mut i = at;
+    while i > floor {
+        i -= 1;
+        match bytes[i] {
+            b'>' if i > 0 && bytes[i - 1] == b'-' => return true,
+            b'{' | b'}' | b';' | b'=' => return false,
+            _ => {}
+        }
+    }
+    // The start of the text: no `->`. The look-back limit: unknown, so yes.
+    at - floor == LOOKBACK
 }
 
 /// Whether the text declares an out-of-line module with a `cfg` attribute in front of it
@@ -236,11 +272,15 @@ mod tests {
     #[test]
     fn surface_markers_match_whole_identifiers() {
         assert!(mentions_surface("#[derive(serde::Serialize)] struct A;"));
+        assert!(mentions_surface("#[cfg_attr(feature = \"serde\", derive(Debug, Serialize))] struct A;"));
+        assert!(mentions_surface("#[async_graphql::Object]\nimpl Query {}"));
         assert!(mentions_surface("fn f() -> Json<A> {}"));
-        assert!(mentions_surface("fn f() -> axum::Json <A> {}"));
+        assert!(mentions_surface("async fn f(x: u8) -> Result<(StatusCode, axum::Json <A>), E> {}"));
         assert!(!mentions_surface("fn f(j: Json) {} // a plain use of the name"));
         assert!(!mentions_surface("trait Serializer {} struct JsonValue;"));
         assert!(!mentions_surface("let response = client.get();"));
+        assert!(!mentions_surface("impl Serialize for A {}\nfn f<T: Serialize>(t: T) {}\nuse serde::Serialize;"));
+        assert!(!mentions_surface("let r: Response<Body> = x;\nstruct S { r: Response<Body> }"));
     }
 
     #[test]
