@@ -14,6 +14,7 @@ const FINDING: &str = "#[derive(Serialize)]\npub struct UserView {\n    pub user
 fn idguard(args: &[&str], root: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_idguard"))
         .arg("check")
+        .arg("--no-cache")
         .arg("--root")
         .arg(root)
         .args(args)

@@ -17,7 +17,7 @@ fn validator() -> jsonschema::Validator {
 
 fn sarif_of(root: &Path, extra: &[&str]) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_idguard"))
-        .args(["check", "--format", "sarif", "--show-notes", "--root"])
+        .args(["check", "--no-cache", "--format", "sarif", "--show-notes", "--root"])
         .arg(root)
         .args(extra)
         .output()

@@ -22,6 +22,7 @@ pub fn fixture_entries() -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
         .expect("fixtures/ exists")
         .map(|e| e.expect("readable fixtures/").path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "target"))
         .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "rs"))
         .collect();
     entries.sort();

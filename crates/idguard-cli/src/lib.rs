@@ -101,6 +101,12 @@ struct CheckArgs {
     /// Parse every file, not only those a byte scan selects (same findings, slower)
     #[arg(long)]
     no_prefilter: bool,
+    /// Do not read or write the facts cache
+    #[arg(long)]
+    no_cache: bool,
+    /// Where to keep the facts cache [default, in a Cargo project: `$CARGO_TARGET_DIR/idguard`, else `ROOT/target/idguard`]
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
     /// Print findings only, no summary line
     #[arg(short, long)]
     quiet: bool,
@@ -251,7 +257,18 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         Some(path) => Some(baseline::read(&cwd.join(path))?),
         None => None,
     };
+    let config_text = config.file.as_ref().and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
     let mut options = ScanOptions::new(root.clone());
+    // A cache by default only in a Cargo project, where `target/` is expected; anywhere
+    // with --cache-dir.
+    if !args.no_cache && (args.cache_dir.is_some() || root.join("Cargo.toml").is_file()) {
+        let dir = match (&args.cache_dir, std::env::var_os("CARGO_TARGET_DIR")) {
+            (Some(dir), _) => cwd.join(dir),
+            (None, Some(target)) => root.join(target).join("idguard"),
+            (None, None) => root.join("target").join("idguard"),
+        };
+        options.cache = Some(idguard_core::cache::CacheOptions { dir, config: config_text });
+    }
     options.jobs = args.jobs;
     options.prefilter = !args.no_prefilter;
     options.vocab = config.vocab;

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::cache::{Cache, CacheOptions};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::error::Error;
 use crate::facts::{FileFacts, Problem, ProblemKind};
@@ -52,6 +53,8 @@ pub struct ScanOptions {
     /// Parse only the files the prefilter selects (and what they use); `false` parses
     /// every file, for proving that the prefilter changes nothing.
     pub prefilter: bool,
+    /// The facts cache (`None`: no cache).
+    pub cache: Option<CacheOptions>,
     /// Testing hook: lowering the file at this root-relative path panics, to prove that
     /// a panic is isolated (set from `IDGUARD_INTERNAL_PANIC_ON` by the CLI).
     pub panic_on: Option<String>,
@@ -70,6 +73,7 @@ impl ScanOptions {
             opaque_types: Vec::new(),
             report: ReportOptions::default(),
             prefilter: true,
+            cache: None,
             panic_on: None,
         }
     }
@@ -112,13 +116,16 @@ fn run(
     }
     let pool = builder.build().map_err(|e| Error::Pool(e.to_string()))?;
     pool.install(|| {
-        let prepared: Vec<(Prepared, Option<Diagnostic>)> =
-            inputs.par_iter().map(|(rel, source)| prepare_isolated(rel, source, options)).collect();
+        let cache = options.cache.as_ref().map(|c| Cache::load(&c.dir, &cache_key(c, options)));
+        let prepared: Vec<(Prepared, Option<u128>, Option<Diagnostic>)> =
+            inputs.par_iter().map(|(rel, source)| prepare_isolated(rel, source, options, cache.as_ref())).collect();
         let mut internal: Vec<Diagnostic> = Vec::new();
+        let mut hashes: Vec<Option<u128>> = Vec::with_capacity(prepared.len());
         let mut prepared: Vec<Prepared> = prepared
             .into_iter()
-            .map(|(p, crash)| {
+            .map(|(p, hash, crash)| {
                 internal.extend(crash);
+                hashes.push(hash);
                 p
             })
             .collect();
@@ -134,6 +141,15 @@ fn run(
                 relevant_count - selected,
                 started.elapsed().as_secs_f64()
             );
+        }
+        if let Some(options_cache) = &options.cache {
+            let entries: Vec<(String, u128, Prepared)> = prepared
+                .iter()
+                .zip(&hashes)
+                .filter_map(|(p, hash)| hash.map(|h| (p.facts.path.clone(), h, p.clone())))
+                .collect();
+            // A cache that cannot be written only costs the next run its speed.
+            let _ = crate::cache::store(&options_cache.dir, &cache_key(options_cache, options), entries);
         }
         let mut files: Vec<FileFacts> = Vec::with_capacity(prepared.len());
         for (p, relevant) in prepared.into_iter().zip(relevant) {
@@ -181,19 +197,39 @@ fn source_parts<'a>(source: &'a Source<'a>) -> (Option<&'a std::path::Path>, Opt
     }
 }
 
-/// Prefilters (and, if selected, parses) one file; a panic becomes empty facts plus an
-/// internal-error diagnostic.
-fn prepare_isolated(rel: &str, source: &Source<'_>, options: &ScanOptions) -> (Prepared, Option<Diagnostic>) {
+/// Prefilters (and, if selected, parses) one file, or takes its facts from the cache;
+/// a panic becomes empty facts plus an internal-error diagnostic. Returns the content
+/// hash when the facts may be cached.
+fn prepare_isolated(
+    rel: &str,
+    source: &Source<'_>,
+    options: &ScanOptions,
+    cache: Option<&Cache>,
+) -> (Prepared, Option<u128>, Option<Diagnostic>) {
     let result = isolated(rel, || {
         assert!(options.panic_on.as_deref() != Some(rel), "IDGUARD_INTERNAL_PANIC_ON asked for a panic here");
-        let (path, bytes) = source_parts(source);
-        lower::prepare(rel, path, bytes, &options.limits, !options.prefilter)
+        let bytes = match source {
+            Source::Path(path) => lower::read_bytes(path, &options.limits),
+            Source::Bytes(bytes) => Ok(bytes.to_vec()),
+        };
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(problem) => return (lower::unreadable(rel, problem), None),
+        };
+        let hash = cache.map(|_| crate::cache::hash(&bytes));
+        if let (Some(cache), Some(hash)) = (cache, hash)
+            && let Some(hit) = cache.get(rel, hash)
+            && (options.prefilter || hit.lowered)
+        {
+            return (hit.clone(), Some(hash));
+        }
+        (lower::prepare(rel, bytes, &options.limits, !options.prefilter), hash)
     });
     match result {
-        Ok(prepared) => (prepared, None),
+        Ok((prepared, hash)) => (prepared, hash, None),
         Err(diagnostic) => {
             let facts = FileFacts { path: rel.to_owned(), ..FileFacts::default() };
-            (Prepared { facts, selected: false, lowered: true, declares: Vec::new() }, Some(*diagnostic))
+            (Prepared { facts, selected: false, lowered: true, declares: Vec::new() }, None, Some(*diagnostic))
         }
     }
 }
@@ -212,14 +248,14 @@ fn resolve_on_demand(
     let mut relevant: Vec<bool> = prepared.iter().map(|p| p.selected).collect();
     // Who declares what: the facts of selected files, the lexical scan of the others.
     let mut declared_by: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in prepared.iter_mut().enumerate() {
+    for (i, p) in prepared.iter().enumerate() {
         if p.selected {
             for decl in &p.facts.types {
                 declared_by.entry(decl.name.clone()).or_default().push(i);
             }
         } else {
-            for name in std::mem::take(&mut p.declares) {
-                declared_by.entry(name).or_default().push(i);
+            for name in &p.declares {
+                declared_by.entry(name.clone()).or_default().push(i);
             }
         }
     }
@@ -291,6 +327,13 @@ fn resolve_on_demand(
         round = next;
     }
     relevant
+}
+
+/// The cache key: the version, the caller's configuration fingerprint and the limits
+/// (the only options the facts depend on).
+fn cache_key(cache: &CacheOptions, options: &ScanOptions) -> String {
+    let limits = format!("{} {}", options.limits.max_file_size, options.limits.max_nesting);
+    crate::cache::key(env!("CARGO_PKG_VERSION"), &format!("{}\n{limits}", cache.config))
 }
 
 /// The text of a panic payload.

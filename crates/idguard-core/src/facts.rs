@@ -4,10 +4,12 @@
 //! thread; no `syn` or `proc_macro2` value ever leaves it. Everything later in the
 //! pipeline (index, rules, report) reads only these facts.
 
+use serde::{Deserialize, Serialize};
+
 /// A position range inside one file: bytes for renderers, lines and columns for people.
 ///
 /// Lines and columns are 1-based; columns count characters, not bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 pub struct Span {
     /// Byte offset of the first byte.
     pub start: u32,
@@ -24,7 +26,7 @@ pub struct Span {
 }
 
 /// A type as written in source, reduced to what the analyses need.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TypeRef {
     /// A path such as `Option<UserId>` or `web::Json<T>`.
     Path {
@@ -129,7 +131,7 @@ impl TypeRef {
 }
 
 /// What kind of item a [`TypeDecl`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeclKind {
     /// `struct S { .. }`.
     Struct,
@@ -146,7 +148,7 @@ pub enum DeclKind {
 }
 
 /// A derive or attribute macro that makes a type part of an API surface.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Derive {
     /// The derive's last path segment, e.g. `Serialize`, `SimpleObject`.
     pub name: String,
@@ -157,7 +159,7 @@ pub struct Derive {
 }
 
 /// A field of a struct, tuple struct, union or enum variant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldDecl {
     /// Field name; `None` for tuple positions.
     pub name: Option<String>,
@@ -182,7 +184,7 @@ pub struct FieldDecl {
 }
 
 /// A struct, enum, union or type alias.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypeDecl {
     /// The type's name.
     pub name: String,
@@ -228,7 +230,7 @@ impl TypeDecl {
 }
 
 /// A function or method that may act as a request handler.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FnDecl {
     /// Function name.
     pub name: String,
@@ -243,7 +245,7 @@ pub struct FnDecl {
 }
 
 /// A `use` rename: `use a::b::Original as Alias;` (also plain imports with their path).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UseName {
     /// The name visible in the file.
     pub local: String,
@@ -252,7 +254,7 @@ pub struct UseName {
 }
 
 /// Why a file could not be analysed (fully).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProblemKind {
     /// The file could not be read.
     Unreadable,
@@ -267,7 +269,7 @@ pub enum ProblemKind {
 }
 
 /// A problem reading or parsing a file. The `parse-error` rule reports these.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Problem {
     /// What went wrong.
     pub kind: ProblemKind,
@@ -278,7 +280,7 @@ pub struct Problem {
 }
 
 /// An `// idguard: allow(RULE) reason` or `allow-file(RULE) reason` comment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
     /// Where the directive is written (`idguard: ...` up to the end of the comment).
     pub span: Span,
@@ -293,7 +295,7 @@ pub struct Suppression {
 }
 
 /// Everything known about one file after the parse stage.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileFacts {
     /// Path relative to the root, `/`-separated.
     pub path: String,

@@ -6,6 +6,7 @@
 //! parallel) -> [`report`] (dedupe, filter, sort) -> [`render`]. This crate knows no rule:
 //! rules live in `idguard-lints` and are passed in as [`lint::Rule`] values.
 
+pub mod cache;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;

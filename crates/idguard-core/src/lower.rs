@@ -50,7 +50,7 @@ pub fn lower_file(rel_path: &str, abs_path: &Path, limits: &Limits) -> FileFacts
 }
 
 /// A file after the prefilter stage.
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Prepared {
     /// Facts: read problems and suppressions always; parsed facts if parsed.
     pub facts: FileFacts,
@@ -62,31 +62,45 @@ pub struct Prepared {
     pub declares: Vec<String>,
 }
 
-/// Reads a file (or takes its bytes), finds its suppressions, runs the prefilter, and
-/// parses it if it is selected or if `parse_all` is set.
-pub fn prepare(
-    rel_path: &str,
-    abs_path: Option<&Path>,
-    bytes: Option<&[u8]>,
-    limits: &Limits,
-    parse_all: bool,
-) -> Prepared {
-    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
-    let text = match (abs_path, bytes) {
-        (_, Some(bytes)) if bytes.len() as u64 > limits.max_file_size => {
-            Err(too_large(bytes.len() as u64, limits.max_file_size))
-        }
-        (_, Some(bytes)) => decode(bytes.to_vec()),
-        (Some(path), None) => read_source(path, limits),
-        (None, None) => Ok(String::new()),
+/// Reads a file's bytes, bounded by the size limit.
+pub fn read_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, Problem> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| Problem {
+        kind: ProblemKind::Unreadable,
+        message: format!("cannot read file: {}", lowercase_first(&e.to_string())),
+        span: None,
     };
-    let text = match text {
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > limits.max_file_size {
+        return Err(too_large(len, limits.max_file_size));
+    }
+    // Read at most one byte past the limit: the file may have grown since `metadata`.
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limits.max_file_size + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(too_large(bytes.len() as u64, limits.max_file_size));
+    }
+    Ok(bytes)
+}
+
+/// A file that could not be read: its facts hold the problem.
+pub fn unreadable(rel_path: &str, problem: Problem) -> Prepared {
+    let facts = FileFacts { path: rel_path.to_owned(), problems: vec![problem], ..FileFacts::default() };
+    Prepared { facts, selected: false, lowered: false, declares: Vec::new() }
+}
+
+/// Takes a file's bytes, finds its suppressions, runs the prefilter, and parses it if it
+/// is selected or if `parse_all` is set.
+pub fn prepare(rel_path: &str, bytes: Vec<u8>, limits: &Limits, parse_all: bool) -> Prepared {
+    if bytes.len() as u64 > limits.max_file_size {
+        return unreadable(rel_path, too_large(bytes.len() as u64, limits.max_file_size));
+    }
+    let text = match decode(bytes) {
         Ok(text) => text,
-        Err(problem) => {
-            facts.problems.push(problem);
-            return Prepared { facts, selected: false, lowered: false, declares: Vec::new() };
-        }
+        Err(problem) => return unreadable(rel_path, problem),
     };
+    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     facts.suppressions = suppressions(&text);
     let selected = crate::prefilter::selects(&text);
     let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(&text) };
@@ -145,24 +159,7 @@ pub fn lower_text(rel_path: &str, text: &str, limits: &Limits) -> FileFacts {
 }
 
 fn read_source(path: &Path, limits: &Limits) -> Result<String, Problem> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| Problem {
-        kind: ProblemKind::Unreadable,
-        message: format!("cannot read file: {}", lowercase_first(&e.to_string())),
-        span: None,
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
-    if len > limits.max_file_size {
-        return Err(too_large(len, limits.max_file_size));
-    }
-    // Read at most one byte past the limit: the file may have grown since `metadata`.
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(limits.max_file_size + 1).read_to_end(&mut bytes).map_err(unreadable)?;
-    if bytes.len() as u64 > limits.max_file_size {
-        return Err(too_large(bytes.len() as u64, limits.max_file_size));
-    }
-    decode(bytes)
+    decode(read_bytes(path, limits)?)
 }
 
 fn decode(bytes: Vec<u8>) -> Result<String, Problem> {

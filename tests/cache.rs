@@ -1,0 +1,68 @@
+//! The facts cache: a warm run prints exactly what a cold run prints; a corrupt or
+//! truncated cache is ignored; a changed file, a changed configuration and a new version
+//! (a different cache key, see `idguard_core::cache` tests) are not served stale facts.
+
+use std::path::Path;
+use std::process::Command;
+
+const VIEW: &str = "#[derive(Serialize)]\npub struct UserView {\n    pub user_id: i64,\n}\n\npub async fn get_user() -> Json<UserView> {\n    todo!()\n}\n";
+
+fn run(root: &Path, cache: &Path, extra: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_idguard"))
+        .args(["check", "--format", "json", "--show-notes", "--root"])
+        .arg(root)
+        .arg("--cache-dir")
+        .arg(cache)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn cache_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default()
+}
+
+#[test]
+fn warm_runs_match_cold_runs_and_stale_facts_are_never_served() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("project");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/users.rs"), VIEW).unwrap();
+    std::fs::write(root.join("src/ids.rs"), "pub type MemberNo = u64;\n").unwrap();
+    std::fs::write(
+        root.join("src/members.rs"),
+        "#[derive(Serialize)]\npub struct MemberView {\n    pub member: crate::ids::MemberNo,\n}\n",
+    )
+    .unwrap();
+
+    let cold = run(&root, &cache, &["--no-cache"]);
+    let first = run(&root, &cache, &[]);
+    assert_eq!(cache_files(&cache).len(), 1, "one cache file is written");
+    let warm = run(&root, &cache, &[]);
+    assert_eq!(cold, first);
+    assert_eq!(cold, warm, "a warm run prints exactly what a cold run prints");
+
+    // Corrupt, then truncated: ignored and rebuilt.
+    let file = cache_files(&cache).remove(0);
+    std::fs::write(&file, b"not a cache").unwrap();
+    assert_eq!(run(&root, &cache, &[]), cold);
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 3]).unwrap();
+    assert_eq!(run(&root, &cache, &[]), cold);
+
+    // A changed file: its new facts are used (the alias is now a UUID).
+    std::fs::write(root.join("src/ids.rs"), "pub type MemberNo = uuid::Uuid;\n").unwrap();
+    let changed = run(&root, &cache, &[]);
+    assert!(!changed.contains("MemberView.member"), "{changed}");
+    assert_eq!(changed, run(&root, &cache, &["--no-cache"]));
+
+    // A changed configuration: another cache key, so another cache file.
+    std::fs::write(root.join("idguard.toml"), "[files]\nmax-file-size = 100\n").unwrap();
+    let configured = run(&root, &cache, &[]);
+    assert!(configured.contains("size limit"), "{configured}");
+    assert_eq!(configured, run(&root, &cache, &["--no-cache"]));
+    assert_eq!(cache_files(&cache).len(), 1, "the stale key's file is removed");
+}
