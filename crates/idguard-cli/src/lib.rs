@@ -285,7 +285,14 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         unused_suppression_rule: Some(idguard_lints::invalid_suppression::RULE.name),
     };
     options.panic_on = std::env::var("IDGUARD_INTERNAL_PANIC_ON").ok();
-    let report = idguard_core::scan(&options, REGISTRY)?;
+    let indicator = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let progress = std::sync::Arc::new(idguard_core::engine::Progress::default());
+        options.progress = Some(progress.clone());
+        ProgressIndicator::start(progress)
+    });
+    let report = idguard_core::scan(&options, REGISTRY);
+    drop(indicator);
+    let report = report?;
     if let Some(path) = &args.write_baseline {
         baseline::write(&cwd.join(path), &report.fingerprints)?;
     }
@@ -443,6 +450,47 @@ fn render(report: &Report, root: &Path, args: &CheckArgs, color: bool, elapsed: 
                 out.extend_from_slice(idguard_core::render::human::summary_line(report, Some(elapsed)).as_bytes());
             }
             out
+        }
+    }
+}
+
+/// `parsing files: 1234/15304` on stderr, redrawn in place, for scans that last more than a
+/// second; cleared when dropped. Only started when stderr is a terminal.
+struct ProgressIndicator {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressIndicator {
+    fn start(progress: std::sync::Arc<idguard_core::engine::Progress>) -> Self {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            use std::sync::atomic::Ordering::Relaxed;
+            if stopped.recv_timeout(Duration::from_secs(1)).is_ok() {
+                return;
+            }
+            loop {
+                let (done, total) = (progress.done.load(Relaxed), progress.total.load(Relaxed));
+                if done < total {
+                    eprint!("\r\x1b[2Kidguard: parsing files {done}/{total}");
+                } else {
+                    eprint!("\r\x1b[2Kidguard: resolving types and running rules on {total} files");
+                }
+                if stopped.recv_timeout(Duration::from_millis(100)).is_ok() {
+                    break;
+                }
+            }
+            eprint!("\r\x1b[2K");
+        });
+        ProgressIndicator { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for ProgressIndicator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }

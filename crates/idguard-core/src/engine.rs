@@ -55,6 +55,8 @@ pub struct ScanOptions {
     pub prefilter: bool,
     /// The facts cache (`None`: no cache).
     pub cache: Option<CacheOptions>,
+    /// Counters a caller may watch to show progress (files read and parsed / total).
+    pub progress: Option<std::sync::Arc<Progress>>,
     /// Testing hook: lowering the file at this root-relative path panics, to prove that
     /// a panic is isolated (set from `IDGUARD_INTERNAL_PANIC_ON` by the CLI).
     pub panic_on: Option<String>,
@@ -74,9 +76,19 @@ impl ScanOptions {
             report: ReportOptions::default(),
             prefilter: true,
             cache: None,
+            progress: None,
             panic_on: None,
         }
     }
+}
+
+/// Progress of a scan, updated by the workers: files prepared out of the total.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Files read, prefiltered and (if selected) parsed so far.
+    pub done: std::sync::atomic::AtomicUsize,
+    /// Files to read.
+    pub total: std::sync::atomic::AtomicUsize,
 }
 
 /// Where a file's bytes come from.
@@ -117,8 +129,19 @@ fn run(
     let pool = builder.build().map_err(|e| Error::Pool(e.to_string()))?;
     pool.install(|| {
         let cache = options.cache.as_ref().map(|c| Cache::load(&c.dir, &cache_key(c, options)));
-        let prepared: Vec<(Prepared, Option<u128>, Option<Diagnostic>)> =
-            inputs.par_iter().map(|(rel, source)| prepare_isolated(rel, source, options, cache.as_ref())).collect();
+        if let Some(progress) = &options.progress {
+            progress.total.store(inputs.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        let prepared: Vec<(Prepared, Option<u128>, Option<Diagnostic>)> = inputs
+            .par_iter()
+            .map(|(rel, source)| {
+                let out = prepare_isolated(rel, source, options, cache.as_ref());
+                if let Some(progress) = &options.progress {
+                    progress.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                out
+            })
+            .collect();
         let mut internal: Vec<Diagnostic> = Vec::new();
         let mut hashes: Vec<Option<u128>> = Vec::with_capacity(prepared.len());
         let mut prepared: Vec<Prepared> = prepared
