@@ -288,8 +288,7 @@ fn resolve_on_demand(
     let mut round: Vec<String> = prepared
         .iter()
         .filter(|p| p.selected)
-        .flat_map(|p| crate::prefilter::root_names(&p.facts))
-        .map(str::to_owned)
+        .flat_map(|p| outside_names(&p.facts, crate::prefilter::root_names(&p.facts)))
         .collect();
     let mut seen: HashSet<String> = HashSet::new();
     while !round.is_empty() {
@@ -334,6 +333,10 @@ fn resolve_on_demand(
                 })
                 .collect()
         };
+        if std::env::var_os("IDGUARD_STATS").is_some() {
+            let declared = outcomes.iter().filter(|o| o.1).count();
+            eprintln!("  round: {} names, {} candidate files, {declared} declare one", round.len(), outcomes.len());
+        }
         let mut crashes = Vec::new();
         for (j, declares, crash) in outcomes {
             relevant[j] |= declares;
@@ -344,12 +347,33 @@ fn resolve_on_demand(
         let mut next: Vec<String> = Vec::new();
         for name in &round {
             for &j in declared_by.get(name).map(Vec::as_slice).unwrap_or_default() {
-                next.extend(crate::prefilter::follow_names(&prepared[j].facts, name).into_iter().map(str::to_owned));
+                let facts = &prepared[j].facts;
+                next.extend(outside_names(facts, crate::prefilter::follow_names(facts, name)));
             }
         }
         round = next;
     }
     relevant
+}
+
+/// Of the names a file looks up, those it does not declare itself, following its own
+/// declarations (aliases, wrappers) within the file. A name the file declares resolves
+/// to that declaration, whatever other files declare, so only the others need a search.
+fn outside_names<'a>(facts: &'a FileFacts, start: Vec<&'a str>) -> Vec<String> {
+    let mut stack = start;
+    let mut visited: HashSet<&str> = HashSet::new();
+    let mut out = Vec::new();
+    while let Some(name) = stack.pop() {
+        if !visited.insert(name) {
+            continue;
+        }
+        if facts.types.iter().any(|d| d.name == name) {
+            stack.extend(crate::prefilter::follow_names(facts, name));
+        } else {
+            out.push(name.to_owned());
+        }
+    }
+    out
 }
 
 /// The cache key: the version, the caller's configuration fingerprint and the limits

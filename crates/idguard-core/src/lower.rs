@@ -760,6 +760,11 @@ impl Lowerer<'_> {
 
     fn ty(&self, ty: &syn::Type) -> TypeRef {
         match ty {
+            // `<T as Trait>::Output` and `Self::Error` are associated types: no declaration
+            // by that name is what they denote.
+            syn::Type::Path(p) if p.qself.is_some() || p.path.segments.first().is_some_and(|s| s.ident == "Self") => {
+                TypeRef::Other
+            }
             syn::Type::Path(p) => self.path_ty(&p.path),
             syn::Type::Reference(r) => TypeRef::Ref(Box::new(self.ty(&r.elem))),
             syn::Type::Ptr(p) => TypeRef::Ref(Box::new(self.ty(&p.elem))),
