@@ -102,11 +102,19 @@ pub fn prepare(rel_path: &str, bytes: Vec<u8>, limits: &Limits, parse_all: bool)
     };
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     facts.suppressions = suppressions(&text);
-    let selected = crate::prefilter::selects(&text);
+    // Test modules of a file without inline modules come from a lexical scan, whether or
+    // not the file is parsed, so that both modes agree; a file with inline modules is
+    // parsed for them.
+    let lexical_test_modules = crate::prefilter::cfg_test_modules(&text, rel_path);
+    let selected = crate::prefilter::mentions_surface(&text)
+        || (lexical_test_modules.is_none() && crate::prefilter::declares_cfg_module(&text));
     let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(&text) };
     let lowered = selected || parse_all;
     if lowered {
         lower_source(&text, limits, &mut facts);
+    }
+    if let Some(modules) = lexical_test_modules {
+        facts.test_modules = modules;
     }
     Prepared { facts, selected, lowered, declares }
 }
@@ -518,11 +526,6 @@ impl Lowerer<'_> {
     /// `name/mod.rs` and everything under `name/`, next to this file's module directory
     /// (or at its `#[path = ".."]`).
     fn test_module(&mut self, m: &syn::ItemMod) {
-        let path = &self.facts.path;
-        let (parent, stem) = match path.rsplit_once('/') {
-            Some((dir, file)) => (format!("{dir}/"), file.trim_end_matches(".rs")),
-            None => (String::new(), path.trim_end_matches(".rs")),
-        };
         let explicit = m.attrs.iter().find_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
                 syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
@@ -530,22 +533,9 @@ impl Lowerer<'_> {
             },
             _ => None,
         });
-        if let Some(explicit) = explicit {
-            self.facts.test_modules.push(format!("{parent}{explicit}"));
-            return;
-        }
-        let mut dir = parent;
-        if !matches!(stem, "lib" | "main" | "mod") {
-            dir.push_str(stem);
-            dir.push('/');
-        }
-        for inline in &self.inline {
-            dir.push_str(inline);
-            dir.push('/');
-        }
         let name = unraw(&m.ident.to_string());
-        self.facts.test_modules.push(format!("{dir}{name}.rs"));
-        self.facts.test_modules.push(format!("{dir}{name}/"));
+        let paths = test_module_paths(&self.facts.path, &self.inline, &name, explicit.as_deref());
+        self.facts.test_modules.extend(paths);
     }
 
     fn decl(
@@ -834,6 +824,35 @@ fn type_span(ty: &syn::Type) -> proc_macro2::Span {
         other => return other.span(),
     };
     first.join(last).unwrap_or(first)
+}
+
+/// Where the file of an out-of-line test module lives: `name.rs`, `name/mod.rs` and
+/// everything under `name/`, next to the declaring file's module directory (inside its
+/// inline modules), or at its `#[path = ".."]`.
+pub fn test_module_paths(file: &str, inline: &[String], name: &str, explicit: Option<&str>) -> Vec<String> {
+    let (parent, stem) = match file.rsplit_once('/') {
+        Some((dir, file)) => (format!("{dir}/"), file.trim_end_matches(".rs")),
+        None => (String::new(), file.trim_end_matches(".rs")),
+    };
+    if let Some(explicit) = explicit {
+        return vec![format!("{parent}{explicit}")];
+    }
+    let mut dir = parent;
+    if !matches!(stem, "lib" | "main" | "mod") {
+        dir.push_str(stem);
+        dir.push('/');
+    }
+    for module in inline {
+        dir.push_str(module);
+        dir.push('/');
+    }
+    vec![format!("{dir}{name}.rs"), format!("{dir}{name}/")]
+}
+
+/// Whether a `cfg(...)` attribute's arguments can only hold in test builds (see
+/// `cfg_requires_test`), for callers outside the parse stage.
+pub fn cfg_is_test_only(tokens: &TokenStream) -> bool {
+    cfg_requires_test(tokens)
 }
 
 /// Attribute macros that put a type on an API surface (besides derives).

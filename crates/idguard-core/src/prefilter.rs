@@ -69,6 +69,18 @@ pub fn mentions_surface(text: &str) -> bool {
     })
 }
 
+/// Whether the text names an API-surface derive inside an attribute (probe helper).
+pub fn mentions_derive(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let markers = markers();
+    markers.automaton.find_overlapping_iter(bytes).any(|m| {
+        !markers.wrapper[m.pattern().as_usize()]
+            && (m.start() == 0 || !is_ident_byte(bytes[m.start() - 1]))
+            && bytes.get(m.end()).is_none_or(|b| !is_ident_byte(*b))
+            && in_attribute(bytes, m.start())
+    })
+}
+
 /// How far back the attribute and return-type checks look before giving up (and
 /// answering yes, which is always safe).
 const LOOKBACK: usize = 1024;
@@ -127,9 +139,74 @@ pub fn declares_cfg_module(text: &str) -> bool {
     false
 }
 
-/// Whether a file must be parsed on its own account.
-pub fn selects(text: &str) -> bool {
-    mentions_surface(text) || declares_cfg_module(text)
+/// Whether the text opens an inline module (`mod name {`), whose items sit one directory
+/// deeper for out-of-line submodules.
+fn has_inline_module(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"mod ").any(|at| {
+        if at > 0 && is_ident_byte(bytes[at - 1]) {
+            return false;
+        }
+        let rest = &bytes[at + 4..];
+        let name_len = rest.iter().take_while(|b| is_ident_byte(**b)).count();
+        name_len > 0 && rest[name_len..].iter().copied().find(|b| !b.is_ascii_whitespace()) == Some(b'{')
+    })
+}
+
+/// The files of the test-only modules a file declares (`#[cfg(test)] mod tests;`, with
+/// `#[path]`), found without parsing the file; `None` when the file has inline modules
+/// (then the parse stage finds them).
+pub fn cfg_test_modules(text: &str, file: &str) -> Option<Vec<String>> {
+    use proc_macro2::{Delimiter, TokenStream, TokenTree};
+    use std::str::FromStr;
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, b"mod ").is_none() {
+        return Some(Vec::new());
+    }
+    if has_inline_module(bytes) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"mod ") {
+        if at > 0 && is_ident_byte(bytes[at - 1]) {
+            continue;
+        }
+        let rest = &bytes[at + 4..];
+        let name_len = rest.iter().take_while(|b| is_ident_byte(**b)).count();
+        let after = rest[name_len..].iter().copied().find(|b| !b.is_ascii_whitespace());
+        if name_len == 0 || after != Some(b';') {
+            continue;
+        }
+        let start = bytes[..at].iter().rposition(|b| matches!(b, b';' | b'{' | b'}')).map_or(0, |i| i + 1);
+        let Ok(attrs) = TokenStream::from_str(&text[start..at]) else { continue };
+        let trees: Vec<TokenTree> = attrs.into_iter().collect();
+        let mut test_only = false;
+        let mut explicit: Option<String> = None;
+        for pair in trees.windows(2) {
+            let (TokenTree::Punct(hash), TokenTree::Group(group)) = (&pair[0], &pair[1]) else { continue };
+            if hash.as_char() != '#' || group.delimiter() != Delimiter::Bracket {
+                continue;
+            }
+            let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+            match inner.as_slice() {
+                [TokenTree::Ident(cfg), TokenTree::Group(args)] if cfg == "cfg" => {
+                    test_only |= crate::lower::cfg_is_test_only(&args.stream());
+                }
+                [TokenTree::Ident(path), TokenTree::Punct(eq), TokenTree::Literal(lit)]
+                    if path == "path" && eq.as_char() == '=' =>
+                {
+                    explicit = syn::parse_str::<syn::LitStr>(&lit.to_string()).ok().map(|l| l.value());
+                }
+                _ => {}
+            }
+        }
+        if test_only {
+            let name = std::str::from_utf8(&rest[..name_len]).unwrap_or_default();
+            let name = name.strip_prefix("r#").unwrap_or(name);
+            out.extend(crate::lower::test_module_paths(file, &[], name, explicit.as_deref()));
+        }
+    }
+    proc_macro2::extra::invalidate_current_thread_spans();
+    Some(out)
 }
 
 /// Type names the text declares (`struct NAME`, `enum NAME`, `union NAME`, `type NAME`),
@@ -165,43 +242,146 @@ pub fn declared_names(text: &str) -> Vec<String> {
 /// Whether the text declares one of `names` as a module-level type (`struct`, `enum`,
 /// `union` or `type` directly in the file or in inline `mod x { .. }` blocks: where the
 /// parse stage records declarations), rather than as an associated type or inside a
-/// function. Tokenizes without parsing; a file that does not tokenize counts as declaring
-/// (parsing it will report why).
+/// function. A small lexer skips comments, strings, raw strings and character literals
+/// and tracks which braces are module blocks; anything it cannot follow (an unclosed
+/// string or comment, unbalanced braces) counts as declaring, so the file gets parsed.
 pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
-    use proc_macro2::{Delimiter, TokenStream, TokenTree};
-    use std::str::FromStr;
-    let Ok(tokens) = TokenStream::from_str(text) else { return true };
-    let mut stack = vec![tokens];
-    let mut found = false;
-    while let Some(stream) = stack.pop() {
-        let trees: Vec<TokenTree> = stream.into_iter().collect();
-        for (i, tree) in trees.iter().enumerate() {
-            match tree {
-                TokenTree::Ident(keyword) if ["struct", "enum", "union", "type"].iter().any(|k| keyword == k) => {
-                    if let Some(TokenTree::Ident(name)) = trees.get(i + 1) {
-                        let name = name.to_string();
-                        let name = name.strip_prefix("r#").unwrap_or(&name);
-                        found |= names.contains(&name);
-                    }
-                }
-                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
-                    let after_mod = i >= 2
-                        && matches!(&trees[i - 2], TokenTree::Ident(m) if m == "mod")
-                        && matches!(&trees[i - 1], TokenTree::Ident(_));
-                    if after_mod {
-                        stack.push(group.stream());
-                    }
-                }
-                _ => {}
+    let b = text.as_bytes();
+    let end = b.len();
+    let mut i = 0;
+    // Braces that are not module blocks, and whether each open brace is one.
+    let mut nested = 0usize;
+    let mut stack: Vec<bool> = Vec::new();
+    // 1 after `mod`, 2 after `mod NAME`: the next `{` opens a module block.
+    let mut after_mod = 0u8;
+    while i < end {
+        let c = b[i];
+        match c {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(end, |e| i + e);
             }
-        }
-        if found {
-            break;
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 1;
+                i += 2;
+                while depth > 0 {
+                    match (b.get(i), b.get(i + 1)) {
+                        (Some(b'/'), Some(b'*')) => {
+                            depth += 1;
+                            i += 2;
+                        }
+                        (Some(b'*'), Some(b'/')) => {
+                            depth -= 1;
+                            i += 2;
+                        }
+                        (Some(_), _) => i += 1,
+                        (None, _) => return true,
+                    }
+                }
+            }
+            b'"' => match skip_string(b, i + 1) {
+                Some(end) => i = end,
+                None => return true,
+            },
+            b'\'' => i = skip_char_or_lifetime(b, i),
+            b'{' => {
+                let module = after_mod == 2;
+                stack.push(module);
+                if !module {
+                    nested += 1;
+                }
+                after_mod = 0;
+                i += 1;
+            }
+            b'}' => {
+                match stack.pop() {
+                    Some(false) => nested -= 1,
+                    Some(true) => {}
+                    None => return true,
+                }
+                after_mod = 0;
+                i += 1;
+            }
+            c if is_ident_byte(c) && (i == 0 || !is_ident_byte(b[i - 1])) => {
+                // Raw strings: r"..", r#".."#, br#".."#.
+                let raw_at = if c == b'r' {
+                    Some(i + 1)
+                } else if c == b'b' && b.get(i + 1) == Some(&b'r') {
+                    Some(i + 2)
+                } else {
+                    None
+                };
+                if let Some(at) = raw_at {
+                    let hashes = b[at..].iter().take_while(|x| **x == b'#').count();
+                    if b.get(at + hashes) == Some(&b'"') {
+                        let mut close = vec![b'"'];
+                        close.extend(std::iter::repeat_n(b'#', hashes));
+                        match memchr::memmem::find(&b[at + hashes + 1..], &close) {
+                            Some(e) => {
+                                i = at + hashes + 1 + e + close.len();
+                                continue;
+                            }
+                            None => return true,
+                        }
+                    }
+                }
+                let len = b[i..].iter().take_while(|x| is_ident_byte(**x)).count();
+                let word = &b[i..i + len];
+                i += len;
+                if word == b"mod" {
+                    after_mod = 1;
+                    continue;
+                }
+                if after_mod == 1 {
+                    after_mod = 2;
+                    continue;
+                }
+                after_mod = 0;
+                if nested == 0 && matches!(word, b"struct" | b"enum" | b"union" | b"type") {
+                    let spaces = b[i..].iter().take_while(|x| x.is_ascii_whitespace()).count();
+                    let start = i + spaces;
+                    let name_len = b[start..].iter().take_while(|x| is_ident_byte(**x)).count();
+                    let name = std::str::from_utf8(&b[start..start + name_len]).unwrap_or_default();
+                    let name = name.strip_prefix("r#").unwrap_or(name);
+                    if names.contains(&name) {
+                        return true;
+                    }
+                }
+            }
+            b';' => {
+                after_mod = 0;
+                i += 1;
+            }
+            _ => i += 1,
         }
     }
-    // The source map holds this file's text; nothing of it is needed any more.
-    proc_macro2::extra::invalidate_current_thread_spans();
-    found
+    !stack.is_empty()
+}
+
+/// The end of a string literal whose body starts at `i` (after the quote).
+fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Past a character literal (`'a'`, `'\n'`, `'\u{1F600}'`, `'é'`) or a lifetime (`'a`).
+fn skip_char_or_lifetime(b: &[u8], i: usize) -> usize {
+    if b.get(i + 1) == Some(&b'\\') {
+        return memchr::memchr(b'\'', &b[i + 2..]).map_or(b.len(), |e| i + 2 + e + 1);
+    }
+    let len = match b.get(i + 1) {
+        Some(x) if *x < 0x80 => 1,
+        Some(x) if *x >= 0xF0 => 4,
+        Some(x) if *x >= 0xE0 => 3,
+        Some(_) => 2,
+        None => return b.len(),
+    };
+    if b.get(i + 1 + len) == Some(&b'\'') { i + 2 + len } else { i + 1 }
 }
 
 /// The names a parsed file looks up on its own account, mirroring what the index
@@ -284,6 +464,14 @@ mod tests {
     }
 
     #[test]
+    fn lexical_test_modules() {
+        let text = "mod api;\n#[cfg(test)]\nmod tests;\n#[cfg(all(test, feature = \"x\"))]\n#[path = \"t/helpers.rs\"]\nmod helpers;\n#[cfg(feature = \"y\")]\nmod y;\n";
+        assert_eq!(cfg_test_modules(text, "src/lib.rs").unwrap(), ["src/tests.rs", "src/tests/", "src/t/helpers.rs"]);
+        assert_eq!(cfg_test_modules(text, "src/a.rs").unwrap()[0], "src/a/tests.rs");
+        assert!(cfg_test_modules("mod inner {\n    #[cfg(test)]\n    mod t;\n}\n", "src/lib.rs").is_none());
+    }
+
+    #[test]
     fn cfg_modules() {
         assert!(declares_cfg_module("#[cfg(test)]\nmod tests;\n"));
         assert!(declares_cfg_module("mod a;\n#[cfg(feature = \"x\")]\npub mod b;"));
@@ -299,6 +487,16 @@ mod tests {
         assert!(!declares_at_module_level(text, &["Local"]));
         assert!(!declares_at_module_level(text, &["Fake"]));
         assert!(declares_at_module_level("struct Unclosed {", &["Anything"]));
+        assert!(!declares_at_module_level(
+            "// type X = u8;\n/* type X /* nested */ = u8; */\nfn f() { let s = r#\"type X\"#; let c = '{'; let l: &'static str = \"}\"; }",
+            &["X"]
+        ));
+        assert!(declares_at_module_level("fn f() { let c = '}'; }\npub(crate) struct X;", &["X"]));
+        assert!(declares_at_module_level(
+            "#[cfg(test)]\nmod tests {\n    mod deeper {\n        pub type X = u8;\n    }\n}\n",
+            &["X"]
+        ));
+        assert!(!declares_at_module_level("trait T {\n    type X;\n}\nmacro_rules! m { () => { struct X; } }", &["X"]));
     }
 
     #[test]
