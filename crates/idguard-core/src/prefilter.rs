@@ -177,6 +177,10 @@ pub fn cfg_test_modules(text: &str, file: &str) -> Option<Vec<String>> {
             continue;
         }
         let start = bytes[..at].iter().rposition(|b| matches!(b, b';' | b'{' | b'}')).map_or(0, |i| i + 1);
+        // Only a `cfg` attribute can make the module test-only.
+        if memchr::memmem::find(&bytes[start..at], b"cfg").is_none() {
+            continue;
+        }
         let Ok(attrs) = TokenStream::from_str(&text[start..at]) else { continue };
         let trees: Vec<TokenTree> = attrs.into_iter().collect();
         let mut test_only = false;
