@@ -115,28 +115,30 @@ fn in_return_type(bytes: &[u8], at: usize) -> bool {
     at - floor == LOOKBACK
 }
 
-/// Whether the text declares an out-of-line module with a `cfg` attribute in front of it
-/// (possibly `#[cfg(test)] mod tests;`), which decides whether other files are test code.
-pub fn declares_cfg_module(text: &str) -> bool {
+/// Out-of-line module declarations whose attributes mention `cfg`: for each, the module
+/// name and the attribute text in front of it (since the previous item ended).
+fn cfg_module_declarations(text: &str) -> impl Iterator<Item = (&str, &str)> {
     let bytes = text.as_bytes();
-    let finder = memchr::memmem::Finder::new(b"mod ");
-    for at in finder.find_iter(bytes) {
+    memchr::memmem::find_iter(bytes, b"mod ").filter_map(move |at| {
         if at > 0 && is_ident_byte(bytes[at - 1]) {
-            continue;
+            return None;
         }
         let rest = &bytes[at + 4..];
         let name_len = rest.iter().take_while(|b| is_ident_byte(**b)).count();
         let after = rest[name_len..].iter().copied().find(|b| !b.is_ascii_whitespace());
         if name_len == 0 || after != Some(b';') {
-            continue;
+            return None;
         }
-        // The attributes in front: the text since the previous item ended.
         let start = bytes[..at].iter().rposition(|b| matches!(b, b';' | b'{' | b'}')).map_or(0, |i| i + 1);
-        if memchr::memmem::find(&bytes[start..at], b"cfg").is_some() {
-            return true;
-        }
-    }
-    false
+        memchr::memmem::find(&bytes[start..at], b"cfg")?;
+        Some((&text[at + 4..at + 4 + name_len], &text[start..at]))
+    })
+}
+
+/// Whether the text declares an out-of-line module with a `cfg` attribute in front of it
+/// (possibly `#[cfg(test)] mod tests;`), which decides whether other files are test code.
+pub fn declares_cfg_module(text: &str) -> bool {
+    cfg_module_declarations(text).next().is_some()
 }
 
 /// Whether the text opens an inline module (`mod name {`), whose items sit one directory
@@ -166,22 +168,8 @@ pub fn cfg_test_modules(text: &str, file: &str) -> Option<Vec<String>> {
         return None;
     }
     let mut out = Vec::new();
-    for at in memchr::memmem::find_iter(bytes, b"mod ") {
-        if at > 0 && is_ident_byte(bytes[at - 1]) {
-            continue;
-        }
-        let rest = &bytes[at + 4..];
-        let name_len = rest.iter().take_while(|b| is_ident_byte(**b)).count();
-        let after = rest[name_len..].iter().copied().find(|b| !b.is_ascii_whitespace());
-        if name_len == 0 || after != Some(b';') {
-            continue;
-        }
-        let start = bytes[..at].iter().rposition(|b| matches!(b, b';' | b'{' | b'}')).map_or(0, |i| i + 1);
-        // Only a `cfg` attribute can make the module test-only.
-        if memchr::memmem::find(&bytes[start..at], b"cfg").is_none() {
-            continue;
-        }
-        let Ok(attrs) = TokenStream::from_str(&text[start..at]) else { continue };
+    for (name, attributes) in cfg_module_declarations(text) {
+        let Ok(attrs) = TokenStream::from_str(attributes) else { continue };
         let trees: Vec<TokenTree> = attrs.into_iter().collect();
         let mut test_only = false;
         let mut explicit: Option<String> = None;
@@ -204,7 +192,6 @@ pub fn cfg_test_modules(text: &str, file: &str) -> Option<Vec<String>> {
             }
         }
         if test_only {
-            let name = std::str::from_utf8(&rest[..name_len]).unwrap_or_default();
             let name = name.strip_prefix("r#").unwrap_or(name);
             out.extend(crate::lower::test_module_paths(file, &[], name, explicit.as_deref()));
         }
