@@ -36,19 +36,6 @@ impl Default for Limits {
     }
 }
 
-/// Reads, parses and lowers one file. Never panics on any input.
-pub fn lower_file(rel_path: &str, abs_path: &Path, limits: &Limits) -> FileFacts {
-    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
-    match read_source(abs_path, limits) {
-        Ok(text) => {
-            facts.suppressions = suppressions(&text);
-            lower_source(&text, limits, &mut facts);
-        }
-        Err(problem) => facts.problems.push(problem),
-    }
-    facts
-}
-
 /// A file after the prefilter stage.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Prepared {
@@ -138,24 +125,6 @@ pub fn lower_on_demand(prepared: &mut Prepared, text: Result<String, Problem>, l
         Err(problem) => prepared.facts.problems.push(problem),
     }
     prepared.lowered = true;
-}
-
-/// Parses and lowers source bytes that are already in memory (size limit and UTF-8
-/// checks as for files).
-pub fn lower_bytes(rel_path: &str, bytes: Vec<u8>, limits: &Limits) -> FileFacts {
-    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
-    if bytes.len() as u64 > limits.max_file_size {
-        facts.problems.push(too_large(bytes.len() as u64, limits.max_file_size));
-        return facts;
-    }
-    match decode(bytes) {
-        Ok(text) => {
-            facts.suppressions = suppressions(&text);
-            lower_source(&text, limits, &mut facts);
-        }
-        Err(problem) => facts.problems.push(problem),
-    }
-    facts
 }
 
 /// Parses and lowers source text that is already in memory.
@@ -849,12 +818,6 @@ pub fn test_module_paths(file: &str, inline: &[String], name: &str, explicit: Op
     vec![format!("{dir}{name}.rs"), format!("{dir}{name}/")]
 }
 
-/// Whether a `cfg(...)` attribute's arguments can only hold in test builds (see
-/// `cfg_requires_test`), for callers outside the parse stage.
-pub fn cfg_is_test_only(tokens: &TokenStream) -> bool {
-    cfg_requires_test(tokens)
-}
-
 /// Attribute macros that put a type on an API surface (besides derives).
 fn is_surface_attr_macro(name: &str) -> bool {
     matches!(name, "graphql_object" | "Object" | "OpenApi" | "ComplexObject")
@@ -961,7 +924,7 @@ fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
 
 /// Whether a `cfg(...)` predicate can only hold in test builds: `test`, a test-only
 /// feature (`feature = "test-utils"`, `"tests-cfg"`, `"mock"`), or `all(..)` holding one.
-fn cfg_requires_test(tokens: &TokenStream) -> bool {
+pub fn cfg_requires_test(tokens: &TokenStream) -> bool {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     match trees.as_slice() {
         [TokenTree::Ident(i)] => i == "test",

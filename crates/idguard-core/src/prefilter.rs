@@ -181,7 +181,7 @@ pub fn cfg_test_modules(text: &str, file: &str) -> Option<Vec<String>> {
             let inner: Vec<TokenTree> = group.stream().into_iter().collect();
             match inner.as_slice() {
                 [TokenTree::Ident(cfg), TokenTree::Group(args)] if cfg == "cfg" => {
-                    test_only |= crate::lower::cfg_is_test_only(&args.stream());
+                    test_only |= crate::lower::cfg_requires_test(&args.stream());
                 }
                 [TokenTree::Ident(path), TokenTree::Punct(eq), TokenTree::Literal(lit)]
                     if path == "path" && eq.as_char() == '=' =>
