@@ -51,8 +51,8 @@ pub async fn get_user() -> Json<UserView> {
 ```
 
 ## Known limitations
-Directives are found in `//` line comments by text; a string literal that contains
-`// idguard:` is read as a directive too.
+Directives are read from `//` line comments only (doc comments included; strings and
+block comments are skipped), and a line comment holds one directive.
 
 ## References
 - OWASP ASVS V1.1: secure development lifecycle (documented security decisions)

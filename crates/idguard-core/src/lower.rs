@@ -356,27 +356,22 @@ pub fn suppressions(text: &str) -> Vec<Suppression> {
     if memchr::memmem::find(text.as_bytes(), b"idguard:").is_none() {
         return out;
     }
-    let mut offset = 0usize;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += line.len();
-        let Some(comment) = line.find("//") else { continue };
-        let body = line[comment + 2..].trim_start_matches(['/', '!']).trim_start();
+    let (mut line, mut line_start, mut scanned) = (1u32, 0usize, 0usize);
+    for comment in crate::prefilter::line_comments(text) {
+        let body = text[comment.start + 2..comment.end].trim_start_matches(['/', '!']).trim_start();
         let Some(directive) = body.strip_prefix("idguard:") else { continue };
-        let at = start + line.len() - body.len();
-        // The directive ends at the end of the line, or where a following `//` comment starts.
-        let text_end = body.find("//").map_or(line.trim_end().len(), |i| line.len() - body.len() + i);
-        let end = start + line[..text_end].trim_end().len();
-        let column = line[..at - start].chars().count() as u32 + 1;
-        let end_column = line[..end - start].chars().count() as u32 + 1;
-        let span = Span {
-            start: at as u32,
-            end: end as u32,
-            line: index as u32 + 1,
-            column,
-            end_line: index as u32 + 1,
-            end_column,
-        };
+        for newline in memchr::memchr_iter(b'\n', &text.as_bytes()[scanned..comment.start]) {
+            line += 1;
+            line_start = scanned + newline + 1;
+        }
+        scanned = comment.start;
+        let at = comment.end - body.len();
+        // The directive ends at the end of the comment, or where a following `//` starts.
+        let stop = body.find("//").map_or(comment.end, |i| at + i);
+        let stop = at + text[at..stop].trim_end().len();
+        let column = text[line_start..at].chars().count() as u32 + 1;
+        let end_column = text[line_start..stop].chars().count() as u32 + 1;
+        let span = Span { start: at as u32, end: stop as u32, line, column, end_line: line, end_column };
         out.push(parse_directive(directive.trim(), span));
     }
     out
@@ -969,7 +964,7 @@ mod tests {
 
     #[test]
     fn suppression_comments() {
-        let text = "fn a() {}\n    pub id: i64, // idguard: allow(sequential-id-in-response) legacy mobile clients\n// idguard: allow-file(parse-error, sequential-id-in-response): generated\n// idguard: allow(x)\n// idguard: alow(x) typo\n";
+        let text = "fn a() {}\n    pub id: i64, // idguard: allow(sequential-id-in-response) legacy mobile clients\n// idguard: allow-file(parse-error, sequential-id-in-response): generated\n// idguard: allow(x)\n// idguard: alow(x) typo\nconst DOC: &str = \"// idguard: allow(x) inside a string is not a directive\";\n";
         let found = suppressions(text);
         assert_eq!(found.len(), 4);
         assert_eq!(found[0].rules, ["sequential-id-in-response"]);

@@ -293,27 +293,13 @@ pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
                 i += 1;
             }
             c if is_ident_byte(c) && (i == 0 || !is_ident_byte(b[i - 1])) => {
-                // Raw strings: r"..", r#".."#, br#".."#.
-                let raw_at = if c == b'r' {
-                    Some(i + 1)
-                } else if c == b'b' && b.get(i + 1) == Some(&b'r') {
-                    Some(i + 2)
-                } else {
-                    None
-                };
-                if let Some(at) = raw_at {
-                    let hashes = b[at..].iter().take_while(|x| **x == b'#').count();
-                    if b.get(at + hashes) == Some(&b'"') {
-                        let mut close = vec![b'"'];
-                        close.extend(std::iter::repeat_n(b'#', hashes));
-                        match memchr::memmem::find(&b[at + hashes + 1..], &close) {
-                            Some(e) => {
-                                i = at + hashes + 1 + e + close.len();
-                                continue;
-                            }
-                            None => return true,
-                        }
+                match skip_raw_string(b, i) {
+                    Raw::Ends(past) => {
+                        i = past;
+                        continue;
                     }
+                    Raw::Unclosed => return true,
+                    Raw::No => {}
                 }
                 let len = b[i..].iter().take_while(|x| is_ident_byte(**x)).count();
                 let word = &b[i..i + len];
@@ -346,6 +332,75 @@ pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
         }
     }
     !stack.is_empty()
+}
+
+/// What starts at a position: a raw string that ends before `.0`, one never closed, or none.
+enum Raw {
+    Ends(usize),
+    Unclosed,
+    No,
+}
+
+/// Whether a raw string (`r".."`, `r#".."#`, `br#".."#`) starts at `i`.
+fn skip_raw_string(b: &[u8], i: usize) -> Raw {
+    let at = match (b.get(i), b.get(i + 1)) {
+        (Some(b'r'), _) => i + 1,
+        (Some(b'b'), Some(b'r')) => i + 2,
+        _ => return Raw::No,
+    };
+    let hashes = b[at..].iter().take_while(|x| **x == b'#').count();
+    if b.get(at + hashes) != Some(&b'"') {
+        return Raw::No;
+    }
+    let mut close = vec![b'"'];
+    close.extend(std::iter::repeat_n(b'#', hashes));
+    match memchr::memmem::find(&b[at + hashes + 1..], &close) {
+        Some(e) => Raw::Ends(at + hashes + 1 + e + close.len()),
+        None => Raw::Unclosed,
+    }
+}
+
+/// The byte ranges of the `//` comments of a Rust text (from `//` to the end of the
+/// line), skipping strings, raw strings, character literals and block comments, so
+/// that `"// not a comment"` is not one.
+pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let end = b.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let stop = memchr::memchr(b'\n', &b[i..]).map_or(end, |e| i + e);
+                out.push(i..stop);
+                i = stop;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 1;
+                i += 2;
+                while depth > 0 && i < end {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'"' => i = skip_string(b, i + 1).unwrap_or(end),
+            b'\'' => i = skip_char_or_lifetime(b, i),
+            c if is_ident_byte(c) && (i == 0 || !is_ident_byte(b[i - 1])) => match skip_raw_string(b, i) {
+                Raw::Ends(past) => i = past,
+                Raw::Unclosed => i = end,
+                Raw::No => i += b[i..].iter().take_while(|x| is_ident_byte(**x)).count(),
+            },
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// The end of a string literal whose body starts at `i` (after the quote).
@@ -488,6 +543,13 @@ mod tests {
             &["X"]
         ));
         assert!(!declares_at_module_level("trait T {\n    type X;\n}\nmacro_rules! m { () => { struct X; } }", &["X"]));
+    }
+
+    #[test]
+    fn line_comments_skip_strings() {
+        let text = "let a = \"// not\"; // yes\nlet b = r#\"// no\"#; let c = '/'; /* // no */ // also\n";
+        let found: Vec<&str> = line_comments(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["// yes", "// also"]);
     }
 
     #[test]
