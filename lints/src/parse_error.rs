@@ -16,8 +16,10 @@ pub const RULE: Rule = Rule {
 const DOC: &str = r"
 ## What it does
 Reports every `.rs` file that idguard could not analyse: a file that cannot be read, is not
-valid UTF-8, is larger than the size limit, nests deeper than the nesting limit, is not a
-regular file, or does not parse as Rust (with the location the parser gives).
+valid UTF-8, is larger than the size limit, or is not a regular file; and, among the files
+idguard must parse (those that mention an API surface such as `#[derive(Serialize)]` or
+`-> Json<T>`, and those declaring a type such a file uses), one that nests deeper than the
+nesting limit or does not parse as Rust (with the location the parser gives).
 
 ## Why is this bad?
 A security gate that quietly skips files gives false confidence: an exposed user ID in an
