@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use idguard_core::config::{self, Level};
 use idguard_core::report::ReportOptions;
 use idguard_core::{Report, ScanOptions, Severity};
@@ -160,7 +160,10 @@ pub fn run(mut args: Vec<OsString>, invocation: Invocation) -> ExitCode {
     if !known.contains(&first) {
         args.insert(1.min(args.len()), OsString::from("check"));
     }
-    let cli = match Cli::try_parse_from(args) {
+    let name = if invocation == Invocation::Cargo { "cargo idguard" } else { "idguard" };
+    let parsed =
+        Cli::command().bin_name(name).try_get_matches_from(args).and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             let code = if err.use_stderr() { 2 } else { 0 };
