@@ -102,7 +102,11 @@ enum Source<'a> {
 /// Runs the pipeline over the files under `options.root`.
 pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     std::fs::metadata(&options.root).map_err(|source| Error::Root { path: options.root.clone(), source })?;
+    let started = std::time::Instant::now();
     let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude);
+    if std::env::var_os("IDGUARD_STATS").is_some() {
+        eprintln!("idguard stats: walk {:.2}s", started.elapsed().as_secs_f64());
+    }
     let inputs: Vec<(&str, Source<'_>)> =
         walked.files.iter().map(|f| (f.rel.as_str(), Source::Path(f.abs.as_path()))).collect();
     run(options, rules, &inputs, &walked.skipped)
@@ -127,6 +131,8 @@ fn run(
         builder = builder.num_threads(jobs.max(1));
     }
     let pool = builder.build().map_err(|e| Error::Pool(e.to_string()))?;
+    let stats = std::env::var_os("IDGUARD_STATS").is_some();
+    let preparing = std::time::Instant::now();
     pool.install(|| {
         let cache = options.cache.as_ref().map(|c| Cache::load(&c.dir, &cache_key(c, options)));
         if let Some(progress) = &options.progress {
@@ -152,8 +158,10 @@ fn run(
                 p
             })
             .collect();
-        let stats = std::env::var_os("IDGUARD_STATS").is_some();
         let selected = prepared.iter().filter(|p| p.selected).count();
+        if stats {
+            eprintln!("idguard stats: read, prefilter and parse {:.2}s", preparing.elapsed().as_secs_f64());
+        }
         let started = std::time::Instant::now();
         let relevant = resolve_on_demand(&mut prepared, inputs, options, &mut internal);
         if stats {
@@ -195,10 +203,14 @@ fn run(
                 ..FileFacts::default()
             });
         }
+        let indexing = std::time::Instant::now();
         let index = Index::build(&files, &options.opaque_types);
         let rule_names: Vec<&str> = rules.iter().map(|r| r.name).collect();
         let ctx = Context { index: &index, vocab: &options.vocab, rule_names: &rule_names };
         let mut diagnostics: Vec<Diagnostic> = lint::run(rules, &ctx);
+        if stats {
+            eprintln!("idguard stats: index and rules {:.2}s", indexing.elapsed().as_secs_f64());
+        }
         diagnostics.extend(internal);
         Ok(report::build(diagnostics, rules, &files, &options.report, summary))
     })
