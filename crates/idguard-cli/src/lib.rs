@@ -357,7 +357,7 @@ fn scope(args: &CheckArgs, cwd: &Path, root: &Path) -> anyhow::Result<Option<Vec
             let Ok(rel) = full.strip_prefix(root) else {
                 bail!("`{}` is outside the project root `{}`; pass --root", path.display(), root.display());
             };
-            set.push(slash_path(rel));
+            set.push(idguard_core::walk::slash_path(rel));
         }
         narrow(set);
     }
@@ -377,10 +377,6 @@ fn scope(args: &CheckArgs, cwd: &Path, root: &Path) -> anyhow::Result<Option<Vec
         narrow(set);
     }
     Ok(only)
-}
-
-fn slash_path(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// The `.rs` files staged in git (added, copied, modified, renamed), relative to `root`.
@@ -409,7 +405,7 @@ fn staged_files(root: &Path) -> anyhow::Result<Vec<String>> {
             continue;
         }
         if let Ok(rel) = top.join(name.as_ref()).strip_prefix(root) {
-            out.push(slash_path(rel));
+            out.push(idguard_core::walk::slash_path(rel));
         }
     }
     Ok(out)
@@ -435,7 +431,12 @@ fn workspace_packages(root: &Path) -> Vec<(String, String)> {
         let Some(name) = manifest.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()) else {
             continue;
         };
-        let dir = entry.path().parent().and_then(|d| d.strip_prefix(root).ok()).map(slash_path).unwrap_or_default();
+        let dir = entry
+            .path()
+            .parent()
+            .and_then(|d| d.strip_prefix(root).ok())
+            .map(idguard_core::walk::slash_path)
+            .unwrap_or_default();
         out.push((name.to_owned(), dir));
     }
     out.sort();

@@ -53,12 +53,11 @@ pub struct Config {
     pub file: Option<PathBuf>,
 }
 
-impl Config {
-    /// The level for a rule: a rule-specific entry beats `all`; later entries beat earlier.
-    pub fn level(&self, rule: &str) -> Option<Level> {
-        let specific = self.levels.iter().rev().find(|(name, _)| name == rule).map(|(_, l)| *l);
-        specific.or_else(|| self.levels.iter().rev().find(|(name, _)| name == "all").map(|(_, l)| *l))
-    }
+/// The level for a rule in a list of `(rule or "all", level)`: a rule-specific entry beats
+/// `all`; later entries beat earlier.
+pub fn level_in(levels: &[(String, Level)], rule: &str) -> Option<Level> {
+    let specific = levels.iter().rev().find(|(name, _)| name == rule).map(|(_, l)| *l);
+    specific.or_else(|| levels.iter().rev().find(|(name, _)| name == "all").map(|(_, l)| *l))
 }
 
 /// Loads the configuration: `explicit` if given, else `ROOT/idguard.toml`, else the
@@ -140,8 +139,6 @@ fn parse_table(table: &DeTable<'_>, rules: &[&str], fail: &Fail<'_>) -> Result<C
                     })?;
                     config.levels.push((name.to_owned(), parsed));
                 }
-                // `all` applies first, so that rule-specific entries win.
-                config.levels.sort_by_key(|(name, _)| name != "all");
             }
             "identifiers" => {
                 for (field, value) in section {
@@ -255,8 +252,8 @@ mod tests {
             "[rules]\nsequential-id-in-response = \"warn\"\nall = \"deny\"\n[identifiers]\nuser-names = [\"mbr_no\"]\nopaque-types = [\"PublicId\"]\n[files]\nexclude = [\"gen/**\"]\nmax-file-size = 1_048_576\n",
         )
         .unwrap();
-        assert_eq!(config.level("sequential-id-in-response"), Some(Level::Warn));
-        assert_eq!(config.level("parse-error"), Some(Level::Deny));
+        assert_eq!(level_in(&config.levels, "sequential-id-in-response"), Some(Level::Warn));
+        assert_eq!(level_in(&config.levels, "parse-error"), Some(Level::Deny));
         assert_eq!(config.vocab.user_names, ["mbr_no"]);
         assert_eq!(config.opaque_types, ["PublicId"]);
         assert_eq!(config.exclude, ["gen/**"]);
@@ -268,7 +265,7 @@ mod tests {
         let config =
             load_text("Cargo.toml", "[workspace]\n[workspace.metadata.idguard.rules]\nparse-error = \"allow\"\n")
                 .unwrap();
-        assert_eq!(config.level("parse-error"), Some(Level::Allow));
+        assert_eq!(level_in(&config.levels, "parse-error"), Some(Level::Allow));
         let none = load_text("Cargo.toml", "[package]\nname = \"x\"\n").unwrap();
         assert!(none.file.is_none());
     }

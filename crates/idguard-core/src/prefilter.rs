@@ -251,24 +251,10 @@ pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 i = memchr::memchr(b'\n', &b[i..]).map_or(end, |e| i + e);
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 1;
-                i += 2;
-                while depth > 0 {
-                    match (b.get(i), b.get(i + 1)) {
-                        (Some(b'/'), Some(b'*')) => {
-                            depth += 1;
-                            i += 2;
-                        }
-                        (Some(b'*'), Some(b'/')) => {
-                            depth -= 1;
-                            i += 2;
-                        }
-                        (Some(_), _) => i += 1,
-                        (None, _) => return true,
-                    }
-                }
-            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match skip_block_comment(b, i) {
+                Some(past) => i = past,
+                None => return true,
+            },
             b'"' => match skip_string(b, i + 1) {
                 Some(end) => i = end,
                 None => return true,
@@ -375,21 +361,7 @@ pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
                 out.push(i..stop);
                 i = stop;
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 1;
-                i += 2;
-                while depth > 0 && i < end {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
+            b'/' if b.get(i + 1) == Some(&b'*') => i = skip_block_comment(b, i).unwrap_or(end),
             b'"' => i = skip_string(b, i + 1).unwrap_or(end),
             b'\'' => i = skip_char_or_lifetime(b, i),
             c if is_ident_byte(c) && (i == 0 || !is_ident_byte(b[i - 1])) => match skip_raw_string(b, i) {
@@ -401,6 +373,27 @@ pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     out
+}
+
+/// Past the (nested) block comment that starts at `i`; `None` when it is never closed.
+fn skip_block_comment(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 1;
+    i += 2;
+    while depth > 0 {
+        match (b.get(i), b.get(i + 1)) {
+            (Some(b'/'), Some(b'*')) => {
+                depth += 1;
+                i += 2;
+            }
+            (Some(b'*'), Some(b'/')) => {
+                depth -= 1;
+                i += 2;
+            }
+            (Some(_), _) => i += 1,
+            (None, _) => return None,
+        }
+    }
+    Some(i)
 }
 
 /// The end of a string literal whose body starts at `i` (after the quote).

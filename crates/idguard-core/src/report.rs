@@ -66,8 +66,7 @@ pub struct ReportOptions {
 impl ReportOptions {
     /// The level for a rule: a rule-specific entry beats `all`; later entries beat earlier.
     pub fn level(&self, rule: &str) -> Option<Level> {
-        let specific = self.levels.iter().rev().find(|(name, _)| name == rule).map(|(_, l)| *l);
-        specific.or_else(|| self.levels.iter().rev().find(|(name, _)| name == "all").map(|(_, l)| *l))
+        crate::config::level_in(&self.levels, rule)
     }
 
     /// Whether a path is reported.

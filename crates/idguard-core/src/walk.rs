@@ -116,5 +116,10 @@ pub fn relative(root: &Path, path: &Path) -> String {
         Ok(r) => r,
         Err(_) => path,
     };
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    slash_path(rel)
+}
+
+/// A path with `/` separators, whatever the platform's.
+pub fn slash_path(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
