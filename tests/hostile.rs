@@ -49,16 +49,29 @@ fn hostile_tree(dir: &Path) {
     let marked = |dir: &Path, name: &str, text: String| {
         write(dir, name, format!("#[derive(Serialize)]\npub struct Marker;\n{text}"));
     };
-    marked(dir, "deep_parens.rs", format!("fn f() -> i32 {{ {}1{} }}\n", "(".repeat(n), ")".repeat(n)));
-    marked(dir, "deep_blocks.rs", format!("fn f() {{ {}{} }}\n", "{".repeat(n), "}".repeat(n)));
+    // Outside function bodies (which are masked before parsing, see below).
+    marked(dir, "deep_parens.rs", format!("const X: i32 = {}1{};\n", "(".repeat(n), ")".repeat(n)));
+    marked(dir, "deep_blocks.rs", format!("const X: () = {}{};\n", "{".repeat(n), "}".repeat(n)));
     marked(dir, "deep_types.rs", format!("type T = {}i64{};\n", "Vec<".repeat(n), ">".repeat(n)));
     marked(dir, "deep_unary.rs", format!("const X: i32 = {}1;\n", "- ".repeat(n)));
     marked(dir, "deep_binary.rs", format!("const X: i32 = 1{};\n", " + 1".repeat(n)));
     marked(dir, "deep_methods.rs", format!("fn f() {{ x{}; }}\n", ".a()".repeat(n)));
     marked(dir, "deep_refs.rs", format!("type R = {}i64;\n", "&".repeat(n)));
-    marked(dir, "deep_closures.rs", format!("fn f() {{ let c = {}0; }}\n", "|| ".repeat(n)));
+    marked(dir, "deep_closures.rs", format!("static C: i32 = {}0;\n", "|| ".repeat(n)));
     marked(dir, "deep_mut_refs.rs", format!("type R<'a> = {}i64;\n", "&'a mut ".repeat(n)));
-    marked(dir, "deep_returns.rs", format!("fn f() {{ {}0; }}\n", "return ".repeat(n)));
+    marked(dir, "deep_returns.rs", format!("const R: i32 = {}0;\n", "return ".repeat(n)));
+    // Function and method bodies are blanked before parsing: however deep, they cost nothing.
+    write(
+        dir,
+        "deep_bodies.rs",
+        format!(
+            "#[derive(Serialize)]\npub struct DeepView {{\n    pub user_id: i64,\n}}\nfn f() -> i32 {{ {}1{} }}\nimpl S {{ fn g() {{ {}{} }} }}\n",
+            "(".repeat(n),
+            ")".repeat(n),
+            "{".repeat(n),
+            "}".repeat(n)
+        ),
+    );
     marked(dir, "deep_slices.rs", format!("type S = {}i64{};\n", "[".repeat(n), "]".repeat(n)));
     // Just under the nesting limit: must parse (and not overflow) in debug builds too.
     write(
@@ -137,6 +150,8 @@ fn hostile_tree_is_survived_reported_and_deterministic() {
     for path in ["deep_binary.rs", "deep_methods.rs"] {
         assert!(find(path, "parse-error").is_empty(), "{path}: {diags:#?}");
     }
+    let bodies = find("deep_bodies.rs", "sequential-id-in-response");
+    assert_eq!(bodies.len(), 1, "deep function bodies do not stop the analysis: {diags:#?}");
     let nested = find("nested_ok.rs", "sequential-id-in-response");
     assert_eq!(nested.len(), 1, "a file just under the nesting limit is analysed: {diags:#?}");
 

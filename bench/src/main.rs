@@ -4,6 +4,9 @@
 
 use rayon::prelude::*;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let (Some("parse-floor"), Some(dir)) = (args.get(1).map(String::as_str), args.get(2)) else {

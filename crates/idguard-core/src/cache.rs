@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::lower::Prepared;
 
-/// Bumped whenever the layout of the facts changes.
-const FORMAT: u32 = 1;
+/// Bumped whenever the layout of the facts, or what the parse stage puts in them, changes.
+const FORMAT: u32 = 2;
 
 /// Where and under which key facts are cached.
 #[derive(Debug, Clone)]

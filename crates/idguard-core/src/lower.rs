@@ -240,7 +240,30 @@ fn blank(text: &str, end: usize) -> String {
 }
 
 fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts) -> Result<(), Problem> {
-    let conv = SpanConv { base };
+    // Function bodies are blanked first (see `mask`); if the masked text does not parse,
+    // the original is parsed so that the error is the one the file really has.
+    let conv = SpanConv { base, text };
+    // Only signatures that name a response wrapper are recorded (`func`), so an `impl` or
+    // `trait` block that names none is blanked whole.
+    let masked = crate::mask::blank_bodies(text, |body, inside| {
+        body == crate::mask::Body::Impl && crate::prefilter::mentions_wrapper(inside)
+    });
+    let file = match masked.as_deref().map(|m| parse(m, conv, limits)) {
+        Some(Ok(file)) => file,
+        Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
+        _ => parse(text, conv, limits)?,
+    };
+    let module = module_of_path(&facts.path);
+    if is_cfg_test(&file.attrs) {
+        facts.test_only = true;
+        return Ok(());
+    }
+    let mut lowerer = Lowerer { conv, facts, inline: Vec::new() };
+    lowerer.items(&file.items, &module);
+    Ok(())
+}
+
+fn parse(text: &str, conv: SpanConv<'_>, limits: &Limits) -> Result<syn::File, Problem> {
     let tokens = TokenStream::from_str(text).map_err(|e| Problem {
         kind: ProblemKind::Syntax,
         message: "cannot tokenize file: a delimiter, string or comment that starts here is never closed".to_owned(),
@@ -254,19 +277,11 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
             span: None,
         });
     }
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Problem {
+    syn::parse2(tokens).map_err(|e| Problem {
         kind: ProblemKind::Syntax,
         message: format!("cannot parse file: {}", lowercase_first(&e.to_string())),
         span: Some(conv.span(e.span())),
-    })?;
-    let module = module_of_path(&facts.path);
-    if is_cfg_test(&file.attrs) {
-        facts.test_only = true;
-        return Ok(());
-    }
-    let mut lowerer = Lowerer { conv, facts, inline: Vec::new() };
-    lowerer.items(&file.items, &module);
-    Ok(())
+    })
 }
 
 /// Estimates how deep `syn`'s recursion (parse, visit, drop) can go for this token stream.
@@ -425,12 +440,16 @@ pub fn module_of_path(path: &str) -> String {
     module.join("::")
 }
 
+/// Converts spans of the parsed text to positions. Lines and byte offsets come from the
+/// span (masking keeps both); columns are counted in characters of the original text,
+/// since a masked multi-byte character became several spaces.
 #[derive(Clone, Copy)]
-struct SpanConv {
+struct SpanConv<'t> {
     base: u32,
+    text: &'t str,
 }
 
-impl SpanConv {
+impl SpanConv<'_> {
     fn span(self, s: proc_macro2::Span) -> Span {
         let range = s.byte_range();
         let (start, end) = (s.start(), s.end());
@@ -438,21 +457,29 @@ impl SpanConv {
             start: range.start as u32 + self.base,
             end: range.end as u32 + self.base,
             line: start.line as u32,
-            column: start.column as u32 + 1,
+            column: self.column(range.start),
             end_line: end.line as u32,
-            end_column: end.column as u32 + 1,
+            end_column: self.column(range.end),
         }
+    }
+
+    /// The 1-based character column of a byte offset.
+    fn column(self, offset: usize) -> u32 {
+        let offset = offset.min(self.text.len());
+        let line_start = self.text.as_bytes()[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let chars = self.text.get(line_start..offset).map_or(offset - line_start, |s| s.chars().count());
+        chars as u32 + 1
     }
 }
 
-struct Lowerer<'f> {
-    conv: SpanConv,
+struct Lowerer<'f, 't> {
+    conv: SpanConv<'t>,
     facts: &'f mut FileFacts,
     /// Inline `mod name { .. }` blocks around the current item.
     inline: Vec<String>,
 }
 
-impl Lowerer<'_> {
+impl Lowerer<'_, '_> {
     fn span(&self, s: proc_macro2::Span) -> Span {
         self.conv.span(s)
     }

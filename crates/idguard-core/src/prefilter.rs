@@ -12,14 +12,12 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::lex::{Lexer, Tok, is_ident_byte};
 
 use crate::facts::{FileFacts, TypeRef};
 use crate::surface::{RESPONSE_WRAPPERS, SCHEMA_DERIVES, SERIALIZE_DERIVES, is_serializable, response_bodies};
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
 
 struct Markers {
     automaton: AhoCorasick,
@@ -42,7 +40,14 @@ fn markers() -> &'static Markers {
             words.push(w);
             wrapper.push(true);
         }
-        let automaton = AhoCorasick::new(&words).expect("the marker words form a valid automaton");
+        // Every marker is a whole identifier, so the longest match at a position is the only
+        // one that can be a whole word there, and a marker starting inside another match is
+        // preceded by an identifier byte: a non-overlapping search finds every whole-word
+        // occurrence, and (unlike an overlapping one) can skip ahead with its prefilter.
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&words)
+            .expect("the marker words form a valid automaton");
         Markers { automaton, wrapper }
     })
 }
@@ -52,7 +57,7 @@ fn markers() -> &'static Markers {
 pub fn mentions_surface(text: &str) -> bool {
     let bytes = text.as_bytes();
     let markers = markers();
-    markers.automaton.find_overlapping_iter(bytes).any(|m| {
+    markers.automaton.find_iter(bytes).any(|m| {
         let before_ok = m.start() == 0 || !is_ident_byte(bytes[m.start() - 1]);
         let after = bytes.get(m.end()).copied();
         let after_ok = after.is_none_or(|b| !is_ident_byte(b));
@@ -69,11 +74,23 @@ pub fn mentions_surface(text: &str) -> bool {
     })
 }
 
+/// Whether the text names a response wrapper as a whole word: an `impl` block that does
+/// not cannot hold a method the parse stage records.
+pub fn mentions_wrapper(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let markers = markers();
+    markers.automaton.find_iter(bytes).any(|m| {
+        markers.wrapper[m.pattern().as_usize()]
+            && (m.start() == 0 || !is_ident_byte(bytes[m.start() - 1]))
+            && bytes.get(m.end()).is_none_or(|b| !is_ident_byte(*b))
+    })
+}
+
 /// Whether the text names an API-surface derive inside an attribute (probe helper).
 pub fn mentions_derive(text: &str) -> bool {
     let bytes = text.as_bytes();
     let markers = markers();
-    markers.automaton.find_overlapping_iter(bytes).any(|m| {
+    markers.automaton.find_iter(bytes).any(|m| {
         !markers.wrapper[m.pattern().as_usize()]
             && (m.start() == 0 || !is_ident_byte(bytes[m.start() - 1]))
             && bytes.get(m.end()).is_none_or(|b| !is_ident_byte(*b))
@@ -238,58 +255,34 @@ pub fn declared_names(text: &str) -> Vec<String> {
 /// string or comment, unbalanced braces) counts as declaring, so the file gets parsed.
 pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
     let b = text.as_bytes();
-    let end = b.len();
-    let mut i = 0;
     // Braces that are not module blocks, and whether each open brace is one.
     let mut nested = 0usize;
     let mut stack: Vec<bool> = Vec::new();
     // 1 after `mod`, 2 after `mod NAME`: the next `{` opens a module block.
     let mut after_mod = 0u8;
-    while i < end {
-        let c = b[i];
-        match c {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = memchr::memchr(b'\n', &b[i..]).map_or(end, |e| i + e);
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => match skip_block_comment(b, i) {
-                Some(past) => i = past,
-                None => return true,
-            },
-            b'"' => match skip_string(b, i + 1) {
-                Some(end) => i = end,
-                None => return true,
-            },
-            b'\'' => i = skip_char_or_lifetime(b, i),
-            b'{' => {
+    let mut lexer = Lexer::new(text).peekable();
+    while let Some(tok) = lexer.next() {
+        match tok {
+            Tok::Unclosed => return true,
+            Tok::Punct(b'{', _) => {
                 let module = after_mod == 2;
                 stack.push(module);
                 if !module {
                     nested += 1;
                 }
                 after_mod = 0;
-                i += 1;
             }
-            b'}' => {
+            Tok::Punct(b'}', _) => {
                 match stack.pop() {
                     Some(false) => nested -= 1,
                     Some(true) => {}
                     None => return true,
                 }
                 after_mod = 0;
-                i += 1;
             }
-            c if is_ident_byte(c) && (i == 0 || !is_ident_byte(b[i - 1])) => {
-                match skip_raw_string(b, i) {
-                    Raw::Ends(past) => {
-                        i = past;
-                        continue;
-                    }
-                    Raw::Unclosed => return true,
-                    Raw::No => {}
-                }
-                let len = b[i..].iter().take_while(|x| is_ident_byte(**x)).count();
-                let word = &b[i..i + len];
-                i += len;
+            Tok::Punct(b';', _) => after_mod = 0,
+            Tok::Ident(s, e) => {
+                let word = &b[s..e];
                 if word == b"mod" {
                     after_mod = 1;
                     continue;
@@ -299,128 +292,32 @@ pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
                     continue;
                 }
                 after_mod = 0;
-                if nested == 0 && matches!(word, b"struct" | b"enum" | b"union" | b"type") {
-                    let spaces = b[i..].iter().take_while(|x| x.is_ascii_whitespace()).count();
-                    let start = i + spaces;
-                    let name_len = b[start..].iter().take_while(|x| is_ident_byte(**x)).count();
-                    let name = std::str::from_utf8(&b[start..start + name_len]).unwrap_or_default();
-                    let name = name.strip_prefix("r#").unwrap_or(name);
-                    if names.contains(&name) {
+                if nested == 0
+                    && matches!(word, b"struct" | b"enum" | b"union" | b"type")
+                    && let Some(Tok::Ident(s, e)) = lexer.peek()
+                {
+                    let name = &text[*s..*e];
+                    if names.contains(&name.strip_prefix("r#").unwrap_or(name)) {
                         return true;
                     }
                 }
             }
-            b';' => {
-                after_mod = 0;
-                i += 1;
-            }
-            _ => i += 1,
+            _ => {}
         }
     }
     !stack.is_empty()
-}
-
-/// What starts at a position: a raw string that ends before `.0`, one never closed, or none.
-enum Raw {
-    Ends(usize),
-    Unclosed,
-    No,
-}
-
-/// Whether a raw string (`r".."`, `r#".."#`, `br#".."#`) starts at `i`.
-fn skip_raw_string(b: &[u8], i: usize) -> Raw {
-    let at = match (b.get(i), b.get(i + 1)) {
-        (Some(b'r'), _) => i + 1,
-        (Some(b'b'), Some(b'r')) => i + 2,
-        _ => return Raw::No,
-    };
-    let hashes = b[at..].iter().take_while(|x| **x == b'#').count();
-    if b.get(at + hashes) != Some(&b'"') {
-        return Raw::No;
-    }
-    let mut close = vec![b'"'];
-    close.extend(std::iter::repeat_n(b'#', hashes));
-    match memchr::memmem::find(&b[at + hashes + 1..], &close) {
-        Some(e) => Raw::Ends(at + hashes + 1 + e + close.len()),
-        None => Raw::Unclosed,
-    }
 }
 
 /// The byte ranges of the `//` comments of a Rust text (from `//` to the end of the
 /// line), skipping strings, raw strings, character literals and block comments, so
 /// that `"// not a comment"` is not one.
 pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
-    let b = text.as_bytes();
-    let end = b.len();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < end {
-        match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                let stop = memchr::memchr(b'\n', &b[i..]).map_or(end, |e| i + e);
-                out.push(i..stop);
-                i = stop;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => i = skip_block_comment(b, i).unwrap_or(end),
-            b'"' => i = skip_string(b, i + 1).unwrap_or(end),
-            b'\'' => i = skip_char_or_lifetime(b, i),
-            c if is_ident_byte(c) && (i == 0 || !is_ident_byte(b[i - 1])) => match skip_raw_string(b, i) {
-                Raw::Ends(past) => i = past,
-                Raw::Unclosed => i = end,
-                Raw::No => i += b[i..].iter().take_while(|x| is_ident_byte(**x)).count(),
-            },
-            _ => i += 1,
-        }
-    }
-    out
-}
-
-/// Past the (nested) block comment that starts at `i`; `None` when it is never closed.
-fn skip_block_comment(b: &[u8], mut i: usize) -> Option<usize> {
-    let mut depth = 1;
-    i += 2;
-    while depth > 0 {
-        match (b.get(i), b.get(i + 1)) {
-            (Some(b'/'), Some(b'*')) => {
-                depth += 1;
-                i += 2;
-            }
-            (Some(b'*'), Some(b'/')) => {
-                depth -= 1;
-                i += 2;
-            }
-            (Some(_), _) => i += 1,
-            (None, _) => return None,
-        }
-    }
-    Some(i)
-}
-
-/// The end of a string literal whose body starts at `i` (after the quote).
-fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// Past a character literal (`'a'`, `'\n'`, `'\u{1F600}'`, `'é'`) or a lifetime (`'a`).
-fn skip_char_or_lifetime(b: &[u8], i: usize) -> usize {
-    if b.get(i + 1) == Some(&b'\\') {
-        return memchr::memchr(b'\'', &b[i + 2..]).map_or(b.len(), |e| i + 2 + e + 1);
-    }
-    let len = match b.get(i + 1) {
-        Some(x) if *x < 0x80 => 1,
-        Some(x) if *x >= 0xF0 => 4,
-        Some(x) if *x >= 0xE0 => 3,
-        Some(_) => 2,
-        None => return b.len(),
-    };
-    if b.get(i + 1 + len) == Some(&b'\'') { i + 2 + len } else { i + 1 }
+    Lexer::new(text)
+        .filter_map(|tok| match tok {
+            Tok::LineComment(start, end) => Some(start..end),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The names a parsed file looks up on its own account, mirroring what the index
