@@ -232,6 +232,11 @@ fn source_parts<'a>(source: &'a Source<'a>) -> (Option<&'a std::path::Path>, Opt
     }
 }
 
+thread_local! {
+    /// Each worker reads its files into one buffer, reused from file to file.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Prefilters (and, if selected, parses) one file, or takes its facts from the cache;
 /// a panic becomes empty facts plus an internal-error diagnostic. Returns the content
 /// hash when the facts may be cached.
@@ -243,22 +248,25 @@ fn prepare_isolated(
 ) -> (Prepared, Option<u128>, Option<Diagnostic>) {
     let result = isolated(rel, || {
         assert!(options.panic_on.as_deref() != Some(rel), "IDGUARD_INTERNAL_PANIC_ON asked for a panic here");
-        let bytes = match source {
-            Source::Path(path) => lower::read_bytes(path, &options.limits),
-            Source::Bytes(bytes) => Ok(bytes.to_vec()),
+        let prepare = |bytes: &[u8]| {
+            let hash = cache.map(|_| crate::cache::hash(bytes));
+            if let (Some(cache), Some(hash)) = (cache, hash)
+                && let Some(hit) = cache.get(rel, hash)
+                && (options.prefilter || hit.lowered)
+            {
+                return (hit.clone(), Some(hash));
+            }
+            (lower::prepare(rel, bytes, &options.limits, !options.prefilter), hash)
         };
-        let bytes = match bytes {
-            Ok(bytes) => bytes,
-            Err(problem) => return (lower::unreadable(rel, problem), None),
-        };
-        let hash = cache.map(|_| crate::cache::hash(&bytes));
-        if let (Some(cache), Some(hash)) = (cache, hash)
-            && let Some(hit) = cache.get(rel, hash)
-            && (options.prefilter || hit.lowered)
-        {
-            return (hit.clone(), Some(hash));
+        match source {
+            Source::Bytes(bytes) => prepare(bytes),
+            Source::Path(path) => READ_BUFFER.with_borrow_mut(|buffer| {
+                match lower::read_into(path, &options.limits, buffer) {
+                    Ok(()) => prepare(buffer),
+                    Err(problem) => (lower::unreadable(rel, problem), None),
+                }
+            }),
         }
-        (lower::prepare(rel, bytes, &options.limits, !options.prefilter), hash)
     });
     match result {
         Ok((prepared, hash)) => (prepared, hash, None),

@@ -51,6 +51,15 @@ pub struct Prepared {
 
 /// Reads a file's bytes, bounded by the size limit.
 pub fn read_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, Problem> {
+    let mut bytes = Vec::new();
+    read_into(path, limits, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Reads a file into `bytes` (cleared first; a worker reuses one buffer for all its
+/// files rather than allocating fresh memory for every file).
+pub fn read_into(path: &Path, limits: &Limits, bytes: &mut Vec<u8>) -> Result<(), Problem> {
+    bytes.clear();
     use std::io::Read;
     let unreadable = |e: std::io::Error| Problem {
         kind: ProblemKind::Unreadable,
@@ -63,12 +72,12 @@ pub fn read_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, Problem> {
         return Err(too_large(len, limits.max_file_size));
     }
     // Read at most one byte past the limit: the file may have grown since `metadata`.
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(limits.max_file_size + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    bytes.reserve(len as usize + 1);
+    file.take(limits.max_file_size + 1).read_to_end(bytes).map_err(unreadable)?;
     if bytes.len() as u64 > limits.max_file_size {
         return Err(too_large(bytes.len() as u64, limits.max_file_size));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// A file that could not be read: its facts hold the problem.
@@ -79,7 +88,7 @@ pub fn unreadable(rel_path: &str, problem: Problem) -> Prepared {
 
 /// Takes a file's bytes, finds its suppressions, runs the prefilter, and parses it if it
 /// is selected or if `parse_all` is set.
-pub fn prepare(rel_path: &str, bytes: Vec<u8>, limits: &Limits, parse_all: bool) -> Prepared {
+pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, parse_all: bool) -> Prepared {
     if bytes.len() as u64 > limits.max_file_size {
         return unreadable(rel_path, too_large(bytes.len() as u64, limits.max_file_size));
     }
@@ -109,7 +118,7 @@ pub fn prepare(rel_path: &str, bytes: Vec<u8>, limits: &Limits, parse_all: bool)
 /// The text of a file the prefilter passed over, read again (or taken from memory).
 pub fn source_text(abs_path: Option<&Path>, bytes: Option<&[u8]>, limits: &Limits) -> Result<String, Problem> {
     match (abs_path, bytes) {
-        (_, Some(bytes)) => decode(bytes.to_vec()),
+        (_, Some(bytes)) => decode(bytes).map(str::to_owned),
         (Some(path), None) => read_source(path, limits),
         (None, None) => Ok(String::new()),
     }
@@ -136,13 +145,15 @@ pub fn lower_text(rel_path: &str, text: &str, limits: &Limits) -> FileFacts {
 }
 
 fn read_source(path: &Path, limits: &Limits) -> Result<String, Problem> {
-    decode(read_bytes(path, limits)?)
+    let bytes = read_bytes(path, limits)?;
+    decode(&bytes)?;
+    Ok(String::from_utf8(bytes).unwrap_or_default())
 }
 
-fn decode(bytes: Vec<u8>) -> Result<String, Problem> {
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let valid = &e.as_bytes()[..at];
+fn decode(bytes: &[u8]) -> Result<&str, Problem> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let valid = &bytes[..at];
         let line = memchr::memchr_iter(b'\n', valid).count() + 1;
         Problem {
             kind: ProblemKind::NotUtf8,
