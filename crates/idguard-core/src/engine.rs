@@ -260,12 +260,12 @@ fn prepare_isolated(
         };
         match source {
             Source::Bytes(bytes) => prepare(bytes),
-            Source::Path(path) => READ_BUFFER.with_borrow_mut(|buffer| {
-                match lower::read_into(path, &options.limits, buffer) {
+            Source::Path(path) => {
+                READ_BUFFER.with_borrow_mut(|buffer| match lower::read_into(path, &options.limits, buffer) {
                     Ok(()) => prepare(buffer),
                     Err(problem) => (lower::unreadable(rel, problem), None),
-                }
-            }),
+                })
+            }
         }
     });
     match result {

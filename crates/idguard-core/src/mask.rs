@@ -18,6 +18,8 @@ pub enum Body {
     Fn,
     /// An `impl` or `trait` block.
     Impl,
+    /// The value of a `const` or `static` item (never kept: no stage reads it).
+    Const,
 }
 
 /// Where the scanner is relative to a function or `impl`/`trait` item.
@@ -26,16 +28,25 @@ enum State {
     Idle,
     /// Just after the `fn` keyword: a name follows for an item, `(` for a pointer type.
     AfterFn,
+    /// Just after `const` or `static`: `fn` may follow, or qualifiers, or the item's name.
+    AfterConst,
     /// In a signature or header; `depth` counts the open `(`, `[` and `<` (not `->`).
     Header { body: Body, depth: u32 },
+    /// In the value of a `const` or `static` item that starts at `start`; `depth` counts
+    /// the open delimiters.
+    Value { start: usize, depth: u32 },
 }
+
+/// Values shorter than this are left alone: blanking them saves nothing.
+const MIN_VALUE: usize = 32;
 
 /// `text` with the inside of each function body (and each `impl` or `trait` block) blanked,
 /// or `None` when there is nothing to blank or the lexer cannot follow the text. A body
 /// for which `keep` answers yes is left as it is, and the items in it are masked in turn.
 pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str) -> bool) -> Option<String> {
     let b = text.as_bytes();
-    let mut blank: Vec<std::ops::Range<usize>> = Vec::new();
+    // Ranges to blank, and whether a `0` must stand in for a value there.
+    let mut blank: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
     let mut lexer = Lexer::new(text);
     let mut state = State::Idle;
     while let Some(tok) = lexer.next() {
@@ -44,10 +55,41 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str) -> bool) -> Option<Str
             (State::Idle, Tok::Ident(s, e)) => match &b[s..e] {
                 b"fn" => State::AfterFn,
                 b"impl" | b"trait" => State::Header { body: Body::Impl, depth: 0 },
+                b"const" | b"static" => State::AfterConst,
                 _ => State::Idle,
             },
             (State::AfterFn, Tok::Ident(..)) => State::Header { body: Body::Fn, depth: 0 },
-            (State::Idle | State::AfterFn, _) => State::Idle,
+            (State::AfterConst, Tok::Ident(s, e)) => match &b[s..e] {
+                b"fn" => State::AfterFn,
+                b"unsafe" | b"async" | b"extern" => State::AfterConst,
+                _ => State::Header { body: Body::Const, depth: 0 },
+            },
+            (State::AfterConst, Tok::Other) => State::AfterConst,
+            (State::Idle | State::AfterFn | State::AfterConst, _) => State::Idle,
+            // `const X: T = VALUE;`: the value starts after the first `=` outside brackets.
+            // Anything else ends the item (a `*const T` pointer type, a const generic).
+            (State::Header { body: Body::Const, depth }, Tok::Punct(c, at)) => match c {
+                b'(' | b'[' | b'<' => State::Header { body: Body::Const, depth: depth + 1 },
+                b'>' if at > 0 && b[at - 1] == b'-' => State::Header { body: Body::Const, depth },
+                b')' | b']' | b'>' if depth > 0 => State::Header { body: Body::Const, depth: depth - 1 },
+                b'=' if depth == 0 => State::Value { start: at + 1, depth: 0 },
+                b':' | b'&' | b'*' | b'\'' | b'#' | b'!' => State::Header { body: Body::Const, depth },
+                _ if depth > 0 => State::Header { body: Body::Const, depth },
+                _ => State::Idle,
+            },
+            (State::Value { start, depth }, Tok::Punct(c, at)) => match c {
+                b'(' | b'[' | b'{' => State::Value { start, depth: depth + 1 },
+                b')' | b']' | b'}' if depth == 0 => State::Idle,
+                b')' | b']' | b'}' => State::Value { start, depth: depth - 1 },
+                b';' if depth == 0 => {
+                    if at - start >= MIN_VALUE {
+                        blank.push((start..at, true));
+                    }
+                    State::Idle
+                }
+                _ => State::Value { start, depth },
+            },
+            (state @ State::Value { .. }, _) => state,
             (State::Header { body, depth }, Tok::Punct(c, at)) => match c {
                 b'(' | b'[' | b'<' => State::Header { body, depth: depth + 1 },
                 // `->` is not a closing angle bracket.
@@ -63,7 +105,7 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str) -> bool) -> Option<Str
                         if keep(body, &text[at + 1..close]) {
                             lexer.seek(at + 1);
                         } else if b[at + 1..close].iter().any(|c| !c.is_ascii_whitespace()) {
-                            blank.push(at + 1..close);
+                            blank.push((at + 1..close, false));
                         }
                         State::Idle
                     }
@@ -77,9 +119,13 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str) -> bool) -> Option<Str
         return None;
     }
     let mut out = b.to_vec();
-    for range in blank {
+    for (range, placeholder) in blank {
+        let mut zero = placeholder;
         for byte in &mut out[range] {
-            if *byte != b'\n' {
+            if zero && !byte.is_ascii_whitespace() {
+                *byte = b'0';
+                zero = false;
+            } else if *byte != b'\n' {
                 *byte = b' ';
             }
         }
@@ -126,6 +172,23 @@ mod tests {
         let text = "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> { b } } trait T { fn c(); }";
         let out = blank_bodies(text, |body, text| body == Body::Impl && text.contains("Json")).unwrap();
         assert_eq!(out, "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> {   } } trait T {         }");
+    }
+
+    #[test]
+    fn long_const_and_static_values_become_zero() {
+        let value = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]";
+        let text =
+            format!("pub const T: [u8; 15] =\n    {value};\nstatic mut S: &[u8] = &{value};\nconst fn f() {{ x }}");
+        let out = masked(&text);
+        assert_eq!(out.len(), text.len());
+        let blank = " ".repeat(value.len() - 1);
+        assert_eq!(
+            out,
+            format!("pub const T: [u8; 15] =\n    0{blank};\nstatic mut S: &[u8] = 0 {blank};\nconst fn f() {{   }}")
+        );
+        // Short values, pointer types and const generics are left alone.
+        let text = "const A: u8 = 1; struct P { p: *const u8, q: *mut u8 } impl<const N: usize> X<N> { fn g() {} }";
+        assert_eq!(masked(text), text);
     }
 
     #[test]
