@@ -59,8 +59,8 @@ pub fn read_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, Problem> {
 /// Reads a file into `bytes` (cleared first; a worker reuses one buffer for all its
 /// files rather than allocating fresh memory for every file).
 pub fn read_into(path: &Path, limits: &Limits, bytes: &mut Vec<u8>) -> Result<(), Problem> {
-    bytes.clear();
     use std::io::Read;
+    bytes.clear();
     let unreadable = |e: std::io::Error| Problem {
         kind: ProblemKind::Unreadable,
         message: format!("cannot read file: {}", lowercase_first(&e.to_string())),
@@ -97,17 +97,17 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, parse_all: bool) -
         Err(problem) => return unreadable(rel_path, problem),
     };
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
-    facts.suppressions = suppressions(&text);
+    facts.suppressions = suppressions(text);
     // Test modules of a file without inline modules come from a lexical scan, whether or
     // not the file is parsed, so that both modes agree; a file with inline modules is
     // parsed for them.
-    let lexical_test_modules = crate::prefilter::cfg_test_modules(&text, rel_path);
-    let selected = crate::prefilter::mentions_surface(&text)
-        || (lexical_test_modules.is_none() && crate::prefilter::declares_cfg_module(&text));
-    let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(&text) };
+    let lexical_test_modules = crate::prefilter::cfg_test_modules(text, rel_path);
+    let selected = crate::prefilter::mentions_surface(text)
+        || (lexical_test_modules.is_none() && crate::prefilter::declares_cfg_module(text));
+    let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(text) };
     let lowered = selected || parse_all;
     if lowered {
-        lower_source(&text, limits, &mut facts);
+        lower_source(text, limits, &mut facts);
     }
     if let Some(modules) = lexical_test_modules {
         facts.test_modules = modules;
