@@ -89,7 +89,6 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str) -> bool) -> Option<Str
                 }
                 _ => State::Value { start, depth },
             },
-            (state @ State::Value { .. }, _) => state,
             (State::Header { body, depth }, Tok::Punct(c, at)) => match c {
                 b'(' | b'[' | b'<' => State::Header { body, depth: depth + 1 },
                 // `->` is not a closing angle bracket.
@@ -112,7 +111,7 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str) -> bool) -> Option<Str
                 }
                 _ => State::Header { body, depth },
             },
-            (state @ State::Header { .. }, _) => state,
+            (state @ (State::Header { .. } | State::Value { .. }), _) => state,
         };
     }
     if blank.is_empty() {
