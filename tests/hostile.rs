@@ -50,26 +50,30 @@ fn hostile_tree(dir: &Path) {
         write(dir, name, format!("#[derive(Serialize)]\npub struct Marker;\n{text}"));
     };
     // Outside function bodies (which are masked before parsing, see below).
-    marked(dir, "deep_parens.rs", format!("const X: i32 = {}1{};\n", "(".repeat(n), ")".repeat(n)));
-    marked(dir, "deep_blocks.rs", format!("const X: () = {}{};\n", "{".repeat(n), "}".repeat(n)));
+    // Expressions in array lengths of types (function bodies and const values are masked
+    // before parsing, see below).
+    marked(dir, "deep_parens.rs", format!("type A = [u8; {}1{}];\n", "(".repeat(n), ")".repeat(n)));
+    marked(dir, "deep_blocks.rs", format!("type A = [u8; {}1{}];\n", "{".repeat(n), "}".repeat(n)));
     marked(dir, "deep_types.rs", format!("type T = {}i64{};\n", "Vec<".repeat(n), ">".repeat(n)));
-    marked(dir, "deep_unary.rs", format!("const X: i32 = {}1;\n", "- ".repeat(n)));
-    marked(dir, "deep_binary.rs", format!("const X: i32 = 1{};\n", " + 1".repeat(n)));
+    marked(dir, "deep_unary.rs", format!("type A = [u8; {}1];\n", "- ".repeat(n)));
+    marked(dir, "deep_binary.rs", format!("type A = [u8; 1{}];\n", " + 1".repeat(n)));
     marked(dir, "deep_methods.rs", format!("fn f() {{ x{}; }}\n", ".a()".repeat(n)));
     marked(dir, "deep_refs.rs", format!("type R = {}i64;\n", "&".repeat(n)));
-    marked(dir, "deep_closures.rs", format!("static C: i32 = {}0;\n", "|| ".repeat(n)));
+    marked(dir, "deep_closures.rs", format!("type A = [u8; {}0];\n", "|| ".repeat(n)));
     marked(dir, "deep_mut_refs.rs", format!("type R<'a> = {}i64;\n", "&'a mut ".repeat(n)));
-    marked(dir, "deep_returns.rs", format!("const R: i32 = {}0;\n", "return ".repeat(n)));
-    // Function and method bodies are blanked before parsing: however deep, they cost nothing.
+    marked(dir, "deep_returns.rs", format!("type A = [u8; {}0];\n", "return ".repeat(n)));
+    // Function and method bodies and const values are blanked before parsing: however
+    // deep, they cost nothing.
     write(
         dir,
         "deep_bodies.rs",
         format!(
-            "#[derive(Serialize)]\npub struct DeepView {{\n    pub user_id: i64,\n}}\nfn f() -> i32 {{ {}1{} }}\nimpl S {{ fn g() {{ {}{} }} }}\n",
+            "#[derive(Serialize)]\npub struct DeepView {{\n    pub user_id: i64,\n}}\nfn f() -> i32 {{ {}1{} }}\nimpl S {{ fn g() {{ {}{} }} }}\nconst C: i32 = {}1;\n",
             "(".repeat(n),
             ")".repeat(n),
             "{".repeat(n),
-            "}".repeat(n)
+            "}".repeat(n),
+            "- ".repeat(n)
         ),
     );
     marked(dir, "deep_slices.rs", format!("type S = {}i64{};\n", "[".repeat(n), "]".repeat(n)));

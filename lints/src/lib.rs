@@ -7,12 +7,15 @@
 
 use idguard_core::Rule;
 
+mod common;
 pub mod invalid_suppression;
 pub mod parse_error;
+pub mod sequential_id_in_request;
 pub mod sequential_id_in_response;
 
 /// Every rule, most specific first.
-pub static REGISTRY: &[Rule] = &[sequential_id_in_response::RULE, invalid_suppression::RULE, parse_error::RULE];
+pub static REGISTRY: &[Rule] =
+    &[sequential_id_in_response::RULE, sequential_id_in_request::RULE, invalid_suppression::RULE, parse_error::RULE];
 
 /// The rule of that name.
 pub fn find(name: &str) -> Option<&'static Rule> {

@@ -220,18 +220,8 @@ fn diagnostic(
             contact.iter().map(|f| format!("`{}`", f.name.as_deref().unwrap_or_default())).collect();
         message = format!("{message} next to contact data ({})", names.join(", "));
     }
-    let primary_label = match serial.hops.first() {
-        Some(hop) => format!("`{}` is a sequential `{}`", index.decl(hop.decl).name, serial.primitive),
-        None => format!("a sequential `{}`: the next one is a guess away", serial.primitive),
-    };
-    let mut labels = Vec::new();
-    for hop in &serial.hops {
-        let hop_decl = index.decl(hop.decl);
-        labels.push(Label {
-            location: Location::new(index.path(hop.decl.file), hop_decl.span),
-            message: format!("`{}` is {} `{}`", hop_decl.name, article(hop.how), serial.primitive),
-        });
-    }
+    let primary_label = crate::common::serial_label(index, serial);
+    let mut labels = crate::common::hop_labels(index, serial);
     if let Some(derive) = exposing_derive(decl) {
         labels.push(Label {
             location: Location::new(path, derive.span),
@@ -264,14 +254,6 @@ fn diagnostic(
         symbol: Some(symbol.clone()),
         subject: Some(subject.class),
         fingerprint: format!("{}:{path}:{symbol}", RULE.name),
-    }
-}
-
-fn article(how: &str) -> &'static str {
-    match how {
-        "alias" => "an alias of",
-        "newtype" => "a newtype over",
-        _ => "a transparent wrapper over",
     }
 }
 
@@ -324,12 +306,19 @@ fn chain_labels(index: &Index<'_>, id: DeclId, reach: &Reach) -> Vec<Label> {
         }
     }
     match &step.root {
-        Root::Handler { func, wrapper } => {
+        Root::Handler { func, wrapper, sent: None } => {
             let f = index.func(*func);
             let ret = f.ret.as_ref().map(idguard_core::facts::TypeRef::display).unwrap_or_default();
             labels.push(Label {
                 location: Location::new(index.path(func.file), f.span),
                 message: format!("`{}` returns `{ret}` (a `{wrapper}` response body)", f.name),
+            });
+        }
+        Root::Handler { func, wrapper, sent: Some(at) } => {
+            let f = index.func(*func);
+            labels.push(Label {
+                location: Location::new(index.path(func.file), *at),
+                message: format!("`{}` sends `{}` as a response body (`{wrapper}`)", f.name, index.decl(current).name),
             });
         }
         Root::Schema { derive } => {

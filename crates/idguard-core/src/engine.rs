@@ -441,6 +441,9 @@ fn exclude_test_modules(files: &mut [FileFacts]) {
         if facts.test_only || declared_test {
             facts.types.clear();
             facts.fns.clear();
+            facts.routes.clear();
+            facts.nests.clear();
+            facts.segments.clear();
             facts.uses.clear();
             facts.problems.clear();
             facts.test_only = true;

@@ -229,7 +229,8 @@ impl TypeDecl {
     }
 }
 
-/// A function or method that may act as a request handler.
+/// A function or method that may act as a request handler: it sends a response body,
+/// takes request extractors, carries a route attribute, or resolves a GraphQL field.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FnDecl {
     /// Function name.
@@ -242,6 +243,160 @@ pub struct FnDecl {
     pub span: Span,
     /// Return type, if any.
     pub ret: Option<TypeRef>,
+    /// What kind of entry point it is.
+    pub kind: FnKind,
+    /// Parameters that take values from the request.
+    pub params: Vec<Param>,
+    /// Routes declared on the function itself (`#[get("/users/{id}")]`, `#[oai(..)]`).
+    pub routes: Vec<RouteAttr>,
+    /// Types the body sends as response bodies (`Json(UserView { .. })`, `.json(&view)`).
+    pub sent: Vec<Sent>,
+    /// Comparisons and query filters in the body: authorization evidence.
+    pub checks: Vec<Check>,
+}
+
+/// What kind of entry point a function is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FnKind {
+    /// An HTTP handler (or any function returning a response body).
+    Handler,
+    /// A GraphQL resolver: a method of an `#[Object]` / `#[graphql_object]` impl.
+    Resolver,
+    /// A gRPC service method (takes a tonic `Request<T>`).
+    Grpc,
+}
+
+/// Where a handler parameter takes its value from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ParamSource {
+    /// A path segment (`Path<T>`, `web::Path<T>`, `PathParam<T>`, a Rocket `<id>`).
+    Path,
+    /// The query string.
+    Query,
+    /// A JSON or form body.
+    Body,
+    /// A GraphQL argument.
+    Argument,
+    /// A gRPC request message.
+    Message,
+}
+
+impl ParamSource {
+    /// How messages name it, with its article (`a path segment`, `the query string`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            ParamSource::Path => "a path segment",
+            ParamSource::Query => "the query string",
+            ParamSource::Body => "the request body",
+            ParamSource::Argument => "a GraphQL argument",
+            ParamSource::Message => "a gRPC request message",
+        }
+    }
+}
+
+/// A name bound by a parameter pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    /// The bound name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A handler parameter that takes a value from the request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Param {
+    /// Where the value comes from.
+    pub source: ParamSource,
+    /// The extractor as written (`Path`, `web::Query`), empty for plain arguments.
+    pub extractor: String,
+    /// The extracted type: `i64` of `Path<i64>`, `Params` of `Query<Params>`.
+    pub ty: TypeRef,
+    /// Names the pattern binds, in order (`Path((a, b))` binds `a`, `b`).
+    pub bindings: Vec<Binding>,
+    /// Where the parameter is written.
+    pub span: Span,
+}
+
+/// A route declared by an attribute on the handler.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteAttr {
+    /// `GET`, `POST`, ... (`ANY` when not said).
+    pub method: String,
+    /// The path template as written (`/users/{id}`, `/users/<id>`, `/users/:id`).
+    pub path: String,
+    /// Where the attribute is written.
+    pub span: Span,
+    /// Parameters the attribute declares with their type (utoipa `params(("id" = i64, Path))`).
+    pub declared: Vec<(String, TypeRef)>,
+}
+
+/// A route registered in code: `.route("/users/{id}", get(get_user))`,
+/// `web::resource("/users/{id}").route(web::get().to(get_user))`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteReg {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path template, with the prefixes of enclosing `nest`/`scope` calls in the same
+    /// expression already applied.
+    pub path: String,
+    /// The handler as written (`get_user`, `users::get_user`).
+    pub handler: Vec<String>,
+    /// Where the registration is written.
+    pub span: Span,
+    /// The function whose body registers it (for prefixes applied by callers).
+    pub scope: String,
+}
+
+/// A prefix applied to the routes another function registers: `.nest("/api", api())`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Nest {
+    /// The prefix.
+    pub prefix: String,
+    /// The function called for the nested routes.
+    pub target: String,
+    /// Where the call is written.
+    pub span: Span,
+}
+
+/// A typed segment of a warp `path!("users" / u64)` filter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TypedSegment {
+    /// The route up to and including this segment (`/users/{u64}`).
+    pub route: String,
+    /// The literal segment before it (`users`), empty if none.
+    pub before: String,
+    /// The segment's type.
+    pub ty: TypeRef,
+    /// Where the type is written.
+    pub span: Span,
+    /// The function whose body builds the filter.
+    pub scope: String,
+}
+
+/// A type a handler body sends to the client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sent {
+    /// How: `Json`, `HttpResponse::json`, `reply::json`, ...
+    pub how: String,
+    /// The type sent.
+    pub ty: TypeRef,
+    /// Where it is sent.
+    pub span: Span,
+}
+
+/// A comparison (`a == b`, `a.ne(&b)`) or query filter in a handler body, reduced to the
+/// identifiers on each side.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Check {
+    /// Identifiers (variables, fields, path segments) of the left side; all of them for a filter.
+    pub left: Vec<String>,
+    /// Identifiers of the right side; empty for a filter.
+    pub right: Vec<String>,
+    /// Whether it is a query filter (`.filter(..)`, `WHERE` text) rather than a comparison.
+    pub filter: bool,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// A `use` rename: `use a::b::Original as Alias;` (also plain imports with their path).
@@ -303,8 +458,14 @@ pub struct FileFacts {
     pub parsed: bool,
     /// Struct, enum, union and alias declarations.
     pub types: Vec<TypeDecl>,
-    /// Free functions and methods with a return type.
+    /// Handlers, resolvers and service methods.
     pub fns: Vec<FnDecl>,
+    /// Routes registered in function bodies.
+    pub routes: Vec<RouteReg>,
+    /// Route prefixes applied to other functions' routes.
+    pub nests: Vec<Nest>,
+    /// Typed segments of warp `path!` filters.
+    pub segments: Vec<TypedSegment>,
     /// Names brought in by `use`.
     pub uses: Vec<UseName>,
     /// Read and parse problems.

@@ -58,6 +58,9 @@ pub enum Root {
         func: FnId,
         /// The response wrapper, e.g. `Json`.
         wrapper: String,
+        /// Where the body sends it, when the return type does not name it
+        /// (`Json(view)` in an `impl IntoResponse` handler).
+        sent: Option<crate::facts::Span>,
     },
     /// Derives or is annotated with an API schema/object trait (`SimpleObject`, `ToSchema`...).
     Schema {
@@ -152,7 +155,51 @@ pub struct Index<'a> {
     by_name: HashMap<&'a str, Vec<DeclId>>,
     serial: HashMap<DeclId, Option<Serial>>,
     reach: HashMap<DeclId, Reach>,
+    routes: HashMap<FnId, Vec<Route>>,
     opaque: Vec<String>,
+}
+
+/// A route that reaches a handler, with the prefixes statically visible applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// `GET`, `POST`, ... or `ANY`.
+    pub method: String,
+    /// The full path template (`/api/users/{id}`).
+    pub path: String,
+    /// Where the route is declared: the attribute or the registration.
+    pub file: u32,
+    /// The span of the attribute path or the registering call.
+    pub span: crate::facts::Span,
+}
+
+impl Route {
+    /// The path parameters of the template, in order: `{id}`, `:id`, `<id>`, `<id..>`, `*rest`.
+    pub fn params(&self) -> Vec<String> {
+        let path = self.path.split('?').next().unwrap_or_default();
+        path.split('/')
+            .filter_map(|seg| {
+                let name = seg
+                    .strip_prefix('{')
+                    .and_then(|s| s.strip_suffix('}'))
+                    .or_else(|| seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')))
+                    .or_else(|| seg.strip_prefix(':'))
+                    .or_else(|| seg.strip_prefix('*'))?;
+                let name = name.trim_start_matches('*').trim_end_matches("..");
+                Some(name.split(':').next().unwrap_or(name).to_owned())
+            })
+            .collect()
+    }
+
+    /// The literal segment right before the named parameter (`users` in `/users/{id}`).
+    pub fn segment_before(&self, param: &str) -> Option<&str> {
+        let path = self.path.split('?').next().unwrap_or_default();
+        let segments: Vec<&str> = path.split('/').collect();
+        let at = segments.iter().position(|seg| {
+            let trimmed = seg.trim_matches(|c| matches!(c, '{' | '}' | '<' | '>' | ':' | '*')).trim_end_matches("..");
+            trimmed.split(':').next() == Some(param) && seg.len() > trimmed.len()
+        })?;
+        segments[..at].iter().rev().find(|s| !s.is_empty() && !s.contains(['{', '<', ':', '*'])).copied()
+    }
 }
 
 impl<'a> Index<'a> {
@@ -165,8 +212,14 @@ impl<'a> Index<'a> {
                 by_name.entry(decl.name.as_str()).or_default().push(DeclId { file: f as u32, decl: d as u32 });
             }
         }
-        let mut index =
-            Index { files, by_name, serial: HashMap::new(), reach: HashMap::new(), opaque: opaque.to_vec() };
+        let mut index = Index {
+            files,
+            by_name,
+            serial: HashMap::new(),
+            reach: HashMap::new(),
+            routes: HashMap::new(),
+            opaque: opaque.to_vec(),
+        };
         let mut serial = HashMap::new();
         for ids in index.by_name.values() {
             for &id in ids {
@@ -176,7 +229,98 @@ impl<'a> Index<'a> {
         }
         index.serial = serial;
         index.reach = index.compute_reach();
+        index.routes = index.compute_routes();
         index
+    }
+
+    /// The routes that reach a handler: its own route attributes and the registrations
+    /// naming it, with the prefixes of `nest`/`mount` calls applied.
+    pub fn routes(&self, id: FnId) -> &[Route] {
+        self.routes.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    fn compute_routes(&self) -> HashMap<FnId, Vec<Route>> {
+        // Functions by name, for registrations and nests to find.
+        let mut fns_by_name: HashMap<&str, Vec<FnId>> = HashMap::new();
+        for (f, facts) in self.files.iter().enumerate() {
+            for (i, func) in facts.fns.iter().enumerate() {
+                fns_by_name.entry(func.name.as_str()).or_default().push(FnId { file: f as u32, func: i as u32 });
+            }
+        }
+        // Prefixes applied to a function's routes by whoever nests or mounts it.
+        let mut prefixes: HashMap<&str, Vec<&str>> = HashMap::new();
+        for facts in self.files {
+            for nest in &facts.nests {
+                prefixes.entry(nest.target.as_str()).or_default().push(nest.prefix.as_str());
+            }
+        }
+        let full_paths = |scope: &str, path: &str| -> Vec<String> {
+            // Follow nests outward (bounded: a prefix chain longer than this is a cycle).
+            let mut out = vec![(scope.to_owned(), path.to_owned())];
+            for _ in 0..8 {
+                let mut next = Vec::new();
+                let mut changed = false;
+                for (scope, path) in out {
+                    match prefixes.get(scope.as_str()) {
+                        Some(list) => {
+                            changed = true;
+                            for prefix in list {
+                                next.push((String::new(), crate::lower::join_path(prefix, &path)));
+                            }
+                        }
+                        None => next.push((String::new(), path)),
+                    }
+                }
+                out = next;
+                if !changed {
+                    break;
+                }
+            }
+            let mut paths: Vec<String> = out.into_iter().map(|(_, p)| p).collect();
+            paths.sort();
+            paths.dedup();
+            paths
+        };
+        let mut routes: HashMap<FnId, Vec<Route>> = HashMap::new();
+        for (f, facts) in self.files.iter().enumerate() {
+            for (i, func) in facts.fns.iter().enumerate() {
+                let id = FnId { file: f as u32, func: i as u32 };
+                for attr in &func.routes {
+                    for path in full_paths(&func.name, &attr.path) {
+                        let route = Route { method: attr.method.clone(), path, file: f as u32, span: attr.span };
+                        routes.entry(id).or_default().push(route);
+                    }
+                }
+            }
+        }
+        for (f, facts) in self.files.iter().enumerate() {
+            for reg in &facts.routes {
+                let Some(name) = reg.handler.last() else { continue };
+                let Some(candidates) = fns_by_name.get(name.as_str()) else { continue };
+                let qualifiers = &reg.handler[..reg.handler.len() - 1];
+                let from = self.path(f as u32);
+                let Some(&id) = candidates.iter().max_by_key(|id| {
+                    let func = self.func(**id);
+                    let path = self.path(id.file);
+                    let qualified = qualifiers
+                        .iter()
+                        .filter(|q| func.module.split("::").any(|m| m == q.as_str()) || path.contains(q.as_str()))
+                        .count();
+                    (id.file == f as u32, qualified, shared_prefix(path, from), std::cmp::Reverse(**id))
+                }) else {
+                    continue;
+                };
+                for path in full_paths(&reg.scope, &reg.path) {
+                    let route = Route { method: reg.method.clone(), path, file: f as u32, span: reg.span };
+                    routes.entry(id).or_default().push(route);
+                }
+            }
+        }
+        for list in routes.values_mut() {
+            list.sort_by(|a, b| (a.file, a.span, &a.path, &a.method).cmp(&(b.file, b.span, &b.path, &b.method)));
+            list.dedup();
+        }
+        routes
     }
 
     /// All files.
@@ -328,16 +472,18 @@ impl<'a> Index<'a> {
         let mut queue: VecDeque<DeclId> = VecDeque::new();
         for (f, facts) in self.files.iter().enumerate() {
             for (i, func) in facts.fns.iter().enumerate() {
-                let Some(ret) = &func.ret else { continue };
                 let fid = FnId { file: f as u32, func: i as u32 };
-                for (wrapper, body) in response_bodies(ret) {
+                let returned = func.ret.as_ref().map(response_bodies).unwrap_or_default();
+                let returned = returned.into_iter().map(|(wrapper, body)| (wrapper, body, None));
+                let sent = func.sent.iter().map(|s| (s.how.clone(), &s.ty, Some(s.span)));
+                for (wrapper, body, sent) in returned.chain(sent) {
                     body.for_each_path(&mut |p| {
                         if let Some(id) = self.lookup(p, f as u32)
                             && !reach.contains_key(&id)
                         {
                             reach.insert(
                                 id,
-                                Reach { root: Root::Handler { func: fid, wrapper: wrapper.clone() }, via: None },
+                                Reach { root: Root::Handler { func: fid, wrapper: wrapper.clone(), sent }, via: None },
                             );
                             queue.push_back(id);
                         }

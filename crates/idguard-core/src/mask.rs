@@ -42,16 +42,23 @@ const MIN_VALUE: usize = 32;
 
 /// `text` with the inside of each function body (and each `impl` or `trait` block) blanked,
 /// or `None` when there is nothing to blank or the lexer cannot follow the text. A body
-/// for which `keep` answers yes is left as it is, and the items in it are masked in turn.
-pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str) -> bool) -> Option<String> {
+/// for which `keep(kind, header, body)` answers yes is left as it is, and the items in it
+/// are masked in turn; `header` is the item up to its body (attributes, signature).
+pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Option<String> {
     let b = text.as_bytes();
     // Ranges to blank, and whether a `0` must stand in for a value there.
     let mut blank: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
     let mut lexer = Lexer::new(text);
     let mut state = State::Idle;
+    // Where the current item starts: after the previous `;`, `{` or `}` outside headers.
+    let mut item_start = 0;
     while let Some(tok) = lexer.next() {
         state = match (state, tok) {
             (_, Tok::Unclosed) => return None,
+            (State::Idle, Tok::Punct(b';' | b'{' | b'}', at)) => {
+                item_start = at + 1;
+                State::Idle
+            }
             (State::Idle, Tok::Ident(s, e)) => match &b[s..e] {
                 b"fn" => State::AfterFn,
                 b"impl" | b"trait" => State::Header { body: Body::Impl, depth: 0 },
@@ -101,10 +108,14 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str) -> bool) -> Option<Str
                         // A const-generic block (`Foo<{ N + 1 }>`): part of the signature.
                         State::Header { body, depth }
                     } else {
-                        if keep(body, &text[at + 1..close]) {
+                        if keep(body, &text[item_start..at], &text[at + 1..close]) {
                             lexer.seek(at + 1);
-                        } else if b[at + 1..close].iter().any(|c| !c.is_ascii_whitespace()) {
-                            blank.push((at + 1..close, false));
+                            item_start = at + 1;
+                        } else {
+                            if b[at + 1..close].iter().any(|c| !c.is_ascii_whitespace()) {
+                                blank.push((at + 1..close, false));
+                            }
+                            item_start = close + 1;
                         }
                         State::Idle
                     }
@@ -138,7 +149,7 @@ mod tests {
     use super::*;
 
     fn masked(text: &str) -> String {
-        blank_bodies(text, |body, _| body == Body::Impl).unwrap_or_else(|| text.to_owned())
+        blank_bodies(text, |body, _, _| body == Body::Impl).unwrap_or_else(|| text.to_owned())
     }
 
     #[test]
@@ -165,12 +176,22 @@ mod tests {
     #[test]
     fn kept_bodies_are_scanned_inside() {
         let text = "fn outer() { route(); fn inner() { z } }";
-        let out = blank_bodies(text, |_, body| body.contains("route")).unwrap();
+        let out = blank_bodies(text, |_, _, body| body.contains("route")).unwrap();
         assert_eq!(out, "fn outer() { route(); fn inner() {   } }");
         // Impl and trait blocks: blanked whole unless kept.
         let text = "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> { b } } trait T { fn c(); }";
-        let out = blank_bodies(text, |body, text| body == Body::Impl && text.contains("Json")).unwrap();
+        let out = blank_bodies(text, |body, _, text| body == Body::Impl && text.contains("Json")).unwrap();
         assert_eq!(out, "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> {   } } trait T {         }");
+    }
+
+    #[test]
+    fn keep_sees_the_item_header() {
+        let text = "use x;\n#[get(\"/u/{id}\")]\nasync fn get_user(id: Path<i64>) { check(id) }\nfn other() { y }";
+        let out = blank_bodies(text, |_, header, _| header.contains("#[get")).unwrap();
+        assert_eq!(
+            out,
+            "use x;\n#[get(\"/u/{id}\")]\nasync fn get_user(id: Path<i64>) { check(id) }\nfn other() {   }"
+        );
     }
 
     #[test]
@@ -192,9 +213,9 @@ mod tests {
 
     #[test]
     fn unfollowable_text_is_left_alone() {
-        assert_eq!(blank_bodies("fn f() { \"open }", |_, _| false), None);
-        assert_eq!(blank_bodies("fn f() { {", |_, _| false), None);
-        assert_eq!(blank_bodies("struct S;", |_, _| false), None);
+        assert_eq!(blank_bodies("fn f() { \"open }", |_, _, _| false), None);
+        assert_eq!(blank_bodies("fn f() { {", |_, _, _| false), None);
+        assert_eq!(blank_bodies("struct S;", |_, _, _| false), None);
         // Multi-byte characters become spaces byte for byte.
         assert_eq!(masked("fn f() { \"é\" }"), "fn f() {      }");
     }

@@ -17,28 +17,53 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use crate::lex::{Lexer, Tok, is_ident_byte};
 
 use crate::facts::{FileFacts, TypeRef};
-use crate::surface::{RESPONSE_WRAPPERS, SCHEMA_DERIVES, SERIALIZE_DERIVES, is_serializable, response_bodies};
+use crate::surface::{
+    EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, RESOLVER_ATTRS, RESPONDER_WORDS, RESPONSE_WRAPPERS, ROUTE_ATTRS,
+    ROUTE_MARKERS, SCHEMA_DERIVES, SEND_MARKERS, SERIALIZE_DERIVES, is_request_type, is_serializable, response_bodies,
+};
+
+/// A wrapper: followed by `<`, in a return type.
+const WRAPPER: u8 = 1;
+/// A responder: in a return type (counts only where a body sends something).
+const RESPONDER: u8 = 2;
+/// An extractor: followed by `<`, anywhere.
+const EXTRACTOR: u8 = 4;
+/// A route registration: a call (or `path!`) whose first argument is a string literal.
+const ROUTE: u8 = 8;
 
 struct Markers {
+    /// Type names: wrappers, responders and extractors.
     automaton: AhoCorasick,
-    /// Per pattern: a response wrapper (must be followed by `<`) or a derive name.
-    wrapper: Vec<bool>,
+    /// Per pattern: the ways it counts (`WRAPPER` | `RESPONDER` | `EXTRACTOR`).
+    kinds: Vec<u8>,
+    /// Response sends in code (plain substrings).
+    sends: AhoCorasick,
 }
 
 fn markers() -> &'static Markers {
     static MARKERS: OnceLock<Markers> = OnceLock::new();
     MARKERS.get_or_init(|| {
         let mut words: Vec<&str> = Vec::new();
-        let mut wrapper = Vec::new();
-        for w in SERIALIZE_DERIVES.iter().chain(SCHEMA_DERIVES) {
-            if !words.contains(w) {
-                words.push(w);
-                wrapper.push(false);
+        let mut kinds: Vec<u8> = Vec::new();
+        let mut add = |word: &'static str, kind: u8| {
+            if let Some(i) = words.iter().position(|w| *w == word) {
+                kinds[i] |= kind;
+            } else {
+                words.push(word);
+                kinds.push(kind);
             }
-        }
+        };
         for w in RESPONSE_WRAPPERS {
-            words.push(w);
-            wrapper.push(true);
+            add(w, WRAPPER);
+        }
+        for w in RESPONDER_WORDS {
+            add(w, RESPONDER);
+        }
+        for (w, _) in EXTRACTORS {
+            add(w, EXTRACTOR);
+        }
+        for w in ROUTE_MARKERS {
+            add(w, ROUTE);
         }
         // Every marker is a whole identifier, so the longest match at a position is the only
         // one that can be a whole word there, and a marker starting inside another match is
@@ -48,72 +73,204 @@ fn markers() -> &'static Markers {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&words)
             .expect("the marker words form a valid automaton");
-        Markers { automaton, wrapper }
+        let sends = AhoCorasick::new(SEND_MARKERS).expect("valid send markers");
+        Markers { automaton, kinds, sends }
     })
 }
 
-/// Whether the text names an API-surface derive inside an attribute, or a response
-/// wrapper with type arguments inside a function's return type.
-pub fn mentions_surface(text: &str) -> bool {
+/// Whether `text` has a whole-word type marker that counts in one of the `wanted` ways.
+fn find_marker(text: &str, wanted: u8) -> bool {
     let bytes = text.as_bytes();
     let markers = markers();
     markers.automaton.find_iter(bytes).any(|m| {
-        let before_ok = m.start() == 0 || !is_ident_byte(bytes[m.start() - 1]);
-        let after = bytes.get(m.end()).copied();
-        let after_ok = after.is_none_or(|b| !is_ident_byte(b));
-        if !(before_ok && after_ok) {
+        let kind = markers.kinds[m.pattern().as_usize()] & wanted;
+        if kind == 0
+            || (m.start() > 0 && is_ident_byte(bytes[m.start() - 1]))
+            || bytes.get(m.end()).is_some_and(|b| is_ident_byte(*b))
+        {
             return false;
         }
-        if markers.wrapper[m.pattern().as_usize()] {
-            // `Json<T>`, `Json <T>`, or a comment between, in a return type.
-            let rest = bytes[m.end()..].iter().copied().find(|b| !b.is_ascii_whitespace());
-            matches!(rest, Some(b'<' | b'/')) && in_return_type(bytes, m.start())
-        } else {
-            in_attribute(bytes, m.start())
+        // `Json<T>`, `Json <T>`, or a comment between.
+        let rest = skip_space(bytes, m.end());
+        let generic = matches!(bytes.get(rest), Some(b'<' | b'/'));
+        (kind & ROUTE != 0 && registers(&bytes[m.start()..m.end()], &bytes[rest..]))
+            || (kind & EXTRACTOR != 0 && generic && extracts(&bytes[m.start()..m.end()], &bytes[rest..]))
+            || (kind & WRAPPER != 0 && generic && in_return_type(bytes, m.start()))
+            || (kind & RESPONDER != 0 && in_return_type(bytes, m.start()))
+    })
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether an extractor occurrence can be one the parse stage records: a tonic
+/// `Request<T>` only when `T` is not an HTTP body or a one-letter generic.
+fn extracts(word: &[u8], rest: &[u8]) -> bool {
+    if word != b"Request" {
+        return true;
+    }
+    let arg_start = skip_space(rest, 1);
+    let arg: &[u8] = &rest[arg_start..];
+    let len = arg.iter().take_while(|b| is_ident_byte(**b)).count();
+    let name = std::str::from_utf8(&arg[..len]).unwrap_or_default();
+    let qualified = arg.get(len) == Some(&b':');
+    qualified || (len > 1 && !HTTP_BODIES.contains(&name))
+}
+
+/// Whether the text has an attribute the parse stage records: a surface derive
+/// (`#[derive(Serialize)]`, also under `cfg_attr`), a surface, resolver or handler attribute
+/// macro (`#[Object]`, `#[handler]`), or a route attribute with arguments (`#[get("/")]`).
+/// Scans each `#[` / `#![` (also inside comments and strings: that only selects more).
+fn has_surface_attribute(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'#', b).any(|hash| {
+        let mut i = skip_space(b, hash + 1);
+        if b.get(i) == Some(&b'!') {
+            i = skip_space(b, i + 1);
         }
+        if b.get(i) != Some(&b'[') {
+            return false;
+        }
+        attribute_counts(b, i + 1)
     })
 }
 
-/// Whether the text names a response wrapper as a whole word: an `impl` block that does
-/// not cannot hold a method the parse stage records.
-pub fn mentions_wrapper(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let markers = markers();
-    markers.automaton.find_iter(bytes).any(|m| {
-        markers.wrapper[m.pattern().as_usize()]
-            && (m.start() == 0 || !is_ident_byte(bytes[m.start() - 1]))
-            && bytes.get(m.end()).is_none_or(|b| !is_ident_byte(*b))
-    })
+/// Whether the attribute whose path starts at `i` (just after `[`) counts.
+fn attribute_counts(b: &[u8], start: usize) -> bool {
+    let (name, after) = attribute_path(b, start);
+    match name {
+        "derive" | "cfg_attr" => {
+            // The words inside the attribute, up to its closing `]`: derive names, and the
+            // attribute names `cfg_attr` applies.
+            let end = group_end(b, after);
+            let inner = &b[after..end];
+            let mut i = 0;
+            while i < inner.len() {
+                if is_ident_byte(inner[i]) && (i == 0 || !is_ident_byte(inner[i - 1])) {
+                    let len = inner[i..].iter().take_while(|c| is_ident_byte(**c)).count();
+                    let word = std::str::from_utf8(&inner[i..i + len]).unwrap_or_default();
+                    let next = inner.get(skip_space(inner, i + len)).copied();
+                    if surface_attr_word(word, next) {
+                        return true;
+                    }
+                    i += len;
+                } else {
+                    i += 1;
+                }
+            }
+            false
+        }
+        name => surface_attr_word(name, b.get(after).copied()),
+    }
 }
 
-/// Whether the text names an API-surface derive inside an attribute (probe helper).
-pub fn mentions_derive(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let markers = markers();
-    markers.automaton.find_iter(bytes).any(|m| {
-        !markers.wrapper[m.pattern().as_usize()]
-            && (m.start() == 0 || !is_ident_byte(bytes[m.start() - 1]))
-            && bytes.get(m.end()).is_none_or(|b| !is_ident_byte(*b))
-            && in_attribute(bytes, m.start())
-    })
+/// Whether a word in attribute position counts: a derive or attribute macro of a surface,
+/// a handler or resolver attribute, or a route attribute followed by its arguments.
+fn surface_attr_word(word: &str, next: Option<u8>) -> bool {
+    SERIALIZE_DERIVES.contains(&word)
+        || SCHEMA_DERIVES.contains(&word)
+        || RESOLVER_ATTRS.contains(&word)
+        || HANDLER_ATTRS.contains(&word)
+        || crate::surface::ATTR_MACROS.contains(&word)
+        || (ROUTE_ATTRS.contains(&word) && next == Some(b'('))
 }
 
-/// How far back the attribute and return-type checks look before giving up (and
-/// answering yes, which is always safe).
-const LOOKBACK: usize = 1024;
+/// The last segment of the path at `start` (`actix_web::get` -> `get`) and where the text
+/// after it (spaces skipped) starts.
+fn attribute_path(b: &[u8], start: usize) -> (&str, usize) {
+    let mut i = skip_space(b, start);
+    let mut name = "";
+    loop {
+        let len = b[i.min(b.len())..].iter().take_while(|c| is_ident_byte(**c)).count();
+        if len == 0 {
+            break;
+        }
+        name = std::str::from_utf8(&b[i..i + len]).unwrap_or_default();
+        i = skip_space(b, i + len);
+        if b.get(i) == Some(&b':') && b.get(i + 1) == Some(&b':') {
+            i = skip_space(b, i + 2);
+        } else {
+            break;
+        }
+    }
+    (name, i)
+}
 
-/// Whether the word at `at` stands in an attribute: `#[derive(.., Word)]`,
-/// `#[cfg_attr(.., derive(Word))]`, or an attribute macro `#[path::Word]`. The parse
-/// stage records surface derives and attribute macros only there.
-fn in_attribute(bytes: &[u8], at: usize) -> bool {
-    let floor = at.saturating_sub(LOOKBACK);
-    let Some(open) = bytes[floor..at].iter().rposition(|b| *b == b'[') else {
-        return at - floor == LOOKBACK;
+/// Where the attribute that continues at `i` ends: its closing `]` (brackets counted), or
+/// the end of the text.
+fn group_end(b: &[u8], i: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, c) in b.iter().enumerate().skip(i) {
+        match c {
+            b'[' | b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b']' if depth == 0 => return k,
+            b']' => depth -= 1,
+            _ => {}
+        }
+    }
+    b.len()
+}
+
+/// Whether a route word is a registration: `route("..`, `path!("..` (the first argument a
+/// string literal), or poem's `Route` (whose `.at("..", ..)` calls register).
+fn registers(word: &[u8], rest: &[u8]) -> bool {
+    let rest = match (word, rest.first()) {
+        (b"Route", _) => return true,
+        (b"path", Some(b'!')) => &rest[skip_space(rest, 1)..],
+        (b"path", _) => return false,
+        _ => rest,
     };
-    let between = &bytes[floor + open + 1..at];
-    memchr::memmem::find(between, b"derive").is_some()
-        || between.iter().all(|b| is_ident_byte(*b) || *b == b':' || b.is_ascii_whitespace())
+    rest.first() == Some(&b'(') && matches!(rest.get(skip_space(rest, 1)), Some(b'"' | b'r'))
 }
+
+/// Whether the text registers routes (see [`registers`]).
+fn registers_routes(text: &str) -> bool {
+    find_marker(text, ROUTE)
+}
+
+/// Whether the text may send a response body (`Json(`, `.json(`, `reply::json`, ...).
+fn sends(text: &str) -> bool {
+    markers().sends.is_match(text)
+}
+
+/// Whether the text has a surface attribute (see [`has_surface_attribute`]), a response
+/// wrapper inside a function's return type (or a responder, where something is sent), a
+/// request extractor with type arguments, or registers routes.
+pub fn mentions_surface(text: &str) -> bool {
+    has_surface_attribute(text)
+        || find_marker(text, WRAPPER | EXTRACTOR)
+        || registers_routes(text)
+        || (find_marker(text, RESPONDER) && sends(text))
+}
+
+/// Whether a function body or `impl` block must be parsed rather than blanked (see
+/// `mask`): the item is a handler, resolver or service (its header or body names a
+/// surface marker), or its body registers routes or sends a response body.
+pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
+    match kind {
+        crate::mask::Body::Fn => {
+            let entry = || has_surface_attribute(header) || find_marker(header, WRAPPER | RESPONDER | EXTRACTOR);
+            registers_routes(body) || ((sends(body) || mentions_checks(body)) && entry())
+        }
+        crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body),
+        crate::mask::Body::Const => false,
+    }
+}
+
+/// Whether a handler body may hold authorization evidence: a comparison or a filter.
+fn mentions_checks(body: &str) -> bool {
+    let b = body.as_bytes();
+    [&b"=="[..], b"!=", b".eq(", b".ne(", b".filter("].iter().any(|m| memchr::memmem::find(b, m).is_some())
+}
+
+/// How far back the return-type check looks before giving up (and answering yes, which
+/// is always safe).
+const LOOKBACK: usize = 1024;
 
 /// Whether the word at `at` stands in a function's return type: going back over type
 /// syntax only, an `->` comes before any `{`, `}`, `;` or `=`.
@@ -340,6 +497,20 @@ pub fn root_names(facts: &FileFacts) -> Vec<&str> {
                 push_names(body, &mut out);
             }
         }
+        for sent in &func.sent {
+            push_names(&sent.ty, &mut out);
+        }
+        for param in &func.params {
+            push_names(&param.ty, &mut out);
+        }
+        for route in &func.routes {
+            for (_, ty) in &route.declared {
+                push_names(ty, &mut out);
+            }
+        }
+    }
+    for segment in &facts.segments {
+        push_names(&segment.ty, &mut out);
     }
     with_renames(facts, out)
 }
@@ -353,6 +524,12 @@ pub fn follow_names<'a>(facts: &'a FileFacts, name: &str) -> Vec<&'a str> {
             push_names(alias, &mut out);
         } else if crate::index::Index::is_wrapper(decl) {
             push_names(&decl.fields[0].ty, &mut out);
+        } else if is_request_type(decl) || is_serializable(decl) {
+            // A request (or message) type found through a parameter: the request rule
+            // reads its fields (a serializable one may be a request too).
+            for field in decl.fields.iter().filter(|f| !f.hidden) {
+                push_names(&field.ty, &mut out);
+            }
         }
     }
     with_renames(facts, out)

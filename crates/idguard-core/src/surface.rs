@@ -2,7 +2,7 @@
 //! type reaches clients. Shared by the parse stage (which keeps only functions that can
 //! be handlers) and the index (which computes reachability).
 
-use crate::facts::{TypeDecl, TypeRef};
+use crate::facts::{ParamSource, TypeDecl, TypeRef};
 
 /// Derives that make a type serializable to clients.
 pub const SERIALIZE_DERIVES: &[&str] =
@@ -14,6 +14,54 @@ pub const SCHEMA_DERIVES: &[&str] =
 
 /// Response wrappers whose generic arguments are sent to clients.
 pub const RESPONSE_WRAPPERS: &[&str] = &["Json", "Response", "JsonResponse", "MsgPack", "Cbor", "Protobuf"];
+
+/// Words that make a function a handler when its return type names them, without type
+/// arguments: its body builds the response (`impl IntoResponse`, `HttpResponse`).
+pub const RESPONDER_WORDS: &[&str] = &["IntoResponse", "Responder", "Reply", "HttpResponse", "Response"];
+
+/// Request extractors, by last path segment: the type argument comes from the request.
+pub const EXTRACTORS: &[(&str, ParamSource)] = &[
+    ("Path", ParamSource::Path),
+    ("PathParam", ParamSource::Path),
+    ("Query", ParamSource::Query),
+    ("QueryParam", ParamSource::Query),
+    ("Json", ParamSource::Body),
+    ("Form", ParamSource::Body),
+    ("Request", ParamSource::Message),
+];
+
+/// Attributes that declare a route on a handler (actix-web, Rocket, poem-openapi, utoipa).
+pub const ROUTE_ATTRS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options", "route", "oai", "path"];
+
+/// Attribute macros that put the annotated type or `impl` on an API surface.
+pub const ATTR_MACROS: &[&str] = &["graphql_object", "Object", "OpenApi", "ComplexObject"];
+
+/// Attributes that mark a handler without saying its route (poem, salvo).
+pub const HANDLER_ATTRS: &[&str] = &["handler", "endpoint"];
+
+/// Attributes on an `impl` block whose methods are GraphQL resolvers.
+pub const RESOLVER_ATTRS: &[&str] =
+    &["Object", "ComplexObject", "Subscription", "graphql_object", "graphql_subscription"];
+
+/// Words of route registrations (`.route("..", ..)`, `web::resource("..")`, `path!("..")`,
+/// poem's `Route`): a function body that has one is parsed (see `mask`), and a file that
+/// has one is selected.
+pub const ROUTE_MARKERS: &[&str] =
+    &["route", "nest", "nest_service", "resource", "scope", "with_path", "mount", "path", "Route"];
+
+/// Types of `Request<T>` that make it an HTTP request rather than a tonic message.
+pub const HTTP_BODIES: &[&str] = &["Body", "Incoming", "BoxBody", "Bytes", "String", "Full", "Vec", "UnsyncBoxBody"];
+
+/// Text in a function body that may send a response body.
+pub const SEND_MARKERS: &[&str] = &["Json(", ".json(", "reply::json", "serde_json::to_"];
+
+/// Derives of request types: their fields are looked up like those of serializable types.
+pub const REQUEST_DERIVES: &[&str] = &["Deserialize", "FromForm", "InputObject", "GraphQLInputObject", "IntoParams"];
+
+/// Whether the declaration is a request type (deserialized from clients).
+pub fn is_request_type(decl: &TypeDecl) -> bool {
+    decl.derives.iter().any(|d| REQUEST_DERIVES.contains(&d.name.as_str()))
+}
 
 /// Whether the declaration derives a trait that serializes it to clients.
 pub fn is_serializable(decl: &TypeDecl) -> bool {

@@ -7,6 +7,10 @@
 //! [`Span`] here; proc-macro2's per-thread source map is cleared afterwards so a long scan
 //! does not grow it without bound.
 
+mod handler;
+
+pub(crate) use handler::join_path;
+
 use std::path::Path;
 use std::str::FromStr;
 
@@ -14,7 +18,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::spanned::Spanned;
 
 use crate::facts::{
-    DeclKind, Derive, FieldDecl, FileFacts, FnDecl, Problem, ProblemKind, Span, Suppression, TypeDecl, TypeRef, UseName,
+    DeclKind, Derive, FieldDecl, FileFacts, Problem, ProblemKind, Span, Suppression, TypeDecl, TypeRef, UseName,
 };
 
 /// Resource bounds for one file.
@@ -256,9 +260,7 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
     let conv = SpanConv { base, text };
     // Only signatures that name a response wrapper are recorded (`func`), so an `impl` or
     // `trait` block that names none is blanked whole.
-    let masked = crate::mask::blank_bodies(text, |body, inside| {
-        body == crate::mask::Body::Impl && crate::prefilter::mentions_wrapper(inside)
-    });
+    let masked = crate::mask::blank_bodies(text, crate::prefilter::keep_body);
     let file = match masked.as_deref().map(|m| parse(m, conv, limits)) {
         Some(Ok(file)) => file,
         Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
@@ -502,7 +504,10 @@ impl Lowerer<'_, '_> {
                 syn::Item::Enum(e) if !is_cfg_test(&e.attrs) => self.enm(e, module),
                 syn::Item::Union(u) if !is_cfg_test(&u.attrs) => self.union(u, module),
                 syn::Item::Type(t) if !is_cfg_test(&t.attrs) => self.alias(t, module),
-                syn::Item::Fn(f) if !is_cfg_test(&f.attrs) => self.func(&f.sig, None, module),
+                syn::Item::Fn(f) if !is_cfg_test(&f.attrs) => {
+                    let ctx = handler::FnContext { self_ty: None, resolver: false };
+                    self.func(&f.attrs, &f.sig, &f.block, &ctx, module);
+                }
                 syn::Item::Impl(i) if !is_cfg_test(&i.attrs) => self.imp(i, module),
                 syn::Item::Use(u) if !is_cfg_test(&u.attrs) => {
                     let mut prefix = Vec::new();
@@ -692,33 +697,19 @@ impl Lowerer<'_, '_> {
         self.facts.types.push(decl);
     }
 
-    fn func(&mut self, sig: &syn::Signature, self_ty: Option<String>, module: &str) {
-        let syn::ReturnType::Type(_, ret) = &sig.output else { return };
-        let ret = self.ty(ret);
-        // Only functions that send a body to clients can be response roots; the rest
-        // would only cost memory.
-        if crate::surface::response_bodies(&ret).is_empty() {
-            return;
-        }
-        self.facts.fns.push(FnDecl {
-            name: sig.ident.to_string(),
-            module: module.to_owned(),
-            self_ty,
-            span: self.span(sig.ident.span()),
-            ret: Some(ret),
-        });
-    }
-
     fn imp(&mut self, i: &syn::ItemImpl, module: &str) {
         let self_ty = match &*i.self_ty {
             syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
             _ => None,
         };
+        let resolver =
+            i.attrs.iter().any(|a| crate::surface::RESOLVER_ATTRS.contains(&last_segment(a.path()).as_str()));
+        let ctx = handler::FnContext { self_ty, resolver };
         for item in &i.items {
             if let syn::ImplItem::Fn(f) = item
                 && !is_cfg_test(&f.attrs)
             {
-                self.func(&f.sig, self_ty.clone(), module);
+                self.func(&f.attrs, &f.sig, &f.block, &ctx, module);
             }
         }
     }
@@ -853,7 +844,7 @@ pub fn test_module_paths(file: &str, inline: &[String], name: &str, explicit: Op
 
 /// Attribute macros that put a type on an API surface (besides derives).
 fn is_surface_attr_macro(name: &str) -> bool {
-    matches!(name, "graphql_object" | "Object" | "OpenApi" | "ComplexObject")
+    crate::surface::ATTR_MACROS.contains(&name)
 }
 
 fn field_attr(path: &syn::Path, meta: &syn::Meta, field: &mut FieldDecl) {

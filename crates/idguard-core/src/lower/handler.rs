@@ -1,0 +1,692 @@
+//! Lowering of entry points: which functions take values from requests (extractor
+//! parameters, Rocket route arguments, GraphQL resolver arguments, tonic request
+//! messages), the routes declared on them, what their bodies send back, the comparisons
+//! in their bodies (authorization evidence), and the routes any function body registers
+//! (`.route("/users/{id}", get(get_user))` and friends, with statically visible prefixes).
+
+use std::collections::HashMap;
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::Visit;
+
+use super::{Lowerer, last_segment, literal_text, path_span, unraw};
+use crate::facts::{
+    Binding, Check, FnDecl, FnKind, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, TypeRef, TypedSegment,
+};
+use crate::surface::{EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, RESPONDER_WORDS, ROUTE_ATTRS, response_bodies};
+
+/// HTTP method functions and builder methods (`get(h)`, `web::post()`, `.delete(h)`).
+const METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options", "trace", "any"];
+
+/// How deep the registration walk follows nested expressions (router builders nest a few
+/// levels; anything deeper is not a router).
+const MAX_DEPTH: u32 = 64;
+
+/// Where a function is declared.
+pub(super) struct FnContext {
+    /// The `Self` type of a method.
+    pub self_ty: Option<String>,
+    /// A method of a GraphQL resolver `impl` block.
+    pub resolver: bool,
+}
+
+impl Lowerer<'_, '_> {
+    /// Records a function if it is an entry point, and the routes its body registers.
+    pub(super) fn func(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        block: &syn::Block,
+        ctx: &FnContext,
+        module: &str,
+    ) {
+        let scope = unraw(&sig.ident.to_string());
+        if !block.stmts.is_empty() {
+            let mut walk = Registrations { lowerer: self, scope: &scope, prefix: String::new(), depth: 0 };
+            walk.visit_block(block);
+        }
+        let ret = match &sig.output {
+            syn::ReturnType::Type(_, ty) => Some(self.ty(ty)),
+            syn::ReturnType::Default => None,
+        };
+        let routes = self.route_attrs(attrs);
+        let handler_attr = attrs.iter().any(|a| HANDLER_ATTRS.contains(&last_segment(a.path()).as_str()));
+        let mut params = Vec::new();
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input
+                && let Some(param) = self.param(pt, ctx.resolver, &routes)
+            {
+                params.push(param);
+            }
+        }
+        let sends = ret.as_ref().is_some_and(|r| !response_bodies(r).is_empty());
+        let responder = ret.as_ref().is_some_and(names_responder);
+        let entry = sends || !routes.is_empty() || handler_attr || !params.is_empty() || ctx.resolver;
+        if !entry && !responder {
+            return;
+        }
+        let mut body = Body { lowerer: self, locals: HashMap::new(), sent: Vec::new(), checks: Vec::new() };
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input
+                && let syn::Pat::Ident(id) = &*pt.pat
+            {
+                let ty = body.lowerer.ty(&pt.ty);
+                body.locals.insert(id.ident.to_string(), ty);
+            }
+        }
+        body.visit_block(block);
+        let (sent, checks) = (body.sent, body.checks);
+        if !entry && sent.is_empty() {
+            // A responder that sends nothing idguard can see: not worth keeping.
+            return;
+        }
+        let kind = if ctx.resolver {
+            FnKind::Resolver
+        } else if params.iter().any(|p| p.source == ParamSource::Message) {
+            FnKind::Grpc
+        } else {
+            FnKind::Handler
+        };
+        self.facts.fns.push(FnDecl {
+            name: scope,
+            module: module.to_owned(),
+            self_ty: ctx.self_ty.clone(),
+            span: self.span(sig.ident.span()),
+            ret,
+            kind,
+            params,
+            routes,
+            sent,
+            checks,
+        });
+    }
+
+    /// Routes declared by attributes: `#[get("/users/{id}")]` (actix-web, Rocket),
+    /// `#[route("/x", method = "GET")]`, `#[oai(path = "/users/:id", method = "get")]`,
+    /// `#[utoipa::path(get, path = "/users/{id}", params(("id" = i64, Path)))]`.
+    fn route_attrs(&self, attrs: &[syn::Attribute]) -> Vec<RouteAttr> {
+        let mut out = Vec::new();
+        for attr in attrs {
+            let name = last_segment(attr.path());
+            if !ROUTE_ATTRS.contains(&name.as_str()) {
+                continue;
+            }
+            let syn::Meta::List(list) = &attr.meta else { continue };
+            let span = self.span(path_span(attr.path()));
+            let mut path = None;
+            let mut methods: Vec<String> = Vec::new();
+            let mut declared = Vec::new();
+            let mut first = true;
+            for item in split_commas(&list.tokens) {
+                match item.as_slice() {
+                    [TokenTree::Literal(literal)] if first => {
+                        path = Some(literal_text(&TokenTree::Literal(literal.clone())));
+                    }
+                    [TokenTree::Ident(m)] if METHODS.contains(&m.to_string().to_lowercase().as_str()) => {
+                        methods.push(m.to_string().to_uppercase());
+                    }
+                    [TokenTree::Ident(key), TokenTree::Punct(eq), value] if eq.as_char() == '=' => {
+                        match key.to_string().as_str() {
+                            "path" => path = Some(literal_text(value)),
+                            "method" => methods.push(literal_text(value).trim_matches('"').to_uppercase()),
+                            _ => {}
+                        }
+                    }
+                    [TokenTree::Ident(key), TokenTree::Group(group)] if key == "params" => {
+                        declared.extend(self.declared_params(&group.stream()));
+                    }
+                    _ => {}
+                }
+                first = false;
+            }
+            // `#[path = ".."]` on a module is not a route; neither is `#[get]` without a path.
+            let Some(path) = path else { continue };
+            if methods.is_empty() {
+                methods.push(if METHODS.contains(&name.as_str()) { name.to_uppercase() } else { "ANY".to_owned() });
+            }
+            for method in methods {
+                out.push(RouteAttr { method, path: path.clone(), span, declared: declared.clone() });
+            }
+        }
+        out
+    }
+
+    /// utoipa `params(("id" = i64, Path, description = ".."), ..)`: name and type of each.
+    fn declared_params(&self, tokens: &TokenStream) -> Vec<(String, TypeRef)> {
+        let mut out = Vec::new();
+        for item in split_commas(tokens) {
+            let [TokenTree::Group(group)] = item.as_slice() else { continue };
+            let Some(first) = split_commas(&group.stream()).into_iter().next() else { continue };
+            if let [TokenTree::Literal(name), TokenTree::Punct(eq), ty @ ..] = first.as_slice()
+                && eq.as_char() == '='
+                && let Ok(ty) = syn::parse2::<syn::Type>(ty.iter().cloned().collect())
+            {
+                out.push((literal_text(&TokenTree::Literal(name.clone())), self.ty(&ty)));
+            }
+        }
+        out
+    }
+
+    /// A parameter that takes a value from the request, if this one does.
+    fn param(&self, pt: &syn::PatType, resolver: bool, routes: &[RouteAttr]) -> Option<Param> {
+        let declared = self.ty(&pt.ty);
+        let span = self.span(super::type_span(&pt.ty));
+        let bindings = self.bindings(&pt.pat);
+        // `Path<T>`, `web::Query<T>`, `QueryParam<T, true>`, tonic `Request<T>`.
+        let mut inner = &declared;
+        while let TypeRef::Ref(t) = inner {
+            inner = t;
+        }
+        if let TypeRef::Path { segments, args, .. } = inner
+            && let Some(name) = segments.last()
+            && let Some((_, source)) = EXTRACTORS.iter().find(|(e, _)| e == name)
+            && let Some(arg) = args.first()
+        {
+            // An HTTP request (`Request<Body>`, `Request<B>`), not a tonic message.
+            if *source == ParamSource::Message
+                && arg.name().is_none_or(|n| HTTP_BODIES.contains(&n) || (n.len() == 1 && segments_of(arg) == 1))
+            {
+                return None;
+            }
+            return Some(Param { source: *source, extractor: segments.join("::"), ty: arg.clone(), bindings, span });
+        }
+        if resolver {
+            return Some(Param {
+                source: ParamSource::Argument,
+                extractor: String::new(),
+                ty: declared,
+                bindings,
+                span,
+            });
+        }
+        // Rocket: a plain argument named by a `<name>` segment of the route.
+        let name = bindings.first().map(|b| b.name.as_str())?;
+        let source = routes.iter().find_map(|r| rocket_segment(&r.path, name))?;
+        Some(Param { source, extractor: String::new(), ty: declared, bindings, span })
+    }
+
+    /// The names a parameter pattern binds: `id`, `Path(id)`, `Path((a, b))`,
+    /// `Path(Params { user_id, .. })`, `web::Path(id)`.
+    fn bindings(&self, pat: &syn::Pat) -> Vec<Binding> {
+        let mut out = Vec::new();
+        let mut stack = vec![pat];
+        while let Some(pat) = stack.pop() {
+            match pat {
+                syn::Pat::Ident(id) => {
+                    out.push(Binding { name: unraw(&id.ident.to_string()), span: self.span(id.ident.span()) });
+                }
+                syn::Pat::TupleStruct(ts) => stack.extend(ts.elems.iter().rev()),
+                syn::Pat::Tuple(t) => stack.extend(t.elems.iter().rev()),
+                syn::Pat::Paren(p) => stack.push(&p.pat),
+                syn::Pat::Reference(r) => stack.push(&r.pat),
+                syn::Pat::Struct(s) => {
+                    for field in s.fields.iter().rev() {
+                        stack.push(&field.pat);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Joins a registration's prefix and path.
+    fn reg(
+        &mut self,
+        method: &str,
+        prefix: &str,
+        path: &str,
+        handler: Vec<String>,
+        at: proc_macro2::Span,
+        scope: &str,
+    ) {
+        self.facts.routes.push(RouteReg {
+            method: method.to_owned(),
+            path: join_path(prefix, path),
+            handler,
+            span: self.span(at),
+            scope: scope.to_owned(),
+        });
+    }
+}
+
+/// How many path segments a type has (`T` 1, `hyper::Body` 2).
+fn segments_of(ty: &TypeRef) -> usize {
+    match ty {
+        TypeRef::Path { segments, .. } => segments.len(),
+        _ => 0,
+    }
+}
+
+/// Whether a return type builds its response in the body: `impl IntoResponse`,
+/// `HttpResponse`, `Result<impl Reply, Rejection>`.
+fn names_responder(ret: &TypeRef) -> bool {
+    let mut found = false;
+    ret.for_each_path(&mut |p| found |= p.name().is_some_and(|n| RESPONDER_WORDS.contains(&n)));
+    found || matches!(ret, TypeRef::ImplTrait(_))
+}
+
+/// Where a Rocket route template takes `name` from: `<name>` / `<name..>` in the path,
+/// `?<name>` / `&<name>` in the query.
+fn rocket_segment(template: &str, name: &str) -> Option<ParamSource> {
+    let (path, query) = template.split_once('?').unwrap_or((template, ""));
+    let named = |part: &str| {
+        part.split(['/', '&']).any(|seg| {
+            seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')).is_some_and(|s| s.trim_end_matches("..") == name)
+        })
+    };
+    if named(path) {
+        Some(ParamSource::Path)
+    } else if named(query) {
+        Some(ParamSource::Query)
+    } else {
+        None
+    }
+}
+
+/// `prefix` + `path` with exactly one `/` between them.
+pub(crate) fn join_path(prefix: &str, path: &str) -> String {
+    match (prefix.trim_end_matches('/'), path.trim_start_matches('/')) {
+        ("", p) => format!("/{p}"),
+        (a, "") => a.to_owned(),
+        (a, p) => format!("{a}/{p}"),
+    }
+}
+
+/// The top-level comma-separated items of a token stream.
+fn split_commas(tokens: &TokenStream) -> Vec<Vec<TokenTree>> {
+    let mut out = vec![Vec::new()];
+    for tree in tokens.clone() {
+        match &tree {
+            TokenTree::Punct(p) if p.as_char() == ',' => out.push(Vec::new()),
+            _ => out.last_mut().expect("never empty").push(tree),
+        }
+    }
+    out.retain(|item| !item.is_empty());
+    out
+}
+
+/// The string of a literal expression.
+fn lit_str(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+        _ => None,
+    }
+}
+
+/// The path of a handler expression (`get_user`, `users::get_user`, `Self::get`).
+fn handler_path(expr: &syn::Expr) -> Option<Vec<String>> {
+    match expr {
+        syn::Expr::Path(p) => Some(p.path.segments.iter().map(|s| unraw(&s.ident.to_string())).collect()),
+        syn::Expr::Reference(r) => handler_path(&r.expr),
+        _ => None,
+    }
+}
+
+/// The innermost receiver of a method-call chain.
+fn chain_base(mut expr: &syn::Expr) -> &syn::Expr {
+    while let syn::Expr::MethodCall(mc) = expr {
+        expr = &mc.receiver;
+    }
+    expr
+}
+
+/// The literal argument of a call to one of `names` at the base of a chain:
+/// `web::scope("/api")`, `web::resource("/users/{id}")`, `Router::with_path("users")`.
+fn base_call(expr: &syn::Expr, names: &[&str]) -> Option<String> {
+    if let syn::Expr::Call(call) = chain_base(expr)
+        && let syn::Expr::Path(p) = &*call.func
+        && names.contains(&last_segment(&p.path).as_str())
+    {
+        return call.args.first().and_then(lit_str);
+    }
+    None
+}
+
+/// Whether a chain starts with a call on the type `name` (`Route::new()`).
+fn base_is_type(expr: &syn::Expr, name: &str) -> bool {
+    match chain_base(expr) {
+        syn::Expr::Call(call) => match &*call.func {
+            syn::Expr::Path(p) => p.path.segments.iter().any(|s| s.ident == name),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The (method, handler) pairs of a method router: `get(h)`, `get(h).post(h2)`,
+/// `routing::get(h)`, actix `web::get().to(h)`, poem `get(h)`.
+fn method_handlers(expr: &syn::Expr, out: &mut Vec<(String, Vec<String>)>) {
+    let mut stack = vec![expr];
+    while let Some(expr) = stack.pop() {
+        match expr {
+            syn::Expr::Call(call) => {
+                if let syn::Expr::Path(p) = &*call.func {
+                    let name = last_segment(&p.path);
+                    if METHODS.contains(&name.as_str())
+                        && let Some(h) = call.args.first().and_then(handler_path)
+                    {
+                        out.push((name.to_uppercase(), h));
+                    }
+                }
+            }
+            syn::Expr::MethodCall(mc) => {
+                let name = mc.method.to_string();
+                if name == "to"
+                    && let Some(h) = mc.args.first().and_then(handler_path)
+                {
+                    // `web::get().to(h)`: the method is the receiver's call.
+                    let method = match &*mc.receiver {
+                        syn::Expr::Call(c) => match &*c.func {
+                            syn::Expr::Path(p) => last_segment(&p.path).to_uppercase(),
+                            _ => "ANY".to_owned(),
+                        },
+                        _ => "ANY".to_owned(),
+                    };
+                    out.push((
+                        if METHODS.contains(&method.to_lowercase().as_str()) { method } else { "ANY".to_owned() },
+                        h,
+                    ));
+                } else if METHODS.contains(&name.as_str())
+                    && let Some(h) = mc.args.first().and_then(handler_path)
+                {
+                    out.push((name.to_uppercase(), h));
+                }
+                stack.push(&mc.receiver);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Walks a function body for route registrations.
+struct Registrations<'l, 'f, 't> {
+    lowerer: &'l mut Lowerer<'f, 't>,
+    scope: &'l str,
+    prefix: String,
+    depth: u32,
+}
+
+impl Registrations<'_, '_, '_> {
+    /// Visits `expr` with `extra` appended to the prefix.
+    fn nested(&mut self, extra: &str, expr: &syn::Expr) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        let joined = join_path(&self.prefix, extra);
+        let saved = std::mem::replace(&mut self.prefix, joined);
+        self.depth += 1;
+        self.visit_expr(expr);
+        self.depth -= 1;
+        self.prefix = saved;
+    }
+
+    fn push(&mut self, pairs: Vec<(String, Vec<String>)>, path: &str, at: proc_macro2::Span) {
+        let prefix = self.prefix.clone();
+        for (method, handler) in pairs {
+            self.lowerer.reg(&method, &prefix, path, handler, at, self.scope);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        let name = mc.method.to_string();
+        let args: Vec<&syn::Expr> = mc.args.iter().collect();
+        let at = mc.method.span();
+        match (name.as_str(), args.as_slice()) {
+            // axum `.route("/p", get(h))`, actix `.route("/p", web::get().to(h))`, poem
+            // `.at(..)` (in a body that names `Route`: see `ROUTE_MARKERS`).
+            ("route" | "at", [path, router])
+                if lit_str(path).is_some() && (name == "route" || base_is_type(&mc.receiver, "Route")) =>
+            {
+                let mut pairs = Vec::new();
+                method_handlers(router, &mut pairs);
+                let path = lit_str(path).unwrap_or_default();
+                let scope = base_call(&mc.receiver, &["scope"]).unwrap_or_default();
+                self.push(pairs, &join_path(&scope, &path), at);
+            }
+            // actix `web::resource("/p").route(web::get().to(h))` / `.to(h)`; salvo
+            // `Router::with_path("p").get(h)`.
+            ("route" | "to" | "get" | "post" | "put" | "delete" | "patch" | "head" | "options", [router]) => {
+                if let Some(path) = base_call(&mc.receiver, &["resource", "with_path"]) {
+                    let mut pairs = Vec::new();
+                    if name == "route" {
+                        method_handlers(router, &mut pairs);
+                    } else if let Some(h) = handler_path(router) {
+                        let method = if name == "to" { "ANY".to_owned() } else { name.to_uppercase() };
+                        pairs.push((method, h));
+                    }
+                    self.push(pairs, &path, at);
+                }
+            }
+            // axum `.nest("/api", api_routes())` or an inline router.
+            ("nest" | "nest_service", [path, inner]) if lit_str(path).is_some() => {
+                let path = lit_str(path).unwrap_or_default();
+                match inner {
+                    syn::Expr::Call(call) if matches!(&*call.func, syn::Expr::Path(_)) => {
+                        if let syn::Expr::Path(p) = &*call.func {
+                            let prefix = join_path(&self.prefix, &path);
+                            let target = last_segment(&p.path);
+                            let span = self.lowerer.span(at);
+                            self.lowerer.facts.nests.push(Nest { prefix, target, span });
+                        }
+                    }
+                    _ => self.nested(&path, inner),
+                }
+            }
+            // actix `web::scope("/api").service(..)`.
+            ("service" | "configure", [inner]) => {
+                let scope = base_call(&mc.receiver, &["scope"]).unwrap_or_default();
+                self.nested(&scope, inner);
+            }
+            // Rocket `.mount("/api", routes![a, b])`.
+            ("mount", [path, syn::Expr::Macro(m)]) if lit_str(path).is_some() => {
+                let prefix = join_path(&self.prefix, &lit_str(path).unwrap_or_default());
+                let span = self.lowerer.span(at);
+                if let Ok(list) =
+                    m.mac.parse_body_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                {
+                    for handler in list {
+                        let target = last_segment(&handler);
+                        self.lowerer.facts.nests.push(Nest { prefix: prefix.clone(), target, span });
+                    }
+                }
+            }
+            _ => {}
+        }
+        // The chain before this call, and arguments not handled above.
+        if self.depth < MAX_DEPTH {
+            self.depth += 1;
+            self.visit_expr(&mc.receiver);
+            if !matches!(name.as_str(), "nest" | "nest_service" | "service" | "configure") {
+                for arg in &mc.args {
+                    self.visit_expr(arg);
+                }
+            }
+            self.depth -= 1;
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        // warp `path!("users" / u64 / "posts")`: the typed segments.
+        if last_segment(&mac.path) != "path" {
+            return;
+        }
+        let mut route = self.prefix.clone();
+        let mut before = String::new();
+        let mut tokens: Vec<TokenTree> = Vec::new();
+        let mut segments: Vec<Vec<TokenTree>> = Vec::new();
+        for tree in mac.tokens.clone() {
+            match &tree {
+                TokenTree::Punct(p) if p.as_char() == '/' => segments.push(std::mem::take(&mut tokens)),
+                _ => tokens.push(tree),
+            }
+        }
+        segments.push(tokens);
+        for segment in segments {
+            if let [TokenTree::Literal(lit)] = segment.as_slice() {
+                let text = literal_text(&TokenTree::Literal(lit.clone()));
+                route = join_path(&route, &text);
+                before = text;
+            } else if let Ok(ty) = syn::parse2::<syn::Type>(segment.iter().cloned().collect()) {
+                let span = self.lowerer.span(super::type_span(&ty));
+                let ty = self.lowerer.ty(&ty);
+                route = join_path(&route, &format!("{{{}}}", ty.display()));
+                self.lowerer.facts.segments.push(TypedSegment {
+                    route: route.clone(),
+                    before: before.clone(),
+                    ty,
+                    span,
+                    scope: self.scope.to_owned(),
+                });
+            }
+        }
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Items nested in a body are not part of this function's routing.
+    }
+}
+
+/// Walks a handler body for what it sends and what it compares.
+struct Body<'l, 'f, 't> {
+    lowerer: &'l Lowerer<'f, 't>,
+    /// Types of local bindings, where the code says them.
+    locals: HashMap<String, TypeRef>,
+    sent: Vec<Sent>,
+    checks: Vec<Check>,
+}
+
+impl Body<'_, '_, '_> {
+    /// The type of an expression, where the code says it: a struct literal, a typed or
+    /// literal-initialised local, a parameter, `T::new(..)`.
+    fn type_of(&self, expr: &syn::Expr) -> Option<TypeRef> {
+        match expr {
+            syn::Expr::Struct(s) => Some(self.lowerer.path_ty(&s.path)),
+            syn::Expr::Reference(r) => self.type_of(&r.expr),
+            syn::Expr::Paren(p) => self.type_of(&p.expr),
+            syn::Expr::Path(p) if p.path.segments.len() == 1 => {
+                let mut ty = self.locals.get(&p.path.segments[0].ident.to_string())?.clone();
+                // A parameter `body: Json<T>` used as `Json(body)`: its `T`.
+                while let TypeRef::Ref(inner) = ty {
+                    ty = *inner;
+                }
+                Some(ty)
+            }
+            syn::Expr::Call(call) => match &*call.func {
+                syn::Expr::Path(p) if p.path.segments.len() >= 2 => {
+                    let ty_segment = &p.path.segments[p.path.segments.len() - 2];
+                    let name = ty_segment.ident.to_string();
+                    if name.starts_with(|c: char| c.is_ascii_uppercase()) && name != "Ok" && name != "Some" {
+                        // `UserView::new(..)`: the path without the function.
+                        let mut ty = self.lowerer.path_ty(&p.path);
+                        if let TypeRef::Path { segments, args, .. } = &mut ty {
+                            segments.pop();
+                            args.clear();
+                        }
+                        return Some(ty);
+                    }
+                    None
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn send(&mut self, how: &str, arg: &syn::Expr, at: proc_macro2::Span) {
+        if let Some(ty) = self.type_of(arg) {
+            self.sent.push(Sent { how: how.to_owned(), ty, span: self.lowerer.span(at) });
+        }
+    }
+
+    fn check(&mut self, left: &syn::Expr, right: Option<&syn::Expr>, at: proc_macro2::Span) {
+        let left = idents(left);
+        let right = right.map(idents).unwrap_or_default();
+        let filter = right.is_empty();
+        self.checks.push(Check { left, right, filter, span: self.lowerer.span(at) });
+    }
+}
+
+impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let (pat, declared) = match &local.pat {
+            syn::Pat::Type(pt) => (&*pt.pat, Some(self.lowerer.ty(&pt.ty))),
+            other => (other, None),
+        };
+        if let syn::Pat::Ident(id) = pat {
+            let ty = declared.or_else(|| local.init.as_ref().and_then(|init| self.type_of(&init.expr)));
+            if let Some(ty) = ty {
+                self.locals.insert(id.ident.to_string(), ty);
+            }
+        }
+        syn::visit::visit_local(self, local);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*call.func
+            && let Some(arg) = call.args.first()
+        {
+            let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let tail: Vec<&str> = segments.iter().rev().take(2).map(String::as_str).collect();
+            let at = p.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
+            match tail.as_slice() {
+                ["Json", ..] => self.send("Json", arg, at),
+                ["json", "reply"] => self.send("warp::reply::json", arg, at),
+                [f, "serde_json"] if f.starts_with("to_") => self.send(&format!("serde_json::{f}"), arg, at),
+                _ => {}
+            }
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        let name = mc.method.to_string();
+        match (name.as_str(), mc.args.first()) {
+            ("json", Some(arg)) => self.send("HttpResponse::json", arg, mc.method.span()),
+            ("eq" | "ne", Some(arg)) => self.check(&mc.receiver, Some(arg), mc.method.span()),
+            ("filter", Some(arg)) => self.check(arg, None, mc.method.span()),
+            _ => {}
+        }
+        syn::visit::visit_expr_method_call(self, mc);
+    }
+
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
+            self.check(&b.left, Some(&b.right), syn::spanned::Spanned::span(&b.op));
+        }
+        syn::visit::visit_expr_binary(self, b);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// The identifiers an expression mentions: variables, path segments, field names.
+fn idents(expr: &syn::Expr) -> Vec<String> {
+    struct Collect(Vec<String>);
+    impl<'ast> Visit<'ast> for Collect {
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            self.0.push(unraw(&ident.to_string()));
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    collect.visit_expr(expr);
+    collect.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_and_rocket_segments_resolve() {
+        assert_eq!(join_path("", "users"), "/users");
+        assert_eq!(join_path("/api/", "/users/{id}"), "/api/users/{id}");
+        assert_eq!(join_path("/api", ""), "/api");
+        assert_eq!(rocket_segment("/users/<id>?<page>", "id"), Some(ParamSource::Path));
+        assert_eq!(rocket_segment("/users/<id>?<page>&<owner>", "owner"), Some(ParamSource::Query));
+        assert_eq!(rocket_segment("/files/<path..>", "path"), Some(ParamSource::Path));
+        assert_eq!(rocket_segment("/users/<id>", "name"), None);
+    }
+}

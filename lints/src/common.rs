@@ -1,0 +1,35 @@
+//! Pieces of diagnostics that several rules share: how a serial is described.
+
+use idguard_core::index::{Index, Serial};
+use idguard_core::{Label, Location};
+
+/// The primary label of a finding on a serial: its newtype or its integer.
+pub fn serial_label(index: &Index<'_>, serial: &Serial) -> String {
+    match serial.hops.first() {
+        Some(hop) => format!("`{}` is a sequential `{}`", index.decl(hop.decl).name, serial.primitive),
+        None => format!("a sequential `{}`: the next one is a guess away", serial.primitive),
+    }
+}
+
+/// One label per alias, newtype or wrapper the serial passes through, outermost first.
+pub fn hop_labels(index: &Index<'_>, serial: &Serial) -> Vec<Label> {
+    serial
+        .hops
+        .iter()
+        .map(|hop| {
+            let decl = index.decl(hop.decl);
+            Label {
+                location: Location::new(index.path(hop.decl.file), decl.span),
+                message: format!("`{}` is {} `{}`", decl.name, article(hop.how), serial.primitive),
+            }
+        })
+        .collect()
+}
+
+fn article(how: &str) -> &'static str {
+    match how {
+        "alias" => "an alias of",
+        "newtype" => "a newtype over",
+        _ => "a transparent wrapper over",
+    }
+}

@@ -1,0 +1,562 @@
+//! `sequential-id-in-request`: a handler accepts a user serial from the client.
+
+use idguard_core::facts::{Check, FieldDecl, FnDecl, Param, ParamSource, Span, TypeRef, TypedSegment};
+use idguard_core::index::{DeclId, FnId, Index, Route};
+use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
+use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    name: "sequential-id-in-request",
+    default_severity: Severity::Error,
+    summary: "a handler accepts a sequential user serial (or personal-entity key) from the client",
+    security_severity: Some("8.1"),
+    doc: DOC,
+    check,
+};
+
+const DOC: &str = r#"
+## What it does
+Finds handlers that take an integer user key from the client: a path segment
+(`/users/{id}` with axum `Path<i64>`, actix-web `web::Path<i64>`, Rocket `<id>`, poem and
+poem-openapi `Path<i64>`, salvo `PathParam<i64>`, warp `path!("users" / u64)`), a query
+string or form/JSON body field (`Query<Params>` whose `user_id: i64`), a GraphQL resolver
+argument (async-graphql `#[Object]`, juniper `#[graphql_object]`), a tonic request message
+field, or a utoipa `params(("id" = i64, Path))` declaration. Routes are found from route
+attributes and router registrations (`.route("/users/{id}", get(get_user))`,
+`web::resource(..)`, `.nest("/api", ..)`, Rocket `mount`), so the message names the route
+and a label points at the registration.
+
+A key is an integer (through aliases, newtypes and transparent wrappers, across files)
+whose name says whose it is (`user_id`, `member_no`), or a bare `id` whose subject comes
+from the route segment before it (`/users/{id}`), the handler's name (`get_user`) or the
+resolver's type. Severity: error for user keys, warning for personal entities, note for
+other content. Authorization evidence in the handler body lowers it: comparing the
+requested ID with the authenticated subject (`if claims.sub != user_id`) makes it a note; an
+ownership check or a query scoped by the caller (`.filter(owner_id.eq(me.id))`) makes it a
+warning. An authentication extractor alone changes nothing.
+
+## Why is this bad?
+A sequential key in a request is an invitation to enumerate: change `/users/4817` to
+`/users/4818` and, unless every handler checks that the caller may see that object, you
+read someone else's data (broken object-level authorization, OWASP API1). Even with the
+check, the key confirms which accounts exist and how many there are, and it is the same
+global join key the KakaoTalk open-chat leak used to de-anonymise 65,000 people.
+
+## Example
+```rust
+#[derive(Deserialize)]
+pub struct ProfileQuery {
+    pub member_id: i64,
+}
+
+pub async fn get_user(Path(id): Path<i64>) -> Json<UserView> {
+    todo!()
+}
+
+pub async fn profile(Query(q): Query<ProfileQuery>) -> Json<ProfileView> {
+    todo!()
+}
+
+pub fn app() -> Router {
+    Router::new().route("/users/{id}", get(get_user)).route("/profile", get(profile))
+}
+```
+
+## Use instead
+```rust
+pub async fn get_user(Path(public_id): Path<Uuid>) -> Json<UserView> {
+    todo!() // look the user up by a random public ID
+}
+
+pub async fn me(claims: Claims) -> Json<ProfileView> {
+    todo!() // take the subject from the session, not from the client
+}
+
+pub fn app() -> Router {
+    Router::new().route("/users/{public_id}", get(get_user)).route("/me", get(me))
+}
+```
+
+## Known limitations
+- Handlers are recognised by their parameters (extractor types by name), route attributes,
+  resolver `impl` attributes and router registrations written in code; routes built by
+  macros or from configuration are not seen, and a prefix is applied only where the nested
+  router is a call to a named function or written inline.
+- Request types are followed by name through the index; a parameter typed by a generic or
+  an associated type is not.
+- `req.match_info()` / `req.param::<i64>(..)` lookups inside bodies, and `.proto` files,
+  are not read yet.
+- Authorization evidence is read from comparisons and `.filter(..)` calls in the handler
+  itself, by the names they mention; a check in a called helper or middleware is not seen
+  (suppress with a reason).
+
+## References
+- CWE-639: Authorization Bypass Through User-Controlled Key
+- CWE-340: Generation of Predictable Numbers or Identifiers
+- OWASP API1:2023 Broken Object Level Authorization
+- PIPC decision on Kakao (May 2024)
+"#;
+
+const HELP: &str = "look objects up by an unguessable public ID (UUIDv4 or a 128-bit token), take the subject from the session (`/me`), and check the caller may act on the object";
+
+/// Name tokens of values that come from authentication.
+const AUTH_TOKENS: &[&str] = &[
+    "claims",
+    "auth",
+    "authed",
+    "authenticated",
+    "session",
+    "current",
+    "me",
+    "identity",
+    "principal",
+    "viewer",
+    "caller",
+    "requester",
+    "jwt",
+    "login",
+    "logged",
+    "subject",
+];
+
+/// Names of record fields that say who owns a record.
+const OWNER_TOKENS: &[&str] = &["owner", "author", "creator", "user", "member", "account", "uid", "sub"];
+
+fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
+    let index = ctx.index;
+    let facts = &index.files()[file as usize];
+    let mut out = Vec::new();
+    for (i, func) in facts.fns.iter().enumerate() {
+        let id = FnId { file, func: i as u32 };
+        let routes = index.routes(id);
+        let evidence = Evidence::of(func);
+        for param in &func.params {
+            out.extend(param_findings(ctx, id, func, param, routes, &evidence));
+        }
+        // utoipa `params(..)` declarations stand for path parameters the signature hides.
+        if !func.params.iter().any(|p| p.source == ParamSource::Path) {
+            for attr in &func.routes {
+                for (name, ty) in &attr.declared {
+                    let site = Site { name, ty, span: attr.span, file, position: 0, source: ParamSource::Path };
+                    out.extend(scalar_finding(ctx, id, func, &site, routes, &evidence));
+                }
+            }
+        }
+    }
+    for segment in &facts.segments {
+        out.extend(segment_finding(ctx, file, segment));
+    }
+    out
+}
+
+/// A value the client sends: its name, type and where it is written.
+struct Site<'a> {
+    name: &'a str,
+    ty: &'a TypeRef,
+    span: Span,
+    file: u32,
+    position: usize,
+    source: ParamSource,
+}
+
+fn param_findings(
+    ctx: &Context<'_>,
+    id: FnId,
+    func: &FnDecl,
+    param: &Param,
+    routes: &[Route],
+    evidence: &Evidence,
+) -> Vec<Diagnostic> {
+    let index = ctx.index;
+    let mut out = Vec::new();
+    // `Path<(i64, i64)>` bound as `Path((a, b))`: one site per element.
+    let elements: Vec<&TypeRef> = match &param.ty {
+        TypeRef::Tuple(items) => items.iter().collect(),
+        ty => vec![ty],
+    };
+    let tuple = elements.len() > 1 || matches!(param.ty, TypeRef::Tuple(_));
+    for (position, ty) in elements.into_iter().enumerate() {
+        let binding = if tuple { param.bindings.get(position) } else { param.bindings.last() };
+        let fallback = if tuple { String::new() } else { String::from("_") };
+        let name = binding.map_or(fallback.as_str(), |b| b.name.as_str());
+        let span = binding.map_or(param.span, |b| b.span);
+        let site = Site { name, ty, span, file: id.file, position, source: param.source };
+        if index.serial_of(ty, id.file).is_some() {
+            out.extend(scalar_finding(ctx, id, func, &site, routes, evidence));
+        } else if let Some(decl) = index.lookup(ty, id.file) {
+            out.extend(struct_findings(ctx, id, func, param, decl, routes, evidence));
+        }
+    }
+    out
+}
+
+/// A scalar parameter: `Path(id): Path<i64>`, `user_id: i32` (Rocket), a resolver argument.
+fn scalar_finding(
+    ctx: &Context<'_>,
+    id: FnId,
+    func: &FnDecl,
+    site: &Site<'_>,
+    routes: &[Route],
+    evidence: &Evidence,
+) -> Option<Diagnostic> {
+    let index = ctx.index;
+    let serial = index.serial_of(site.ty, id.file)?;
+    // A generic binding (`path: web::Path<i64>`, `p`) takes its name from the route.
+    let route_name = if site.source == ParamSource::Path {
+        routes.iter().find_map(|r| r.params().get(site.position).cloned())
+    } else {
+        None
+    };
+    let name = match (subject::key_name(site.name, ctx.vocab), &route_name) {
+        (None, Some(route_name)) => route_name.as_str(),
+        _ => site.name,
+    };
+    let subject = match subject::key_name(name, ctx.vocab)? {
+        KeyName::Own(subject) => subject,
+        KeyName::Bare => context_subject(ctx, func, name, routes),
+    };
+    let severity = evidence.severity(subject.class, &[name, site.name]);
+    let what = format!("`{name}: {}`", site.ty.display());
+    let message = match routes.first() {
+        Some(route) => format!(
+            "`{} {}` accepts {what}, a {} serial, from {}",
+            route.method,
+            route.path,
+            noun(subject.class),
+            site.source.noun()
+        ),
+        None => {
+            format!("`{}` accepts {what}, a {} serial, from {}", func.name, noun(subject.class), site.source.noun())
+        }
+    };
+    let mut labels = route_labels(index, id, func, routes);
+    labels.extend(crate::common::hop_labels(index, &serial));
+    labels.extend(evidence.labels(index.path(id.file), &[name, site.name]));
+    let symbol = format!("{}::{name}", fn_symbol(func));
+    Some(diagnostic(
+        index,
+        site.file,
+        site.span,
+        severity,
+        message,
+        crate::common::serial_label(index, &serial),
+        labels,
+        &symbol,
+        &subject,
+    ))
+}
+
+/// A request type: `Query<Params>` / `Json<Body>` / a tonic message with a user key field.
+fn struct_findings(
+    ctx: &Context<'_>,
+    id: FnId,
+    func: &FnDecl,
+    param: &Param,
+    decl_id: DeclId,
+    routes: &[Route],
+    evidence: &Evidence,
+) -> Vec<Diagnostic> {
+    let index = ctx.index;
+    let decl = index.decl(decl_id);
+    let mut out = Vec::new();
+    for field in decl.fields.iter().filter(|f| f.variant.is_none()) {
+        let Some(name) = field.name.as_deref() else { continue };
+        let Some(serial) = index.serial_of(&field.ty, decl_id.file) else { continue };
+        let subject = match subject::key_name(name, ctx.vocab) {
+            Some(KeyName::Own(subject)) => subject,
+            Some(KeyName::Bare) => {
+                let by_type = subject::container_subject(&decl.name, ctx.vocab);
+                if by_type.class == SubjectClass::Content { context_subject(ctx, func, name, routes) } else { by_type }
+            }
+            None => continue,
+        };
+        let severity = evidence.severity(subject.class, &[name]);
+        let member = format!("{}.{name}", decl.name);
+        let message = match routes.first() {
+            Some(route) => format!(
+                "`{} {}` accepts `{member}: {}`, a {} serial, from {}",
+                route.method,
+                route.path,
+                field.ty.display(),
+                noun(subject.class),
+                param.source.noun()
+            ),
+            None => format!(
+                "`{}` accepts `{member}: {}`, a {} serial, from {}",
+                func.name,
+                field.ty.display(),
+                noun(subject.class),
+                param.source.noun()
+            ),
+        };
+        let mut labels = vec![Label {
+            location: Location::new(index.path(id.file), param.span),
+            message: format!("`{}` takes `{}` from {}", func.name, decl.name, param.source.noun()),
+        }];
+        labels.extend(route_labels(index, id, func, routes));
+        labels.extend(crate::common::hop_labels(index, &serial));
+        labels.extend(evidence.labels(index.path(id.file), &[name]));
+        let symbol = format!("{}::{member}", decl.module).trim_start_matches("::").to_owned();
+        out.push(diagnostic(
+            index,
+            decl_id.file,
+            field_span(field),
+            severity,
+            message,
+            crate::common::serial_label(index, &serial),
+            labels,
+            &symbol,
+            &subject,
+        ));
+    }
+    out
+}
+
+/// A typed segment of a warp `path!`: `path!("users" / u64)`.
+fn segment_finding(ctx: &Context<'_>, file: u32, segment: &TypedSegment) -> Option<Diagnostic> {
+    let index = ctx.index;
+    let serial = index.serial_of(&segment.ty, file)?;
+    let subject = subject::container_subject(&singular(&segment.before), ctx.vocab);
+    let severity = class_severity(subject.class);
+    let message = format!(
+        "`{}` accepts `{}`, a {} serial, from a path segment",
+        segment.route,
+        segment.ty.display(),
+        noun(subject.class)
+    );
+    let symbol = format!("{}::{}", segment.scope, segment.route);
+    let labels = crate::common::hop_labels(index, &serial);
+    Some(diagnostic(
+        index,
+        file,
+        segment.span,
+        severity,
+        message,
+        crate::common::serial_label(index, &serial),
+        labels,
+        &symbol,
+        &subject,
+    ))
+}
+
+fn field_span(field: &FieldDecl) -> Span {
+    field.span
+}
+
+/// The subject of a bare `id`: the route segment before it, the handler's name, its
+/// `Self` type (resolvers), the type it returns.
+fn context_subject(ctx: &Context<'_>, func: &FnDecl, name: &str, routes: &[Route]) -> Subject {
+    for route in routes {
+        if let Some(segment) = route.segment_before(name) {
+            let s = subject::container_subject(&singular(segment), ctx.vocab);
+            if s.class != SubjectClass::Content {
+                return s;
+            }
+        }
+    }
+    let by_name = strongest(&func.name, ctx);
+    if by_name.class != SubjectClass::Content {
+        return by_name;
+    }
+    if let Some(self_ty) = &func.self_ty {
+        let s = subject::container_subject(self_ty, ctx.vocab);
+        if s.class != SubjectClass::Content {
+            return s;
+        }
+    }
+    if let Some(ret) = &func.ret {
+        let mut found = None;
+        ret.for_each_path(&mut |p| {
+            if found.is_none()
+                && let Some(n) = p.name()
+            {
+                let s = subject::container_subject(n, ctx.vocab);
+                if s.class != SubjectClass::Content {
+                    found = Some(s);
+                }
+            }
+        });
+        if let Some(s) = found {
+            return s;
+        }
+    }
+    by_name
+}
+
+/// The strongest subject among the tokens of a handler name (`get_user` -> user).
+fn strongest(name: &str, ctx: &Context<'_>) -> Subject {
+    let mut best = Subject { class: SubjectClass::Content, token: name.to_owned() };
+    for token in subject::tokens(name) {
+        let s = subject::container_subject(&singular(&token), ctx.vocab);
+        if s.class < best.class {
+            best = s;
+        }
+    }
+    best
+}
+
+/// `users` -> `user`, `categories` -> `category`; other words unchanged.
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with('s') && !word.ends_with("ss") && word.len() > 3 {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+fn noun(class: SubjectClass) -> &'static str {
+    match class {
+        SubjectClass::User => "user",
+        SubjectClass::Entity => "personal-entity",
+        SubjectClass::Content => "sequential",
+    }
+}
+
+fn class_severity(class: SubjectClass) -> Severity {
+    match class {
+        SubjectClass::User => Severity::Error,
+        SubjectClass::Entity => Severity::Warning,
+        SubjectClass::Content => Severity::Note,
+    }
+}
+
+fn fn_symbol(func: &FnDecl) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if !func.module.is_empty() {
+        parts.push(&func.module);
+    }
+    if let Some(t) = &func.self_ty {
+        parts.push(t);
+    }
+    parts.push(&func.name);
+    parts.join("::")
+}
+
+/// The route registrations (or attributes) and the handler itself.
+fn route_labels(index: &Index<'_>, id: FnId, func: &FnDecl, routes: &[Route]) -> Vec<Label> {
+    let mut labels: Vec<Label> = routes
+        .iter()
+        .take(3)
+        .map(|r| Label {
+            location: Location::new(index.path(r.file), r.span),
+            message: format!("`{} {}` is routed to `{}` here", r.method, r.path, func.name),
+        })
+        .collect();
+    labels.push(Label {
+        location: Location::new(index.path(id.file), func.span),
+        message: format!("`{}` handles the request", func.name),
+    });
+    labels
+}
+
+#[allow(clippy::too_many_arguments)]
+fn diagnostic(
+    index: &Index<'_>,
+    file: u32,
+    span: Span,
+    severity: Severity,
+    message: String,
+    primary_label: String,
+    labels: Vec<Label>,
+    symbol: &str,
+    subject: &Subject,
+) -> Diagnostic {
+    let path = index.path(file);
+    Diagnostic {
+        rule: RULE.name,
+        severity,
+        message,
+        location: Location::new(path, span),
+        primary_label,
+        labels,
+        help: HELP.to_owned(),
+        symbol: Some(symbol.to_owned()),
+        subject: Some(subject.class),
+        fingerprint: format!("{}:{path}:{symbol}", RULE.name),
+    }
+}
+
+/// Authorization evidence in a handler body.
+struct Evidence<'a> {
+    checks: Vec<&'a Check>,
+}
+
+impl<'a> Evidence<'a> {
+    fn of(func: &'a FnDecl) -> Self {
+        Evidence { checks: func.checks.iter().collect() }
+    }
+
+    /// The comparison of one of `names` with the authenticated subject, if any.
+    fn equality(&self, names: &[&str]) -> Option<&'a Check> {
+        self.checks.iter().copied().find(|c| {
+            !c.filter
+                && ((mentions(&c.left, names) && is_auth(&c.right)) || (mentions(&c.right, names) && is_auth(&c.left)))
+        })
+    }
+
+    /// An ownership check or a caller-scoped query, if any.
+    fn ownership(&self) -> Option<&'a Check> {
+        self.checks.iter().copied().find(|c| {
+            if c.filter {
+                is_auth(&c.left)
+            } else {
+                (is_auth(&c.left) && is_owner(&c.right)) || (is_auth(&c.right) && is_owner(&c.left))
+            }
+        })
+    }
+
+    fn severity(&self, class: SubjectClass, names: &[&str]) -> Severity {
+        let base = class_severity(class);
+        if self.equality(names).is_some() {
+            Severity::Note
+        } else if self.ownership().is_some() {
+            base.lowered()
+        } else {
+            base
+        }
+    }
+
+    fn labels(&self, path: &str, names: &[&str]) -> Vec<Label> {
+        if let Some(c) = self.equality(names) {
+            return vec![Label {
+                location: Location::new(path, c.span),
+                message: "compared with the authenticated subject: severity lowered to note".to_owned(),
+            }];
+        }
+        if let Some(c) = self.ownership() {
+            return vec![Label {
+                location: Location::new(path, c.span),
+                message: "an ownership check or caller-scoped query: severity lowered one step".to_owned(),
+            }];
+        }
+        Vec::new()
+    }
+}
+
+fn mentions(idents: &[String], names: &[&str]) -> bool {
+    idents.iter().any(|i| names.contains(&i.as_str()))
+}
+
+fn is_auth(idents: &[String]) -> bool {
+    idents.iter().any(|i| subject::tokens(i).iter().any(|t| AUTH_TOKENS.contains(&t.as_str())))
+}
+
+fn is_owner(idents: &[String]) -> bool {
+    idents.iter().any(|i| subject::tokens(i).iter().any(|t| OWNER_TOKENS.contains(&t.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::singular;
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("users"), "user");
+        assert_eq!(singular("categories"), "category");
+        assert_eq!(singular("address"), "address");
+        assert_eq!(singular("me"), "me");
+    }
+}
