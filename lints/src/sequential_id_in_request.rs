@@ -176,11 +176,22 @@ fn param_findings(
         ty => vec![ty],
     };
     let tuple = elements.len() > 1 || matches!(param.ty, TypeRef::Tuple(_));
+    let count = elements.len();
     for (position, ty) in elements.into_iter().enumerate() {
-        let binding = if tuple { param.bindings.get(position) } else { param.bindings.last() };
+        // `Path((a, b))` names each element; `path: Path<(A, B)>` names none of them.
+        let binding = match tuple {
+            true if param.bindings.len() == count => param.bindings.get(position),
+            true => None,
+            false => param.bindings.last(),
+        };
         let fallback = if tuple { String::new() } else { String::from("_") };
         let name = binding.map_or(fallback.as_str(), |b| b.name.as_str());
-        let span = binding.map_or(param.span, |b| b.span);
+        // Without a destructured name, a tuple element is pointed at by its type.
+        let element_span = match ty {
+            TypeRef::Path { span, .. } if tuple => *span,
+            _ => param.span,
+        };
+        let span = binding.map_or(element_span, |b| b.span);
         let site = Site { name, ty, span, file: id.file, position, source: param.source };
         if index.serial_of(ty, id.file).is_some() {
             out.extend(scalar_finding(ctx, id, func, &site, routes, evidence));

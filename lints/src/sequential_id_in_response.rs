@@ -94,6 +94,11 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             continue;
         }
         let reach = index.reach(id);
+        // A request type that no handler sends back (only a schema derive, or nothing,
+        // puts it on a surface): `sequential-id-in-request` reports its keys.
+        if index.is_requested(id) && !matches!(reach.map(|r| &r.root), Some(Root::Handler { .. })) {
+            continue;
+        }
         for field in decl.fields.iter().filter(|f| !f.hidden) {
             let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };
             let Some(subject) = key_subject(ctx, decl, field, &serial) else { continue };

@@ -156,6 +156,7 @@ pub struct Index<'a> {
     serial: HashMap<DeclId, Option<Serial>>,
     reach: HashMap<DeclId, Reach>,
     routes: HashMap<FnId, Vec<Route>>,
+    requested: std::collections::HashSet<DeclId>,
     opaque: Vec<String>,
 }
 
@@ -218,6 +219,7 @@ impl<'a> Index<'a> {
             serial: HashMap::new(),
             reach: HashMap::new(),
             routes: HashMap::new(),
+            requested: std::collections::HashSet::new(),
             opaque: opaque.to_vec(),
         };
         let mut serial = HashMap::new();
@@ -230,7 +232,28 @@ impl<'a> Index<'a> {
         index.serial = serial;
         index.reach = index.compute_reach();
         index.routes = index.compute_routes();
+        index.requested = index.compute_requested();
         index
+    }
+
+    /// Whether a type is taken from requests: the extracted type of a handler parameter
+    /// (`Query<Params>`, a tonic `Request<GetUserRequest>`, a GraphQL input object).
+    pub fn is_requested(&self, id: DeclId) -> bool {
+        self.requested.contains(&id)
+    }
+
+    fn compute_requested(&self) -> std::collections::HashSet<DeclId> {
+        let mut out = std::collections::HashSet::new();
+        for (f, facts) in self.files.iter().enumerate() {
+            for param in facts.fns.iter().flat_map(|func| &func.params) {
+                param.ty.for_each_path(&mut |p| {
+                    if let Some(id) = self.lookup(p, f as u32) {
+                        out.insert(id);
+                    }
+                });
+            }
+        }
+        out
     }
 
     /// The routes that reach a handler: its own route attributes and the registrations
