@@ -138,7 +138,11 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         if !func.params.iter().any(|p| p.source == ParamSource::Path) {
             for attr in &func.routes {
                 for (name, ty) in &attr.declared {
-                    let site = Site { name, ty, span: attr.span, file, position: 0, source: ParamSource::Path };
+                    let span = match ty {
+                        TypeRef::Path { span, .. } => *span,
+                        _ => attr.span,
+                    };
+                    let site = Site { name, ty, span, file, position: 0, source: ParamSource::Path };
                     out.extend(scalar_finding(ctx, id, func, &site, routes, &evidence));
                 }
             }
