@@ -33,15 +33,22 @@ fn sections(doc: &str) -> Vec<(String, String)> {
 }
 
 /// The first fenced `rust` block of a section.
-fn rust_block(body: &str) -> Option<String> {
-    let start = body.find("```rust\n")? + "```rust\n".len();
-    let end = body[start..].find("```")? + start;
-    Some(body[start..end].to_owned())
+/// The first code block of a section that idguard reads (```rust or ```sql), with the
+/// file extension to scan it as.
+fn rust_block(body: &str) -> Option<(&'static str, String)> {
+    for (fence, ext) in [("```rust\n", "rs"), ("```sql\n", "sql")] {
+        if let Some(at) = body.find(fence) {
+            let start = at + fence.len();
+            let end = body[start..].find("```")? + start;
+            return Some((ext, body[start..end].to_owned()));
+        }
+    }
+    None
 }
 
-fn scan_snippet(code: &str) -> Vec<idguard_core::Diagnostic> {
+fn scan_snippet((ext, code): &(&str, String)) -> Vec<idguard_core::Diagnostic> {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("snippet.rs"), code).unwrap();
+    std::fs::write(tmp.path().join(format!("snippet.{ext}")), code).unwrap();
     let mut options = ScanOptions::new(tmp.path().to_path_buf());
     options.report = ReportOptions {
         show_notes: true,
@@ -76,10 +83,10 @@ fn every_rule_example_fires_and_its_fix_does_not() {
     for rule in REGISTRY {
         let doc = sections(rule.doc);
         let body = |h: &str| doc.iter().find(|(x, _)| x == h).map(|(_, b)| b.clone()).unwrap();
-        let example =
-            rust_block(&body("Example")).unwrap_or_else(|| panic!("{}: Example has no ```rust block", rule.name));
+        let example = rust_block(&body("Example"))
+            .unwrap_or_else(|| panic!("{}: Example has no ```rust (or ```sql) block", rule.name));
         let fixed = rust_block(&body("Use instead"))
-            .unwrap_or_else(|| panic!("{}: Use instead has no ```rust block", rule.name));
+            .unwrap_or_else(|| panic!("{}: Use instead has no ```rust (or ```sql) block", rule.name));
         let on_example = scan_snippet(&example);
         assert!(
             on_example.iter().any(|d| d.rule == rule.name),

@@ -39,7 +39,7 @@ fn rs_files(root: &Path, out: &mut Vec<PathBuf>) {
     for child in children {
         if child.is_dir() {
             rs_files(&child, out);
-        } else if child.extension().is_some_and(|e| e == "rs") {
+        } else if idguard_core::walk::is_source(&child) {
             out.push(child);
         }
     }

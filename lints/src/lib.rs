@@ -12,10 +12,16 @@ pub mod invalid_suppression;
 pub mod parse_error;
 pub mod sequential_id_in_request;
 pub mod sequential_id_in_response;
+pub mod sequential_user_key;
 
 /// Every rule, most specific first.
-pub static REGISTRY: &[Rule] =
-    &[sequential_id_in_response::RULE, sequential_id_in_request::RULE, invalid_suppression::RULE, parse_error::RULE];
+pub static REGISTRY: &[Rule] = &[
+    sequential_id_in_response::RULE,
+    sequential_id_in_request::RULE,
+    sequential_user_key::RULE,
+    invalid_suppression::RULE,
+    parse_error::RULE,
+];
 
 /// The rule of that name.
 pub fn find(name: &str) -> Option<&'static Rule> {

@@ -2,7 +2,7 @@
 
 use idguard_core::facts::{Check, FieldDecl, FnDecl, Param, ParamSource, Span, TypeRef, TypedSegment};
 use idguard_core::index::{DeclId, FnId, Index, Route};
-use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
+use idguard_core::subject::{self, KeyName, Subject, SubjectClass, singular};
 use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
 
 /// The rule.
@@ -248,6 +248,7 @@ fn scalar_finding(
     let mut labels = route_labels(index, id, func, routes);
     labels.extend(crate::common::hop_labels(index, &serial));
     labels.extend(evidence.labels(index.path(id.file), &[name, site.name]));
+    labels.extend(crate::common::table_label(index, &subject.token));
     let symbol = format!("{}::{name}", fn_symbol(func));
     Some(diagnostic(
         index,
@@ -312,6 +313,7 @@ fn struct_findings(
         labels.extend(route_labels(index, id, func, routes));
         labels.extend(crate::common::hop_labels(index, &serial));
         labels.extend(evidence.labels(index.path(id.file), &[name]));
+        labels.extend(crate::common::table_label(index, &subject.token));
         let symbol = format!("{}::{member}", decl.module).trim_start_matches("::").to_owned();
         out.push(diagnostic(
             index,
@@ -409,17 +411,6 @@ fn strongest(name: &str, ctx: &Context<'_>) -> Subject {
         }
     }
     best
-}
-
-/// `users` -> `user`, `categories` -> `category`; other words unchanged.
-fn singular(word: &str) -> String {
-    if let Some(stem) = word.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if word.ends_with('s') && !word.ends_with("ss") && word.len() > 3 {
-        word[..word.len() - 1].to_owned()
-    } else {
-        word.to_owned()
-    }
 }
 
 fn noun(class: SubjectClass) -> &'static str {
@@ -561,17 +552,4 @@ fn is_auth(idents: &[String]) -> bool {
 
 fn is_owner(idents: &[String]) -> bool {
     idents.iter().any(|i| subject::tokens(i).iter().any(|t| OWNER_TOKENS.contains(&t.as_str())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::singular;
-
-    #[test]
-    fn singulars() {
-        assert_eq!(singular("users"), "user");
-        assert_eq!(singular("categories"), "category");
-        assert_eq!(singular("address"), "address");
-        assert_eq!(singular("me"), "me");
-    }
 }

@@ -236,6 +236,7 @@ fn diagnostic(
     if let Some(reach) = reach {
         labels.extend(chain_labels(index, id, reach));
     }
+    labels.extend(crate::common::table_label(index, &subject.token));
     if subject.class == SubjectClass::User {
         for f in contact.iter().take(2) {
             labels.push(Label {

@@ -379,7 +379,7 @@ fn scope(args: &CheckArgs, cwd: &Path, root: &Path) -> anyhow::Result<Option<Vec
     Ok(only)
 }
 
-/// The `.rs` files staged in git (added, copied, modified, renamed), relative to `root`.
+/// The source files staged in git (added, copied, modified, renamed), relative to `root`.
 fn staged_files(root: &Path) -> anyhow::Result<Vec<String>> {
     let git = |args: &[&str]| -> anyhow::Result<Vec<u8>> {
         let out = std::process::Command::new("git")
@@ -401,7 +401,7 @@ fn staged_files(root: &Path) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     for name in listed.split(|b| *b == 0).filter(|n| !n.is_empty()) {
         let name = String::from_utf8_lossy(name);
-        if !name.ends_with(".rs") {
+        if !idguard_core::walk::is_source(std::path::Path::new(name.as_ref())) {
             continue;
         }
         if let Ok(rel) = top.join(name.as_ref()).strip_prefix(root) {

@@ -444,6 +444,7 @@ fn exclude_test_modules(files: &mut [FileFacts]) {
             facts.routes.clear();
             facts.nests.clear();
             facts.segments.clear();
+            facts.tables.clear();
             facts.uses.clear();
             facts.problems.clear();
             facts.test_only = true;

@@ -374,6 +374,20 @@ pub struct TypedSegment {
     pub scope: String,
 }
 
+/// Persistence evidence: a table keyed by an auto-increment integer (a diesel `table!`
+/// with an integer key, a sea-orm entity's primary key, a SQL migration's `SERIAL` column).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableKey {
+    /// The table's name as written (`users`).
+    pub table: String,
+    /// The key column (`id`).
+    pub column: String,
+    /// Why it is sequential, for messages (`SERIAL`, `Int4 primary key of table!`).
+    pub how: String,
+    /// Where the column is declared.
+    pub span: Span,
+}
+
 /// A type a handler body sends to the client.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sent {
@@ -466,6 +480,8 @@ pub struct FileFacts {
     pub nests: Vec<Nest>,
     /// Typed segments of warp `path!` filters.
     pub segments: Vec<TypedSegment>,
+    /// Tables keyed by auto-increment integers.
+    pub tables: Vec<TableKey>,
     /// Names brought in by `use`.
     pub uses: Vec<UseName>,
     /// Read and parse problems.

@@ -236,6 +236,21 @@ impl<'a> Index<'a> {
         index
     }
 
+    /// The auto-increment table keys of the tables named for `token` (a subject token such as
+    /// `user`: tables `users`, `user`, `app_users`), in file order.
+    pub fn table_keys(&self, token: &str) -> Vec<(u32, &'a crate::facts::TableKey)> {
+        let mut out = Vec::new();
+        for (f, facts) in self.files.iter().enumerate() {
+            for key in &facts.tables {
+                let toks = crate::subject::tokens(&key.table);
+                if toks.last().is_some_and(|t| crate::subject::singular(t) == token) {
+                    out.push((f as u32, key));
+                }
+            }
+        }
+        out
+    }
+
     /// Whether a type is taken from requests: the extracted type of a handler parameter
     /// (`Query<Params>`, a tonic `Request<GetUserRequest>`, a GraphQL input object).
     pub fn is_requested(&self, id: DeclId) -> bool {

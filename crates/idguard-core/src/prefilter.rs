@@ -176,6 +176,7 @@ fn surface_attr_word(word: &str, next: Option<u8>) -> bool {
         || RESOLVER_ATTRS.contains(&word)
         || HANDLER_ATTRS.contains(&word)
         || crate::surface::ATTR_MACROS.contains(&word)
+        || word == "DeriveEntityModel"
         || (ROUTE_ATTRS.contains(&word) && next == Some(b'('))
 }
 
@@ -220,7 +221,8 @@ fn group_end(b: &[u8], i: usize) -> usize {
 /// string literal), or poem's `Route` (whose `.at("..", ..)` calls register).
 fn registers(word: &[u8], rest: &[u8]) -> bool {
     let rest = match (word, rest.first()) {
-        (b"Route", _) => return true,
+        // poem's `Route`, and diesel `table! { .. }` (persistence evidence).
+        (b"Route", _) | (b"table", Some(b'!')) => return true,
         (b"path", Some(b'!')) => &rest[skip_space(rest, 1)..],
         (b"path", _) => return false,
         _ => rest,

@@ -349,18 +349,10 @@ pub fn tokens(name: &str) -> Vec<String> {
     out
 }
 
-fn singular(token: &str) -> &str {
-    if token.len() > 3
-        && let Some(stem) = token.strip_suffix('s')
-    {
-        return stem;
-    }
-    token
-}
-
 /// The class of one subject token, if it names a person or a personal entity.
 pub fn token_class(token: &str) -> Option<SubjectClass> {
     let t = singular(token);
+    let t = t.as_str();
     if USER_TOKENS.contains(&token) || USER_TOKENS.contains(&t) {
         Some(SubjectClass::User)
     } else if ENTITY_TOKENS.contains(&token) || ENTITY_TOKENS.contains(&t) {
@@ -402,6 +394,18 @@ fn subject_of_head(toks: &[String]) -> Subject {
             None => Subject { class: SubjectClass::Content, token: h.clone() },
         },
         None => Subject { class: SubjectClass::Content, token: String::new() },
+    }
+}
+
+/// `users` -> `user`, `categories` -> `category`; other words unchanged (for table names
+/// and route segments).
+pub fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with('s') && !word.ends_with("ss") && word.len() > 3 {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
     }
 }
 

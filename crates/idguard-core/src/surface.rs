@@ -44,10 +44,10 @@ pub const RESOLVER_ATTRS: &[&str] =
     &["Object", "ComplexObject", "Subscription", "graphql_object", "graphql_subscription"];
 
 /// Words of route registrations (`.route("..", ..)`, `web::resource("..")`, `path!("..")`,
-/// poem's `Route`): a function body that has one is parsed (see `mask`), and a file that
-/// has one is selected.
+/// poem's `Route`) and of diesel's `table!`: a function body that has one is parsed (see
+/// `mask`), and a file that has one is selected.
 pub const ROUTE_MARKERS: &[&str] =
-    &["route", "nest", "nest_service", "resource", "scope", "with_path", "mount", "path", "Route"];
+    &["route", "nest", "nest_service", "resource", "scope", "with_path", "mount", "path", "Route", "table"];
 
 /// Types of `Request<T>` that make it an HTTP request rather than a tonic message.
 pub const HTTP_BODIES: &[&str] = &["Body", "Incoming", "BoxBody", "Bytes", "String", "Full", "Vec", "UnsyncBoxBody"];

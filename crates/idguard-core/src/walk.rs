@@ -1,4 +1,5 @@
-//! The walk stage: discover `.rs` files under the root.
+//! The walk stage: discover `.rs` files (and `.proto` definitions and `.sql` migrations)
+//! under the root.
 //!
 //! Respects `.gitignore`/`.ignore` (with or without a git repository), skips hidden
 //! entries, `target/` and the directories excluded by default (`tests/`, `benches/`,
@@ -78,7 +79,7 @@ pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String]) -> Walk {
                 if file_type.is_dir() {
                     continue;
                 }
-                if path.extension().is_none_or(|e| e != "rs") || globs.is_match(&rel) {
+                if !is_source(path) || globs.is_match(&rel) {
                     continue;
                 }
                 if file_type.is_symlink() {
@@ -98,6 +99,11 @@ pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String]) -> Walk {
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
+}
+
+/// The files idguard reads: Rust sources, `.proto` definitions and `.sql` migrations.
+pub fn is_source(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "rs" || e.eq_ignore_ascii_case("proto") || e.eq_ignore_ascii_case("sql"))
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {

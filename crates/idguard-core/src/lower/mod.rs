@@ -8,6 +8,9 @@
 //! does not grow it without bound.
 
 mod handler;
+mod persist;
+mod proto;
+mod sql;
 
 pub(crate) use handler::join_path;
 
@@ -100,6 +103,11 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, parse_all: bool) -
         Ok(text) => text,
         Err(problem) => return unreadable(rel_path, problem),
     };
+    if let Some(facts) = lower_other(rel_path, text) {
+        // `.proto` and `.sql` files are few and small: always read in full.
+        let selected = !(facts.tables.is_empty() && facts.types.is_empty() && facts.fns.is_empty());
+        return Prepared { facts, selected, lowered: true, declares: Vec::new() };
+    }
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     facts.suppressions = suppressions(text);
     // Test modules of a file without inline modules come from a lexical scan, whether or
@@ -140,8 +148,28 @@ pub fn lower_on_demand(prepared: &mut Prepared, text: Result<String, Problem>, l
     prepared.lowered = true;
 }
 
+/// The facts of a `.proto` definition or a `.sql` migration; `None` for Rust sources.
+fn lower_other(rel_path: &str, text: &str) -> Option<FileFacts> {
+    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
+    let ext = Path::new(rel_path).extension().map(std::ffi::OsStr::to_ascii_lowercase);
+    if ext.as_ref().is_some_and(|e| e == "proto") {
+        facts.suppressions = suppressions(text);
+        proto::lower(text, &mut facts);
+    } else if ext.as_ref().is_some_and(|e| e == "sql") {
+        // `-- idguard: allow(..)` comments, read by the same scanner as `//` ones.
+        facts.suppressions = suppressions(&text.replace("--", "//"));
+        sql::lower(text, &mut facts);
+    } else {
+        return None;
+    }
+    Some(facts)
+}
+
 /// Parses and lowers source text that is already in memory.
 pub fn lower_text(rel_path: &str, text: &str, limits: &Limits) -> FileFacts {
+    if let Some(facts) = lower_other(rel_path, text) {
+        return facts;
+    }
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     facts.suppressions = suppressions(text);
     lower_source(text, limits, &mut facts);
@@ -515,6 +543,7 @@ impl Lowerer<'_, '_> {
                 }
                 syn::Item::Mod(m) if is_cfg_test(&m.attrs) && m.content.is_none() => self.test_module(m),
                 syn::Item::Mod(m) if is_cfg_test(&m.attrs) => {}
+                syn::Item::Macro(m) if !is_cfg_test(&m.attrs) => self.diesel_table(&m.mac),
                 syn::Item::Mod(m) => {
                     if let Some((_, inner)) = &m.content {
                         let name = m.ident.to_string();
@@ -670,6 +699,9 @@ impl Lowerer<'_, '_> {
         };
         let mut decl = self.decl(&s.ident, &s.attrs, &s.generics, module, kind);
         self.fields(&s.fields, None, &mut decl.fields);
+        if let Some(table) = decl.table_name.clone().filter(|_| decl.has_derive("DeriveEntityModel")) {
+            self.sea_orm_keys(s, &table);
+        }
         self.facts.types.push(decl);
     }
 
