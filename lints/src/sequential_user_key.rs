@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-const DOC: &str = r#"
+const DOC: &str = r"
 ## What it does
 Finds user tables keyed by an auto-increment integer: diesel `table!` schemas whose primary
 key is `Int4`/`Int8`/`Integer`/`BigInt`, sea-orm entities with an integer
@@ -58,7 +58,7 @@ identifier clients ever see (the note then stays, as a reminder, until suppresse
 ## References
 - CWE-340: Generation of Predictable Numbers or Identifiers
 - OWASP API1:2023 Broken Object Level Authorization
-"#;
+";
 
 fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let index = ctx.index;
