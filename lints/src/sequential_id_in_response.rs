@@ -1,6 +1,6 @@
 //! `sequential-id-in-response`: a user serial serialized to clients.
 
-use idguard_core::facts::{FieldDecl, TypeDecl};
+use idguard_core::facts::{FieldDecl, FnDecl, SentValue, TypeDecl};
 use idguard_core::index::{DeclId, Index, Reach, Root, Serial};
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
 use idguard_core::surface::{SCHEMA_DERIVES, is_serializable};
@@ -67,11 +67,12 @@ pub async fn get_member(Path(token): Path<Uuid>) -> Json<MemberView> {
 ## Known limitations
 - Types are resolved by name, nearest definition first; macro-generated types and
   `impl Serialize` written by hand are not inspected.
+- Bodies built in `impl IntoResponse` handlers (`Json(x)`, `HttpResponse::Ok().json(x)`,
+  `warp::reply::json(&x)`, `serde_json::to_*`, `json!` entries, GraphQL `ID::from(x)`) are
+  traced when the code says the value's type: a struct literal, a typed local or
+  parameter, `T::new(..)`; values returned by other functions are not followed.
 - A single-field newtype (`struct MemberId(i64)`) is reported where it is used as a field,
   not at its own declaration.
-- Reachability from handlers covers return types only (`Json<T>`, `web::Json<T>`,
-  `Result<Json<T>, E>`, tonic `Response<T>`); bodies built inside `impl IntoResponse` are not
-  traced, so such types are reported at the lower "serializable" severity.
 
 ## References
 - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
@@ -88,6 +89,11 @@ const CONTACT_TOKENS: &[&str] = &["email", "mail", "phone", "mobile", "tel", "na
 fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let index = ctx.index;
     let mut out = Vec::new();
+    for func in &index.files()[file as usize].fns {
+        for value in &func.values {
+            out.extend(value_finding(ctx, file, func, value));
+        }
+    }
     for (d, decl) in index.files()[file as usize].types.iter().enumerate() {
         let id = DeclId { file, decl: d as u32 };
         if !is_serializable(decl) || Index::is_wrapper(decl) {
@@ -137,6 +143,67 @@ fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &S
         KeyName::Own(subject) => Some(subject),
         KeyName::Bare => None,
     }
+}
+
+/// A single value a handler sends: a `json!` entry or a GraphQL `ID::from(..)`.
+fn value_finding(ctx: &Context<'_>, file: u32, func: &FnDecl, value: &SentValue) -> Option<Diagnostic> {
+    let index = ctx.index;
+    // What the value is: a typed local, or a field of a value whose type is known.
+    let (serial, name, container) = match (&value.ty, &value.field) {
+        (Some(ty), _) => (index.serial_of(ty, file)?, value.key.clone()?, None),
+        (None, Some((base, field))) => {
+            let decl_id = index.lookup(base, file)?;
+            let decl = index.decl(decl_id);
+            let f = decl.fields.iter().find(|f| f.name.as_deref() == Some(field.as_str()))?;
+            let serial = index.serial_of(&f.ty, decl_id.file)?;
+            (serial, value.key.clone().unwrap_or_else(|| field.clone()), Some(decl))
+        }
+        (None, None) => return None,
+    };
+    let subject = match subject::key_name(&name, ctx.vocab)? {
+        KeyName::Own(subject) => subject,
+        KeyName::Bare => {
+            let by_container = container.map(|d| subject::container_subject(&d.name, ctx.vocab));
+            match by_container {
+                Some(s) if s.class != SubjectClass::Content => s,
+                _ => subject::container_subject(&func.name, ctx.vocab),
+            }
+        }
+    };
+    let path = index.path(file);
+    let severity = severity(subject.class, true);
+    let key = match subject.class {
+        SubjectClass::User => "user serial",
+        SubjectClass::Entity => "personal-entity serial",
+        SubjectClass::Content => "sequential key",
+    };
+    let what = match (&value.key, container) {
+        (Some(k), _) => format!("`{k}`"),
+        (None, Some(d)) => format!("`{}.{name}`", d.name),
+        (None, None) => format!("`{name}`"),
+    };
+    let carrier = if value.how == "json!" { "in a `json!` response body" } else { "as a GraphQL `ID` (`ID::from`)" };
+    let message = format!("{key} {what} is sent to clients {carrier} by `{}`", func.name);
+    let mut labels = vec![Label {
+        location: Location::new(path, func.span),
+        message: format!("`{}` handles the request", func.name),
+    }];
+    labels.extend(crate::common::hop_labels(index, &serial));
+    labels.extend(crate::common::table_label(index, &subject.token));
+    let scope = if func.module.is_empty() { func.name.clone() } else { format!("{}::{}", func.module, func.name) };
+    let symbol = format!("{scope}::{}({name})", value.how.trim_end_matches('!'));
+    Some(Diagnostic {
+        rule: RULE.name,
+        severity,
+        message,
+        location: Location::new(path, value.span),
+        primary_label: crate::common::serial_label(index, &serial),
+        labels,
+        help: HELP.to_owned(),
+        symbol: Some(symbol.clone()),
+        subject: Some(subject.class),
+        fingerprint: format!("{}:{path}:{symbol}", RULE.name),
+    })
 }
 
 /// Whether the field is the only one of its struct or enum variant.

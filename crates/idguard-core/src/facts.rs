@@ -251,6 +251,8 @@ pub struct FnDecl {
     pub routes: Vec<RouteAttr>,
     /// Types the body sends as response bodies (`Json(UserView { .. })`, `.json(&view)`).
     pub sent: Vec<Sent>,
+    /// Single values the body sends (`json!` entries, GraphQL `ID::from(..)`).
+    pub values: Vec<SentValue>,
     /// Comparisons and query filters in the body: authorization evidence.
     pub checks: Vec<Check>,
 }
@@ -396,6 +398,22 @@ pub struct Sent {
     /// The type sent.
     pub ty: TypeRef,
     /// Where it is sent.
+    pub span: Span,
+}
+
+/// A single value a handler body sends: a `json!` entry (`"user_id": user.id`) or a
+/// GraphQL `ID::from(user.id)`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SentValue {
+    /// How: `json!` or `ID::from`.
+    pub how: String,
+    /// The `json!` key (`user_id`), if any.
+    pub key: Option<String>,
+    /// The value's type where the code says it (a typed local or parameter).
+    pub ty: Option<TypeRef>,
+    /// For a field access `base.field`: the base's type (where known) and the field.
+    pub field: Option<(TypeRef, String)>,
+    /// Where the value is written.
     pub span: Span,
 }
 

@@ -16,8 +16,9 @@ pub const SCHEMA_DERIVES: &[&str] =
 pub const RESPONSE_WRAPPERS: &[&str] = &["Json", "Response", "JsonResponse", "MsgPack", "Cbor", "Protobuf"];
 
 /// Words that make a function a handler when its return type names them, without type
-/// arguments: its body builds the response (`impl IntoResponse`, `HttpResponse`).
-pub const RESPONDER_WORDS: &[&str] = &["IntoResponse", "Responder", "Reply", "HttpResponse", "Response"];
+/// arguments: its body builds the response (`impl IntoResponse`, `HttpResponse`, a JSON
+/// `Value`, a GraphQL `ID`).
+pub const RESPONDER_WORDS: &[&str] = &["IntoResponse", "Responder", "Reply", "HttpResponse", "Response", "Value", "ID"];
 
 /// Request extractors, by last path segment: the type argument comes from the request.
 pub const EXTRACTORS: &[(&str, ParamSource)] = &[
@@ -53,7 +54,7 @@ pub const ROUTE_MARKERS: &[&str] =
 pub const HTTP_BODIES: &[&str] = &["Body", "Incoming", "BoxBody", "Bytes", "String", "Full", "Vec", "UnsyncBoxBody"];
 
 /// Text in a function body that may send a response body.
-pub const SEND_MARKERS: &[&str] = &["Json(", ".json(", "reply::json", "serde_json::to_"];
+pub const SEND_MARKERS: &[&str] = &["Json(", ".json(", "reply::json", "serde_json::to_", "json!", "ID::from"];
 
 /// Derives of request types: their fields are looked up like those of serializable types.
 pub const REQUEST_DERIVES: &[&str] = &["Deserialize", "FromForm", "InputObject", "GraphQLInputObject", "IntoParams"];

@@ -11,7 +11,8 @@ use syn::visit::Visit;
 
 use super::{Lowerer, last_segment, literal_text, path_span, unraw};
 use crate::facts::{
-    Binding, Check, FnDecl, FnKind, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, TypeRef, TypedSegment,
+    Binding, Check, FnDecl, FnKind, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, SentValue, TypeRef,
+    TypedSegment,
 };
 use crate::surface::{EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, RESPONDER_WORDS, ROUTE_ATTRS, response_bodies};
 
@@ -65,7 +66,8 @@ impl Lowerer<'_, '_> {
         if !entry && !responder {
             return;
         }
-        let mut body = Body { lowerer: self, locals: HashMap::new(), sent: Vec::new(), checks: Vec::new() };
+        let mut body =
+            Body { lowerer: self, locals: HashMap::new(), sent: Vec::new(), values: Vec::new(), checks: Vec::new() };
         for input in &sig.inputs {
             if let syn::FnArg::Typed(pt) = input
                 && let syn::Pat::Ident(id) = &*pt.pat
@@ -75,8 +77,8 @@ impl Lowerer<'_, '_> {
             }
         }
         body.visit_block(block);
-        let (sent, checks) = (body.sent, body.checks);
-        if !entry && sent.is_empty() {
+        let (sent, values, checks) = (body.sent, body.values, body.checks);
+        if !entry && sent.is_empty() && values.is_empty() {
             // A responder that sends nothing idguard can see: not worth keeping.
             return;
         }
@@ -97,6 +99,7 @@ impl Lowerer<'_, '_> {
             params,
             routes,
             sent,
+            values,
             checks,
         });
     }
@@ -555,6 +558,7 @@ struct Body<'l, 'f, 't> {
     /// Types of local bindings, where the code says them.
     locals: HashMap<String, TypeRef>,
     sent: Vec<Sent>,
+    values: Vec<SentValue>,
     checks: Vec<Check>,
 }
 
@@ -601,6 +605,56 @@ impl Body<'_, '_, '_> {
         }
     }
 
+    /// Records a single value sent to the client, with what the code says of its type.
+    fn value(&mut self, how: &str, key: Option<String>, expr: &syn::Expr) {
+        let mut expr = expr;
+        while let syn::Expr::Reference(r) = expr {
+            expr = &r.expr;
+        }
+        // `user.id.to_string()`, `user.id.into()`: the value is the receiver.
+        while let syn::Expr::MethodCall(mc) = expr
+            && matches!(mc.method.to_string().as_str(), "to_string" | "into" | "clone" | "to_owned")
+        {
+            expr = &mc.receiver;
+        }
+        let span = self.lowerer.span(syn::spanned::Spanned::span(expr));
+        let (ty, field) = match expr {
+            syn::Expr::Field(f) => match (&f.member, self.type_of(&f.base)) {
+                (syn::Member::Named(name), Some(base)) => (None, Some((base, unraw(&name.to_string())))),
+                _ => return,
+            },
+            other => match self.type_of(other) {
+                Some(ty) => (Some(ty), None),
+                None => return,
+            },
+        };
+        self.values.push(SentValue { how: how.to_owned(), key, ty, field, span });
+    }
+
+    /// The entries of a `json!({ "key": value, .. })` object, nested objects included.
+    fn json_object(&mut self, tokens: &TokenStream, depth: u32) {
+        if depth > 16 {
+            return;
+        }
+        for entry in split_commas(&tokens) {
+            let colon = entry.iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ':'));
+            let Some(colon) = colon else { continue };
+            let key = match entry.first() {
+                Some(TokenTree::Literal(lit)) => literal_text(&TokenTree::Literal(lit.clone())),
+                Some(TokenTree::Ident(id)) => id.to_string(),
+                _ => continue,
+            };
+            let value: Vec<TokenTree> = entry[colon + 1..].to_vec();
+            if let [TokenTree::Group(g)] = value.as_slice()
+                && g.delimiter() == proc_macro2::Delimiter::Brace
+            {
+                self.json_object(&g.stream(), depth + 1);
+            } else if let Ok(expr) = syn::parse2::<syn::Expr>(value.into_iter().collect()) {
+                self.value("json!", Some(key), &expr);
+            }
+        }
+    }
+
     fn check(&mut self, left: &syn::Expr, right: Option<&syn::Expr>, at: proc_macro2::Span) {
         let left = idents(left);
         let right = right.map(idents).unwrap_or_default();
@@ -632,6 +686,7 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
             let tail: Vec<&str> = segments.iter().rev().take(2).map(String::as_str).collect();
             let at = p.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
             match tail.as_slice() {
+                ["from", "ID"] => self.value("ID::from", None, arg),
                 ["Json", ..] => self.send("Json", arg, at),
                 ["json", "reply"] => self.send("warp::reply::json", arg, at),
                 [f, "serde_json"] if f.starts_with("to_") => self.send(&format!("serde_json::{f}"), arg, at),
@@ -650,6 +705,15 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
             _ => {}
         }
         syn::visit::visit_expr_method_call(self, mc);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if last_segment(&mac.path) == "json"
+            && let Some(TokenTree::Group(g)) = mac.tokens.clone().into_iter().next()
+            && g.delimiter() == proc_macro2::Delimiter::Brace
+        {
+            self.json_object(&g.stream(), 0);
+        }
     }
 
     fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {

@@ -311,6 +311,7 @@ impl Parser<'_> {
                         }],
                         routes: Vec::new(),
                         sent: Vec::new(),
+                        values: Vec::new(),
                         checks: Vec::new(),
                     });
                 }
