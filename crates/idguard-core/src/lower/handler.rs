@@ -636,7 +636,7 @@ impl Body<'_, '_, '_> {
         if depth > 16 {
             return;
         }
-        for entry in split_commas(&tokens) {
+        for entry in split_commas(tokens) {
             let colon = entry.iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ':'));
             let Some(colon) = colon else { continue };
             let key = match entry.first() {
