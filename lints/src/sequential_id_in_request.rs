@@ -142,7 +142,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
                         TypeRef::Path { span, .. } => *span,
                         _ => attr.span,
                     };
-                    let site = Site { name, ty, span, file, position: 0, source: ParamSource::Path };
+                    let site = Site { name, ty, span, file, position: 0, source: ParamSource::Path, renamable: false };
                     out.extend(scalar_finding(ctx, id, func, &site, routes, &evidence));
                 }
             }
@@ -162,6 +162,9 @@ struct Site<'a> {
     file: u32,
     position: usize,
     source: ParamSource,
+    /// Whether a generic name (`path`, `p`) may take the route's parameter name instead
+    /// (not for values read by name: `match_info().get("size")`).
+    renamable: bool,
 }
 
 fn param_findings(
@@ -196,7 +199,8 @@ fn param_findings(
             _ => param.span,
         };
         let span = binding.map_or(element_span, |b| b.span);
-        let site = Site { name, ty, span, file: id.file, position, source: param.source };
+        let renamable = !param.extractor.ends_with("(..)");
+        let site = Site { name, ty, span, file: id.file, position, source: param.source, renamable };
         if index.serial_of(ty, id.file).is_some() {
             out.extend(scalar_finding(ctx, id, func, &site, routes, evidence));
         } else if let Some(decl) = index.lookup(ty, id.file) {
@@ -218,7 +222,7 @@ fn scalar_finding(
     let index = ctx.index;
     let serial = index.serial_of(site.ty, id.file)?;
     // A generic binding (`path: web::Path<i64>`, `p`) takes its name from the route.
-    let route_name = if site.source == ParamSource::Path {
+    let route_name = if site.source == ParamSource::Path && site.renamable {
         routes.iter().find_map(|r| r.params().get(site.position).cloned())
     } else {
         None

@@ -53,8 +53,10 @@ pub const ROUTE_MARKERS: &[&str] =
 /// Types of `Request<T>` that make it an HTTP request rather than a tonic message.
 pub const HTTP_BODIES: &[&str] = &["Body", "Incoming", "BoxBody", "Bytes", "String", "Full", "Vec", "UnsyncBoxBody"];
 
-/// Text in a function body that may send a response body.
-pub const SEND_MARKERS: &[&str] = &["Json(", ".json(", "reply::json", "serde_json::to_", "json!", "ID::from"];
+/// Text in a function body that may send a response body, or read a request value by hand
+/// (actix-web `match_info`, salvo `req.param::<T>(..)`).
+pub const SEND_MARKERS: &[&str] =
+    &["Json(", ".json(", "reply::json", "serde_json::to_", "json!", "ID::from", "match_info", "param::<"];
 
 /// Derives of request types: their fields are looked up like those of serializable types.
 pub const REQUEST_DERIVES: &[&str] = &["Deserialize", "FromForm", "InputObject", "GraphQLInputObject", "IntoParams"];

@@ -66,8 +66,14 @@ impl Lowerer<'_, '_> {
         if !entry && !responder {
             return;
         }
-        let mut body =
-            Body { lowerer: self, locals: HashMap::new(), sent: Vec::new(), values: Vec::new(), checks: Vec::new() };
+        let mut body = Body {
+            lowerer: self,
+            locals: HashMap::new(),
+            sent: Vec::new(),
+            values: Vec::new(),
+            checks: Vec::new(),
+            read: Vec::new(),
+        };
         for input in &sig.inputs {
             if let syn::FnArg::Typed(pt) = input
                 && let syn::Pat::Ident(id) = &*pt.pat
@@ -78,7 +84,8 @@ impl Lowerer<'_, '_> {
         }
         body.visit_block(block);
         let (sent, values, checks) = (body.sent, body.values, body.checks);
-        if !entry && sent.is_empty() && values.is_empty() {
+        params.extend(body.read);
+        if !entry && sent.is_empty() && values.is_empty() && params.is_empty() {
             // A responder that sends nothing idguard can see: not worth keeping.
             return;
         }
@@ -560,6 +567,9 @@ struct Body<'l, 'f, 't> {
     sent: Vec<Sent>,
     values: Vec<SentValue>,
     checks: Vec<Check>,
+    /// Request values read by hand: `req.match_info().query("id").parse::<i64>()`,
+    /// salvo `req.param::<i64>("id")`.
+    read: Vec<Param>,
 }
 
 impl Body<'_, '_, '_> {
@@ -655,6 +665,48 @@ impl Body<'_, '_, '_> {
         }
     }
 
+    /// A request value read by hand, typed by a turbofish or by the local it is bound to:
+    /// salvo `req.param::<i64>("id")`, actix-web `req.match_info().get("id")` then
+    /// `.parse::<i64>()`.
+    fn read_by_hand(&mut self, mc: &syn::ExprMethodCall, declared: Option<TypeRef>) {
+        let turbofish = mc.turbofish.as_ref().and_then(|t| match t.args.first() {
+            Some(syn::GenericArgument::Type(ty)) => Some(self.lowerer.ty(ty)),
+            _ => None,
+        });
+        let name = mc.method.to_string();
+        let (ty, key_call) = match name.as_str() {
+            "param" | "query" | "form" if turbofish.is_some() => (turbofish, Some(mc)),
+            "parse" => {
+                // `.parse::<T>()` (or a typed `let`) of `match_info().get("id")`/`.query("id")`.
+                let inner = match &*mc.receiver {
+                    syn::Expr::MethodCall(inner) => inner,
+                    _ => return,
+                };
+                let inner = match (inner.method.to_string().as_str(), &*inner.receiver) {
+                    ("unwrap" | "expect" | "unwrap_or" | "unwrap_or_default", syn::Expr::MethodCall(i)) => i,
+                    _ => inner,
+                };
+                let from_match_info = matches!(&*inner.receiver, syn::Expr::MethodCall(m) if m.method == "match_info");
+                if !from_match_info || !matches!(inner.method.to_string().as_str(), "get" | "query") {
+                    return;
+                }
+                (turbofish.or(declared), Some(inner))
+            }
+            _ => return,
+        };
+        let (Some(ty), Some(call)) = (ty, key_call) else { return };
+        let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(key), .. })) = call.args.first() else { return };
+        let source = if call.method == "query" && name != "parse" { ParamSource::Query } else { ParamSource::Path };
+        let span = self.lowerer.span(key.span());
+        self.read.push(Param {
+            source,
+            extractor: format!("{}(..)", call.method),
+            ty,
+            bindings: vec![Binding { name: key.value(), span }],
+            span,
+        });
+    }
+
     fn check(&mut self, left: &syn::Expr, right: Option<&syn::Expr>, at: proc_macro2::Span) {
         let left = idents(left);
         let right = right.map(idents).unwrap_or_default();
@@ -669,6 +721,21 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
             syn::Pat::Type(pt) => (&*pt.pat, Some(self.lowerer.ty(&pt.ty))),
             other => (other, None),
         };
+        // `let id: i64 = req.match_info().query("id").parse()?;`
+        if let (Some(ty), Some(init)) = (&declared, &local.init) {
+            let mut expr = &*init.expr;
+            while let syn::Expr::Try(t) = expr {
+                expr = &t.expr;
+            }
+            while let syn::Expr::MethodCall(mc) = expr
+                && matches!(mc.method.to_string().as_str(), "unwrap" | "expect" | "unwrap_or" | "unwrap_or_default")
+            {
+                expr = &mc.receiver;
+            }
+            if let syn::Expr::MethodCall(mc) = expr {
+                self.read_by_hand(mc, Some(ty.clone()));
+            }
+        }
         if let syn::Pat::Ident(id) = pat {
             let ty = declared.or_else(|| local.init.as_ref().and_then(|init| self.type_of(&init.expr)));
             if let Some(ty) = ty {
@@ -698,6 +765,7 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
 
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
         let name = mc.method.to_string();
+        self.read_by_hand(mc, None);
         match (name.as_str(), mc.args.first()) {
             ("json", Some(arg)) => self.send("HttpResponse::json", arg, mc.method.span()),
             ("eq" | "ne", Some(arg)) => self.check(&mc.receiver, Some(arg), mc.method.span()),
