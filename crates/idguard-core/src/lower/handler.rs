@@ -678,10 +678,7 @@ impl Body<'_, '_, '_> {
             "param" | "query" | "form" if turbofish.is_some() => (turbofish, Some(mc)),
             "parse" => {
                 // `.parse::<T>()` (or a typed `let`) of `match_info().get("id")`/`.query("id")`.
-                let inner = match &*mc.receiver {
-                    syn::Expr::MethodCall(inner) => inner,
-                    _ => return,
-                };
+                let syn::Expr::MethodCall(inner) = &*mc.receiver else { return };
                 let inner = match (inner.method.to_string().as_str(), &*inner.receiver) {
                     ("unwrap" | "expect" | "unwrap_or" | "unwrap_or_default", syn::Expr::MethodCall(i)) => i,
                     _ => inner,
