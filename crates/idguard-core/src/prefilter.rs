@@ -256,12 +256,25 @@ pub fn mentions_surface(text: &str) -> bool {
 pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
     match kind {
         crate::mask::Body::Fn => {
-            let entry = || has_surface_attribute(header) || find_marker(header, WRAPPER | RESPONDER | EXTRACTOR);
-            registers_routes(body) || ((sends(body) || mentions_checks(body)) && entry())
+            let entry = || {
+                has_surface_attribute(header)
+                    || find_marker(header, WRAPPER | RESPONDER | EXTRACTOR)
+                    || names_graphql_id(header)
+            };
+            // The header first: it is short, and most bodies belong to no entry point.
+            (entry() && (sends(body) || mentions_checks(body))) || registers_routes(body)
         }
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body),
         crate::mask::Body::Const => false,
     }
+}
+
+/// Whether a signature names a GraphQL `ID` (a resolver building one from a serial).
+fn names_graphql_id(header: &str) -> bool {
+    let b = header.as_bytes();
+    memchr::memmem::find_iter(b, b"ID").any(|at| {
+        (at == 0 || !is_ident_byte(b[at - 1])) && b.get(at + 2).is_none_or(|c| !is_ident_byte(*c))
+    })
 }
 
 /// Whether a handler body may hold authorization evidence: a comparison or a filter.

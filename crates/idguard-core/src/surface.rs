@@ -16,9 +16,9 @@ pub const SCHEMA_DERIVES: &[&str] =
 pub const RESPONSE_WRAPPERS: &[&str] = &["Json", "Response", "JsonResponse", "MsgPack", "Cbor", "Protobuf"];
 
 /// Words that make a function a handler when its return type names them, without type
-/// arguments: its body builds the response (`impl IntoResponse`, `HttpResponse`, a JSON
-/// `Value`, a GraphQL `ID`).
-pub const RESPONDER_WORDS: &[&str] = &["IntoResponse", "Responder", "Reply", "HttpResponse", "Response", "Value", "ID"];
+/// arguments: its body builds the response (`impl IntoResponse`, `HttpResponse`). (A
+/// resolver returning a GraphQL `ID` is recognised by its `impl` block's attribute.)
+pub const RESPONDER_WORDS: &[&str] = &["IntoResponse", "Responder", "Reply", "HttpResponse", "Response"];
 
 /// Request extractors, by last path segment: the type argument comes from the request.
 pub const EXTRACTORS: &[(&str, ParamSource)] = &[
