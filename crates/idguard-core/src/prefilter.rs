@@ -272,9 +272,8 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
 /// Whether a signature names a GraphQL `ID` (a resolver building one from a serial).
 fn names_graphql_id(header: &str) -> bool {
     let b = header.as_bytes();
-    memchr::memmem::find_iter(b, b"ID").any(|at| {
-        (at == 0 || !is_ident_byte(b[at - 1])) && b.get(at + 2).is_none_or(|c| !is_ident_byte(*c))
-    })
+    memchr::memmem::find_iter(b, b"ID")
+        .any(|at| (at == 0 || !is_ident_byte(b[at - 1])) && b.get(at + 2).is_none_or(|c| !is_ident_byte(*c)))
 }
 
 /// Whether a handler body may hold authorization evidence: a comparison or a filter.

@@ -409,6 +409,27 @@ mod tests {
         assert_eq!(rpc.ret.as_ref().unwrap().display(), "Response<UserReply>");
     }
 
+    /// Random token soup from the proto vocabulary: never a panic, never a hang.
+    #[test]
+    fn token_soup_never_panics() {
+        const WORDS: &[&str] = &[
+            "message", "service", "rpc", "returns", "stream", "oneof", "map", "<", ">", ",", "{", "}", "(", ")", ";",
+            "=", "1", "int64", "A", "repeated", "\"s\"", "/*", "*/", "//", "\n", "option", "package", "é", "'",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(WORDS[(seed % WORDS.len() as u64) as usize]);
+                text.push(' ');
+            }
+            let _ = lowered(&text);
+        }
+    }
+
     #[test]
     fn malformed_input_is_a_problem_not_a_panic() {
         for text in [
