@@ -406,5 +406,15 @@ fn chain_labels(index: &Index<'_>, id: DeclId, reach: &Reach) -> Vec<Label> {
             }
         }
     }
+    // The routes that reach the handler: the outer end of the chain.
+    if let Root::Handler { func, .. } = &step.root {
+        let f = index.func(*func);
+        for route in index.routes(*func).iter().take(2) {
+            labels.push(Label {
+                location: Location::new(index.path(route.file), route.span),
+                message: format!("`{} {}` is routed to `{}` here", route.method, route.path, f.name),
+            });
+        }
+    }
     labels
 }

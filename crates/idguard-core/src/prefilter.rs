@@ -217,14 +217,13 @@ fn group_end(b: &[u8], i: usize) -> usize {
     b.len()
 }
 
-/// Whether a route word is a registration: `route("..`, `path!("..` (the first argument a
-/// string literal), or poem's `Route` (whose `.at("..", ..)` calls register).
+/// Whether a route word is a registration: `route("..`, `path!("..`, warp's `path("..` (the
+/// first argument a string literal), or poem's `Route` (whose `.at("..", ..)` calls register).
 fn registers(word: &[u8], rest: &[u8]) -> bool {
     let rest = match (word, rest.first()) {
         // poem's `Route`, and diesel `table! { .. }` (persistence evidence).
         (b"Route", _) | (b"table", Some(b'!')) => return true,
         (b"path", Some(b'!')) => &rest[skip_space(rest, 1)..],
-        (b"path", _) => return false,
         _ => rest,
     };
     rest.first() == Some(&b'(') && matches!(rest.get(skip_space(rest, 1)), Some(b'"' | b'r'))

@@ -353,6 +353,30 @@ fn base_call(expr: &syn::Expr, names: &[&str]) -> Option<String> {
     None
 }
 
+/// The literal of the last `path("..")` filter in a warp chain (`warp::path("users")`,
+/// `.and(warp::path("users"))`).
+fn last_path_literal(expr: &syn::Expr) -> Option<String> {
+    let literal_of = |expr: &syn::Expr| match expr {
+        syn::Expr::Call(call) => match &*call.func {
+            syn::Expr::Path(p) if last_segment(&p.path) == "path" => call.args.first().and_then(lit_str),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut expr = expr;
+    loop {
+        match expr {
+            syn::Expr::MethodCall(mc) => {
+                if let Some(found) = mc.args.first().and_then(literal_of) {
+                    return Some(found);
+                }
+                expr = &mc.receiver;
+            }
+            other => return literal_of(other),
+        }
+    }
+}
+
 /// Whether a chain starts with a call on the type `name` (`Route::new()`).
 fn base_is_type(expr: &syn::Expr, name: &str) -> bool {
     match chain_base(expr) {
@@ -489,6 +513,22 @@ impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
             ("service" | "configure", [inner]) => {
                 let scope = base_call(&mc.receiver, &["scope"]).unwrap_or_default();
                 self.nested(&scope, inner);
+            }
+            // warp `warp::path("users").and(warp::path::param::<u64>())`.
+            ("and", [syn::Expr::Call(call)]) => {
+                if let syn::Expr::Path(p) = &*call.func
+                    && let Some(last) = p.path.segments.last()
+                    && last.ident == "param"
+                    && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+                    && let Some(syn::GenericArgument::Type(ty)) = args.args.first()
+                {
+                    let before = last_path_literal(&mc.receiver).unwrap_or_default();
+                    let span = self.lowerer.span(super::type_span(ty));
+                    let ty = self.lowerer.ty(ty);
+                    let route = join_path(&join_path(&self.prefix, &before), &format!("{{{}}}", ty.display()));
+                    let scope = self.scope.to_owned();
+                    self.lowerer.facts.segments.push(TypedSegment { route, before, ty, span, scope });
+                }
             }
             // Rocket `.mount("/api", routes![a, b])`.
             ("mount", [path, syn::Expr::Macro(m)]) if lit_str(path).is_some() => {
