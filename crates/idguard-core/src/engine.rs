@@ -138,7 +138,7 @@ fn run(
         if let Some(progress) = &options.progress {
             progress.total.store(inputs.len(), std::sync::atomic::Ordering::Relaxed);
         }
-        let prepared: Vec<(Prepared, Option<u128>, Option<Diagnostic>)> = inputs
+        let prepared: Vec<(Prepared, Option<u128>, Option<Diagnostic>, bool)> = inputs
             .par_iter()
             .map(|(rel, source)| {
                 let out = prepare_isolated(rel, source, options, cache.as_ref());
@@ -150,14 +150,17 @@ fn run(
             .collect();
         let mut internal: Vec<Diagnostic> = Vec::new();
         let mut hashes: Vec<Option<u128>> = Vec::with_capacity(prepared.len());
+        let mut hits = 0usize;
         let mut prepared: Vec<Prepared> = prepared
             .into_iter()
-            .map(|(p, hash, crash)| {
+            .map(|(p, hash, crash, hit)| {
                 internal.extend(crash);
                 hashes.push(hash);
+                hits += usize::from(hit);
                 p
             })
             .collect();
+        let lowered_before = prepared.iter().filter(|p| p.lowered).count();
         let selected = prepared.iter().filter(|p| p.selected).count();
         if stats {
             eprintln!("idguard stats: read, prefilter and parse {:.2}s", preparing.elapsed().as_secs_f64());
@@ -173,7 +176,14 @@ fn run(
                 started.elapsed().as_secs_f64()
             );
         }
-        if let Some(options_cache) = &options.cache {
+        // Rewritten only when something changed: a file read afresh, a file parsed on
+        // demand for the first time, or entries to drop (files gone or renamed).
+        let unchanged = cache.as_ref().is_some_and(|c| {
+            hits == prepared.len()
+                && c.len() == prepared.len()
+                && prepared.iter().filter(|p| p.lowered).count() == lowered_before
+        });
+        if let Some(options_cache) = options.cache.as_ref().filter(|_| !unchanged) {
             let entries: Vec<(String, u128, Prepared)> = prepared
                 .iter()
                 .zip(&hashes)
@@ -239,13 +249,13 @@ thread_local! {
 
 /// Prefilters (and, if selected, parses) one file, or takes its facts from the cache;
 /// a panic becomes empty facts plus an internal-error diagnostic. Returns the content
-/// hash when the facts may be cached.
+/// hash when the facts may be cached, and whether they came from the cache.
 fn prepare_isolated(
     rel: &str,
     source: &Source<'_>,
     options: &ScanOptions,
     cache: Option<&Cache>,
-) -> (Prepared, Option<u128>, Option<Diagnostic>) {
+) -> (Prepared, Option<u128>, Option<Diagnostic>, bool) {
     let result = isolated(rel, || {
         assert!(options.panic_on.as_deref() != Some(rel), "IDGUARD_INTERNAL_PANIC_ON asked for a panic here");
         let prepare = |bytes: &[u8]| {
@@ -254,25 +264,25 @@ fn prepare_isolated(
                 && let Some(hit) = cache.get(rel, hash)
                 && (options.prefilter || hit.lowered)
             {
-                return (hit.clone(), Some(hash));
+                return (hit.clone(), Some(hash), true);
             }
-            (lower::prepare(rel, bytes, &options.limits, !options.prefilter), hash)
+            (lower::prepare(rel, bytes, &options.limits, !options.prefilter), hash, false)
         };
         match source {
             Source::Bytes(bytes) => prepare(bytes),
             Source::Path(path) => {
                 READ_BUFFER.with_borrow_mut(|buffer| match lower::read_into(path, &options.limits, buffer) {
                     Ok(()) => prepare(buffer),
-                    Err(problem) => (lower::unreadable(rel, problem), None),
+                    Err(problem) => (lower::unreadable(rel, problem), None, false),
                 })
             }
         }
     });
     match result {
-        Ok((prepared, hash)) => (prepared, hash, None),
+        Ok((prepared, hash, hit)) => (prepared, hash, None, hit),
         Err(diagnostic) => {
             let facts = FileFacts { path: rel.to_owned(), ..FileFacts::default() };
-            (Prepared { facts, selected: false, lowered: true, declares: Vec::new() }, None, Some(*diagnostic))
+            (Prepared { facts, selected: false, lowered: true, declares: Vec::new() }, None, Some(*diagnostic), false)
         }
     }
 }
