@@ -41,9 +41,21 @@ fn warm_runs_match_cold_runs_and_stale_facts_are_never_served() {
     let cold = run(&root, &cache, &["--no-cache"]);
     let first = run(&root, &cache, &[]);
     assert_eq!(cache_files(&cache).len(), 1, "one cache file is written");
+    let written = std::fs::metadata(&cache_files(&cache)[0]).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
     let warm = run(&root, &cache, &[]);
     assert_eq!(cold, first);
     assert_eq!(cold, warm, "a warm run prints exactly what a cold run prints");
+    let after = std::fs::metadata(&cache_files(&cache)[0]).unwrap().modified().unwrap();
+    assert_eq!(written, after, "a warm run on an unchanged tree does not rewrite the cache");
+
+    // A removed file: the cache is rewritten without it, and nothing of it is served.
+    std::fs::write(root.join("src/extra.rs"), VIEW.replace("UserView", "ExtraView")).unwrap();
+    assert!(run(&root, &cache, &[]).contains("ExtraView"));
+    std::fs::remove_file(root.join("src/extra.rs")).unwrap();
+    let removed = run(&root, &cache, &[]);
+    assert!(!removed.contains("ExtraView"), "{removed}");
+    assert_eq!(removed, cold);
 
     // Corrupt, then truncated: ignored and rebuilt.
     let file = cache_files(&cache).remove(0);
