@@ -2,7 +2,7 @@
 //! crate so that `cargo-idguard` shares it.
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> std::process::ExitCode {
     idguard_cli::run(std::env::args_os().collect(), idguard_cli::Invocation::Direct)
