@@ -1,6 +1,6 @@
 //! Function-body masking: the parse stage records declarations, signatures and `use`
 //! items, never what a function body says, and bodies are most of the tokens of a Rust
-//! file. So before parsing, the inside of every function body is replaced by spaces:
+//! file (with doc comments, which are blanked too). So before parsing, the inside of every function body is replaced by spaces:
 //! newlines and byte offsets stay where they were, so every span is unchanged, and `syn`
 //! sees `fn f() -> T {}` for the price of lexing the whitespace.
 //!
@@ -55,6 +55,15 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
     while let Some(tok) = lexer.next() {
         state = match (state, tok) {
             (_, Tok::Unclosed) => return None,
+            // Doc comments become `#[doc = ".."]` attributes: tokens and string literals that
+            // no stage reads. Blanked wherever they are (the state does not change).
+            (state, Tok::LineComment(start, end)) => {
+                let comment = &b[start..end];
+                if (comment.starts_with(b"///") && !comment.starts_with(b"////")) || comment.starts_with(b"//!") {
+                    blank.push((start..end, false));
+                }
+                state
+            }
             (State::Idle, Tok::Punct(b';' | b'{' | b'}', at)) => {
                 item_start = at + 1;
                 State::Idle
@@ -182,6 +191,12 @@ mod tests {
         let text = "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> { b } } trait T { fn c(); }";
         let out = blank_bodies(text, |body, _, text| body == Body::Impl && text.contains("Json")).unwrap();
         assert_eq!(out, "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> {   } } trait T {         }");
+    }
+
+    #[test]
+    fn doc_comments_are_blanked() {
+        let text = "//! crate doc\n/// item doc\n//// not a doc\nstruct S; // plain\n";
+        assert_eq!(masked(text), "             \n            \n//// not a doc\nstruct S; // plain\n");
     }
 
     #[test]
