@@ -200,7 +200,9 @@ impl Lowerer<'_, '_> {
             }
             return Some(Param { source: *source, extractor: segments.join("::"), ty: arg.clone(), bindings, span });
         }
-        if resolver {
+        // GraphQL arguments are owned values; a reference is the context (`ctx: &Context<'_>`,
+        // juniper's `context: &Database`).
+        if resolver && !matches!(declared, TypeRef::Ref(_)) {
             return Some(Param {
                 source: ParamSource::Argument,
                 extractor: String::new(),
