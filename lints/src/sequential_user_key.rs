@@ -20,7 +20,9 @@ key is `Int4`/`Int8`/`Integer`/`BigInt`, sea-orm entities with an integer
 `#[sea_orm(primary_key)]` (auto-increment unless `auto_increment = false`), and SQL
 migrations (`.sql` files) with `SERIAL`, `BIGSERIAL`, `GENERATED .. AS IDENTITY`,
 `AUTO_INCREMENT`, `AUTOINCREMENT`, `DEFAULT nextval(..)` or SQLite's `INTEGER PRIMARY KEY`.
-A table is a user table when its name says so (`users`, `members`, `app_accounts`).
+A table is a user table when its name says its rows are people (`users`, `user_`,
+`members`, `app_accounts`, `local_user`); relation and log tables (`community_follower`,
+`crate_user`) number relations, not people, and are left alone.
 
 This is evidence, not a vulnerability by itself: it is reported as a note (shown with
 `--show-notes`), and the same evidence appears as a label in the findings of
@@ -65,7 +67,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let path = index.path(file);
     let mut out = Vec::new();
     for key in &index.files()[file as usize].tables {
-        let subject = subject::container_subject(&subject::singular(&key.table), ctx.vocab);
+        let Some(subject) = subject::table_subject(&key.table, ctx.vocab) else { continue };
         if subject.class != SubjectClass::User {
             continue;
         }

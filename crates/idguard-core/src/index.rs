@@ -236,14 +236,15 @@ impl<'a> Index<'a> {
         index
     }
 
-    /// The auto-increment table keys of the tables named for `token` (a subject token such as
-    /// `user`: tables `users`, `user`, `app_users`), in file order.
+    /// The auto-increment table keys of the tables whose rows are `token` (a subject token
+    /// such as `user`: tables `users`, `user_`, `app_users`; see
+    /// [`crate::subject::table_subject`]), in file order.
     pub fn table_keys(&self, token: &str) -> Vec<(u32, &'a crate::facts::TableKey)> {
         let mut out = Vec::new();
         for (f, facts) in self.files.iter().enumerate() {
             for key in &facts.tables {
-                let toks = crate::subject::tokens(&key.table);
-                if toks.last().is_some_and(|t| crate::subject::singular(t) == token) {
+                let vocab = crate::subject::Vocabulary::default();
+                if crate::subject::table_subject(&key.table, &vocab).is_some_and(|s| s.token == token) {
                     out.push((f as u32, key));
                 }
             }

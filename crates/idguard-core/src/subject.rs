@@ -409,6 +409,22 @@ pub fn singular(word: &str) -> String {
     }
 }
 
+/// Prefixes of table names that do not change what a row is (`app_users`, `local_user`,
+/// `tbl_member`).
+const TABLE_PREFIXES: &[&str] = &["app", "local", "site", "auth", "core", "public", "tbl", "t"];
+
+/// The subject of a table whose rows are that subject: `users`, `user_`, `app_members`,
+/// `local_user`. `None` for relation and log tables (`community_follower`, `crate_user`,
+/// `admin_purge_person`): their key numbers relations, not people.
+pub fn table_subject(table: &str, vocab: &Vocabulary) -> Option<Subject> {
+    let toks = tokens(table);
+    let rest: Vec<&String> = toks.iter().skip_while(|t| TABLE_PREFIXES.contains(&t.as_str())).collect();
+    match rest.as_slice() {
+        [one] => Some(container_subject(&singular(one), vocab)),
+        _ => None,
+    }
+}
+
 /// How a key name qualifies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyName {
