@@ -303,7 +303,12 @@ fn diagnostic(
     if let Some(reach) = reach {
         labels.extend(chain_labels(index, id, reach));
     }
-    labels.extend(crate::common::table_label(index, &subject.token));
+    // The table's key is this field's key when the field names its subject (`person_id`),
+    // or is the bare `id` of the subject's own record (`Person.id`, not `AdminPurgePerson.id`).
+    let own_key = field.name.as_deref().is_some_and(|n| !matches!(n, "id" | "pk" | "ids"));
+    if own_key || subject::is_record_of(&decl.name, &subject.token) {
+        labels.extend(crate::common::table_label(index, &subject.token));
+    }
     if subject.class == SubjectClass::User {
         for f in contact.iter().take(2) {
             labels.push(Label {

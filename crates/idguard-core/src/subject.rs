@@ -409,6 +409,16 @@ pub fn singular(word: &str) -> String {
     }
 }
 
+/// Whether a type is the record of `token` itself (`Person`, `PersonView`, `UserResponse`
+/// for `person`/`user`), rather than a record about it (`AdminPurgePerson`).
+pub fn is_record_of(type_name: &str, token: &str) -> bool {
+    let mut toks = tokens(type_name);
+    while toks.len() > 1 && toks.last().is_some_and(|t| DTO_SUFFIXES.contains(&t.as_str())) {
+        toks.pop();
+    }
+    matches!(toks.as_slice(), [one] if singular(one) == token)
+}
+
 /// Prefixes of table names that do not change what a row is (`app_users`, `local_user`,
 /// `tbl_member`).
 const TABLE_PREFIXES: &[&str] = &["app", "local", "site", "auth", "core", "public", "tbl", "t"];
