@@ -306,7 +306,8 @@ fn diagnostic(
     // The table's key is this field's key when the field names its subject (`person_id`),
     // or is the bare `id` of the subject's own record (`Person.id`, not `AdminPurgePerson.id`).
     let own_key = field.name.as_deref().is_some_and(|n| !matches!(n, "id" | "pk" | "ids"));
-    if own_key || subject::is_record_of(&decl.name, &subject.token) {
+    let record = std::iter::once(decl.name.as_str()).chain(field.variant.as_deref());
+    if own_key || record.into_iter().any(|name| subject::is_record_of(name, &subject.token)) {
         labels.extend(crate::common::table_label(index, &subject.token));
     }
     if subject.class == SubjectClass::User {
