@@ -10,6 +10,7 @@ use idguard_core::Rule;
 mod common;
 pub mod invalid_suppression;
 pub mod parse_error;
+pub mod predictable_id_generator;
 pub mod sequential_id_in_request;
 pub mod sequential_id_in_response;
 pub mod sequential_user_key;
@@ -19,6 +20,7 @@ pub static REGISTRY: &[Rule] = &[
     sequential_id_in_response::RULE,
     sequential_id_in_request::RULE,
     sequential_user_key::RULE,
+    predictable_id_generator::RULE,
     invalid_suppression::RULE,
     parse_error::RULE,
 ];

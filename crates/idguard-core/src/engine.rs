@@ -455,6 +455,7 @@ fn exclude_test_modules(files: &mut [FileFacts]) {
             facts.nests.clear();
             facts.segments.clear();
             facts.tables.clear();
+            facts.mints.clear();
             facts.uses.clear();
             facts.problems.clear();
             facts.test_only = true;

@@ -390,6 +390,34 @@ pub struct TableKey {
     pub span: Span,
 }
 
+/// How an identifier is minted, when it is minted predictably.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MintKind {
+    /// A counter: `NEXT_ID.fetch_add(1, ..)`, a monotonic ULID generator.
+    Counter,
+    /// The clock: a timestamp, a time-based UUID (`Uuid::now_v1`, `new_v6`).
+    Clock,
+    /// A random generator that is not cryptographic or is seeded (`SmallRng`, `fastrand`,
+    /// `StdRng::seed_from_u64`, nanoid's `non_secure`).
+    WeakRandom,
+    /// Random but time-ordered (`Uuid::now_v7`, `Ulid::new`): unguessable, but it tells when.
+    TimeOrdered,
+}
+
+/// An expression that mints a value, with the names around it that say what the value is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Mint {
+    /// How.
+    pub kind: MintKind,
+    /// The API as written, for messages (`NEXT_USER_ID.fetch_add`, `Uuid::new_v1`).
+    pub api: String,
+    /// Names that say what is minted, innermost first: the `let` binding or struct field it
+    /// is assigned to, the counter's own name, then the enclosing function.
+    pub names: Vec<String>,
+    /// The minting expression.
+    pub span: Span,
+}
+
 /// A type a handler body sends to the client.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sent {
@@ -500,6 +528,8 @@ pub struct FileFacts {
     pub segments: Vec<TypedSegment>,
     /// Tables keyed by auto-increment integers.
     pub tables: Vec<TableKey>,
+    /// Predictable minting expressions in function bodies.
+    pub mints: Vec<Mint>,
     /// Names brought in by `use`.
     pub uses: Vec<UseName>,
     /// Read and parse problems.

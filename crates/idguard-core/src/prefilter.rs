@@ -18,8 +18,9 @@ use crate::lex::{Lexer, Tok, is_ident_byte};
 
 use crate::facts::{FileFacts, TypeRef};
 use crate::surface::{
-    EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, RESOLVER_ATTRS, RESPONDER_WORDS, RESPONSE_WRAPPERS, ROUTE_ATTRS,
-    ROUTE_MARKERS, SCHEMA_DERIVES, SEND_MARKERS, SERIALIZE_DERIVES, is_request_type, is_serializable, response_bodies,
+    EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, MINT_MARKERS, RESOLVER_ATTRS, RESPONDER_WORDS, RESPONSE_WRAPPERS,
+    ROUTE_ATTRS, ROUTE_MARKERS, SCHEMA_DERIVES, SEND_MARKERS, SERIALIZE_DERIVES, is_request_type, is_serializable,
+    response_bodies,
 };
 
 /// A wrapper: followed by `<`, in a return type.
@@ -38,6 +39,8 @@ struct Markers {
     kinds: Vec<u8>,
     /// Response sends in code (plain substrings).
     sends: AhoCorasick,
+    /// Minting APIs (plain substrings).
+    mints: AhoCorasick,
 }
 
 fn markers() -> &'static Markers {
@@ -74,7 +77,8 @@ fn markers() -> &'static Markers {
             .build(&words)
             .expect("the marker words form a valid automaton");
         let sends = AhoCorasick::new(SEND_MARKERS).expect("valid send markers");
-        Markers { automaton, kinds, sends }
+        let mints = AhoCorasick::new(MINT_MARKERS).expect("valid mint markers");
+        Markers { automaton, kinds, sends, mints }
     })
 }
 
@@ -247,6 +251,28 @@ pub fn mentions_surface(text: &str) -> bool {
         || find_marker(text, WRAPPER | EXTRACTOR)
         || registers_routes(text)
         || (find_marker(text, RESPONDER) && sends(text))
+        || may_mint(text)
+}
+
+/// Whether the text calls a minting API (see `MINT_MARKERS`) and names a key of a person or
+/// personal entity (`user_id`, `member_no`, `order_ref`) or a bare `id`: a body that does may
+/// mint an identifier predictably.
+fn may_mint(text: &str) -> bool {
+    markers().mints.is_match(text) && names_a_key(text)
+}
+
+/// Whether an identifier of the text is a key name with a person or personal-entity subject,
+/// a reference to one (`participant_ref`), or a bare `id`.
+fn names_a_key(text: &str) -> bool {
+    let vocab = crate::subject::Vocabulary::default();
+    Lexer::new(text).any(|tok| match tok {
+        Tok::Ident(s, e) => match crate::subject::key_name(&text[s..e], &vocab) {
+            Some(crate::subject::KeyName::Bare) => true,
+            Some(crate::subject::KeyName::Own(subject)) => subject.class != crate::subject::SubjectClass::Content,
+            None => crate::subject::is_reference_name(&text[s..e]),
+        },
+        _ => false,
+    })
 }
 
 /// Whether a function body or `impl` block must be parsed rather than blanked (see
@@ -261,7 +287,9 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
                     || names_graphql_id(header)
             };
             // The header first: it is short, and most bodies belong to no entry point.
-            (entry() && (sends(body) || mentions_checks(body))) || registers_routes(body)
+            (entry() && (sends(body) || mentions_checks(body)))
+                || registers_routes(body)
+                || (markers().mints.is_match(body) && (names_a_key(header) || names_a_key(body)))
         }
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body),
         crate::mask::Body::Const => false,

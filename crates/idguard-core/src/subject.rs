@@ -419,6 +419,17 @@ pub fn is_record_of(type_name: &str, token: &str) -> bool {
     matches!(toks.as_slice(), [one] if singular(one) == token)
 }
 
+/// Tokens that make a name an identifier when it also names its subject: the words for
+/// references shown to others (`participant_ref`, `user_token`, `guest_handle`).
+pub const REFERENCE_TOKENS: &[&str] = &["ref", "reference", "token", "code", "handle", "tag", "alias", "key"];
+
+/// Whether a name refers to a person or personal entity by reference (`participant_ref`,
+/// `member_token`), though it is not a key name.
+pub fn is_reference_name(name: &str) -> bool {
+    let toks = tokens(name);
+    toks.iter().any(|t| REFERENCE_TOKENS.contains(&t.as_str())) && toks.iter().any(|t| token_class(t).is_some())
+}
+
 /// Prefixes of table names that do not change what a row is (`app_users`, `local_user`,
 /// `tbl_member`).
 const TABLE_PREFIXES: &[&str] = &["app", "local", "site", "auth", "core", "public", "tbl", "t"];

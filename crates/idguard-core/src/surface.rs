@@ -58,6 +58,26 @@ pub const HTTP_BODIES: &[&str] = &["Body", "Incoming", "BoxBody", "Bytes", "Stri
 pub const SEND_MARKERS: &[&str] =
     &["Json(", ".json(", "reply::json", "serde_json::to_", "json!", "ID::from", "match_info", "param::<"];
 
+/// Text in a function body that may mint an identifier predictably: counters, clocks,
+/// time-based UUIDs, weak or seeded random generators. Such a body is parsed when it also
+/// names a key (see `prefilter::names_a_key`).
+pub const MINT_MARKERS: &[&str] = &[
+    "fetch_add",
+    "new_v1",
+    "now_v1",
+    "new_v6",
+    "now_v6",
+    "now_v7",
+    "new_v7",
+    "Ulid",
+    "SmallRng",
+    "seed_from_u64",
+    "fastrand",
+    "non_secure",
+    "timestamp",
+    "duration_since",
+];
+
 /// Derives of request types: their fields are looked up like those of serializable types.
 pub const REQUEST_DERIVES: &[&str] = &["Deserialize", "FromForm", "InputObject", "GraphQLInputObject", "IntoParams"];
 
