@@ -31,6 +31,8 @@ const RESPONDER: u8 = 2;
 const EXTRACTOR: u8 = 4;
 /// A route registration: a call (or `path!`) whose first argument is a string literal.
 const ROUTE: u8 = 8;
+/// A minting API (any occurrence of the word).
+const MINT: u8 = 16;
 
 struct Markers {
     /// Type names: wrappers, responders and extractors.
@@ -39,8 +41,6 @@ struct Markers {
     kinds: Vec<u8>,
     /// Response sends in code (plain substrings).
     sends: AhoCorasick,
-    /// Minting APIs (plain substrings).
-    mints: AhoCorasick,
 }
 
 fn markers() -> &'static Markers {
@@ -68,6 +68,9 @@ fn markers() -> &'static Markers {
         for w in ROUTE_MARKERS {
             add(w, ROUTE);
         }
+        for w in MINT_MARKERS {
+            add(w, MINT);
+        }
         // Every marker is a whole identifier, so the longest match at a position is the only
         // one that can be a whole word there, and a marker starting inside another match is
         // preceded by an identifier byte: a non-overlapping search finds every whole-word
@@ -77,8 +80,7 @@ fn markers() -> &'static Markers {
             .build(&words)
             .expect("the marker words form a valid automaton");
         let sends = AhoCorasick::new(SEND_MARKERS).expect("valid send markers");
-        let mints = AhoCorasick::new(MINT_MARKERS).expect("valid mint markers");
-        Markers { automaton, kinds, sends, mints }
+        Markers { automaton, kinds, sends }
     })
 }
 
@@ -97,7 +99,8 @@ fn find_marker(text: &str, wanted: u8) -> bool {
         // `Json<T>`, `Json <T>`, or a comment between.
         let rest = skip_space(bytes, m.end());
         let generic = matches!(bytes.get(rest), Some(b'<' | b'/'));
-        (kind & ROUTE != 0 && registers(&bytes[m.start()..m.end()], &bytes[rest..]))
+        kind & MINT != 0
+            || (kind & ROUTE != 0 && registers(&bytes[m.start()..m.end()], &bytes[rest..]))
             || (kind & EXTRACTOR != 0 && generic && extracts(&bytes[m.start()..m.end()], &bytes[rest..]))
             || (kind & WRAPPER != 0 && generic && in_return_type(bytes, m.start()))
             || (kind & RESPONDER != 0 && in_return_type(bytes, m.start()))
@@ -258,7 +261,37 @@ pub fn mentions_surface(text: &str) -> bool {
 /// personal entity (`user_id`, `member_no`, `order_ref`) or a bare `id`: a body that does may
 /// mint an identifier predictably.
 fn may_mint(text: &str) -> bool {
-    markers().mints.is_match(text) && names_a_key(text)
+    if !find_marker(text, MINT) {
+        return false;
+    }
+    // Exactly the bodies the parse stage would keep for minting (see `keep_body`).
+    let found = std::cell::Cell::new(false);
+    crate::mask::blank_bodies(text, |kind, header, body| {
+        if found.get() {
+            return false;
+        }
+        if kind == crate::mask::Body::Fn && mints_in(header, body) {
+            found.set(true);
+        }
+        keep_body(kind, header, body)
+    });
+    found.get()
+}
+
+/// Whether a function body may mint an identifier: a minting API, and a key name in the
+/// signature or the body.
+fn mints_in(header: &str, body: &str) -> bool {
+    find_marker(body, MINT) && (names_a_key(header) || names_a_key(body))
+}
+
+/// A cheap test before the token split: a key or reference name contains one of the ID or
+/// reference words (`id`, `no`, `seq`, `ref`, `token`, ...) or ends in `by`.
+fn could_be_key(ident: &[u8]) -> bool {
+    const PARTS: &[&[u8]] = &[
+        b"id", b"no", b"num", b"seq", b"serial", b"sn", b"pk", b"key", b"sub", b"by", b"ref", b"token", b"code",
+        b"handle", b"tag", b"alias",
+    ];
+    ident.len() >= 2 && PARTS.iter().any(|p| ident.windows(p.len()).any(|w| w.eq_ignore_ascii_case(p)))
 }
 
 /// Whether an identifier of the text is a key name with a person or personal-entity subject,
@@ -266,7 +299,8 @@ fn may_mint(text: &str) -> bool {
 fn names_a_key(text: &str) -> bool {
     let vocab = crate::subject::Vocabulary::default();
     Lexer::new(text).any(|tok| match tok {
-        Tok::Ident(s, e) => match crate::subject::key_name(&text[s..e], &vocab) {
+        Tok::Ident(s, e) if could_be_key(&text.as_bytes()[s..e]) => match crate::subject::key_name(&text[s..e], &vocab)
+        {
             Some(crate::subject::KeyName::Bare) => true,
             Some(crate::subject::KeyName::Own(subject)) => subject.class != crate::subject::SubjectClass::Content,
             None => crate::subject::is_reference_name(&text[s..e]),
@@ -287,9 +321,7 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
                     || names_graphql_id(header)
             };
             // The header first: it is short, and most bodies belong to no entry point.
-            (entry() && (sends(body) || mentions_checks(body)))
-                || registers_routes(body)
-                || (markers().mints.is_match(body) && (names_a_key(header) || names_a_key(body)))
+            (entry() && (sends(body) || mentions_checks(body))) || registers_routes(body) || mints_in(header, body)
         }
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body),
         crate::mask::Body::Const => false,

@@ -58,9 +58,9 @@ pub const HTTP_BODIES: &[&str] = &["Body", "Incoming", "BoxBody", "Bytes", "Stri
 pub const SEND_MARKERS: &[&str] =
     &["Json(", ".json(", "reply::json", "serde_json::to_", "json!", "ID::from", "match_info", "param::<"];
 
-/// Text in a function body that may mint an identifier predictably: counters, clocks,
-/// time-based UUIDs, weak or seeded random generators. Such a body is parsed when it also
-/// names a key (see `prefilter::names_a_key`).
+/// Words (whole identifiers) of minting APIs: counters, clocks, time-based UUIDs, weak or
+/// seeded random generators. A function body that calls one is parsed when it also names a
+/// key (see `prefilter::mints_in`).
 pub const MINT_MARKERS: &[&str] = &[
     "fetch_add",
     "new_v1",
@@ -75,6 +75,10 @@ pub const MINT_MARKERS: &[&str] = &[
     "fastrand",
     "non_secure",
     "timestamp",
+    "timestamp_millis",
+    "timestamp_micros",
+    "timestamp_nanos",
+    "timestamp_nanos_opt",
     "duration_since",
 ];
 
