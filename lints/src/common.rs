@@ -43,3 +43,18 @@ pub fn table_label(index: &Index<'_>, token: &str) -> Option<Label> {
         message: format!("`{}.{}` is {}: keys are handed out in order", key.table, key.column, key.how),
     })
 }
+
+/// The strongest subject among a name's tokens (`new_customer_id` -> customer): a person
+/// before a personal entity before content.
+pub fn strongest(name: &str) -> idguard_core::subject::Subject {
+    use idguard_core::subject::{self, Subject, SubjectClass};
+    let mut best = Subject { class: SubjectClass::Content, token: String::new() };
+    for token in subject::tokens(name) {
+        if let Some(class) = subject::token_class(&token)
+            && class < best.class
+        {
+            best = Subject { class, token: subject::singular(&token) };
+        }
+    }
+    best
+}

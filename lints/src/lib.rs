@@ -11,6 +11,7 @@ mod common;
 pub mod invalid_suppression;
 pub mod parse_error;
 pub mod predictable_id_generator;
+pub mod reversible_id_encoding;
 pub mod sequential_id_in_request;
 pub mod sequential_id_in_response;
 pub mod sequential_user_key;
@@ -20,6 +21,7 @@ pub static REGISTRY: &[Rule] = &[
     sequential_id_in_response::RULE,
     sequential_id_in_request::RULE,
     sequential_user_key::RULE,
+    reversible_id_encoding::RULE,
     predictable_id_generator::RULE,
     invalid_suppression::RULE,
     parse_error::RULE,

@@ -173,31 +173,20 @@ fn minted_subject(ctx: &Context<'_>, mint: &Mint) -> Option<(String, Subject)> {
         match subject::key_name(&trimmed.join("_"), ctx.vocab) {
             Some(KeyName::Own(s)) => return Some((name.clone(), s)),
             Some(KeyName::Bare) => {
-                let found =
-                    mint.names[i + 1..].iter().map(|n| strongest(n)).find(|s| s.class != SubjectClass::Content)?;
+                let found = mint.names[i + 1..]
+                    .iter()
+                    .map(|n| crate::common::strongest(n))
+                    .find(|s| s.class != SubjectClass::Content)?;
                 return Some((name.clone(), found));
             }
             None => {}
         }
         if trimmed.iter().any(|t| subject::REFERENCE_TOKENS.contains(t)) {
-            let s = strongest(name);
+            let s = crate::common::strongest(name);
             if s.class != SubjectClass::Content {
                 return Some((name.clone(), s));
             }
         }
     }
     None
-}
-
-/// The strongest subject among a name's tokens (`new_customer_id` -> customer).
-fn strongest(name: &str) -> Subject {
-    let mut best = Subject { class: SubjectClass::Content, token: String::new() };
-    for token in subject::tokens(name) {
-        if let Some(class) = subject::token_class(&token)
-            && class < best.class
-        {
-            best = Subject { class, token: subject::singular(&token) };
-        }
-    }
-    best
 }

@@ -456,6 +456,7 @@ fn exclude_test_modules(files: &mut [FileFacts]) {
             facts.segments.clear();
             facts.tables.clear();
             facts.mints.clear();
+            facts.encodings.clear();
             facts.uses.clear();
             facts.problems.clear();
             facts.test_only = true;

@@ -418,6 +418,31 @@ pub struct Mint {
     pub span: Span,
 }
 
+/// A reversible transform applied to a value: an encoding, an unkeyed digest, hashids,
+/// radix formatting, XOR with a constant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Encoding {
+    /// The transform as written, for messages (`URL_SAFE_NO_PAD.encode`, `hex::encode`,
+    /// `format!("{:x}")`, `^ 0x5bd1e995`).
+    pub api: String,
+    /// The encoded value as written (`member.id`), for messages.
+    pub value: String,
+    /// The value's type where the code says it (a typed local or parameter).
+    pub ty: Option<TypeRef>,
+    /// For a field access `base.field`: the base's type (where known) and the field.
+    pub field: Option<(TypeRef, String)>,
+    /// Names that say what the value is, innermost first: the field or variable, then
+    /// the base (`member` of `member.id`).
+    pub value_names: Vec<String>,
+    /// Whether the code shows the value is an integer (`to_be_bytes`, `as u64`, XOR, a
+    /// radix format, hashids).
+    pub integer: bool,
+    /// Names around the expression, innermost first (binding, field, function).
+    pub target_names: Vec<String>,
+    /// The transform expression.
+    pub span: Span,
+}
+
 /// A type a handler body sends to the client.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sent {
@@ -530,6 +555,8 @@ pub struct FileFacts {
     pub tables: Vec<TableKey>,
     /// Predictable minting expressions in function bodies.
     pub mints: Vec<Mint>,
+    /// Reversible transforms applied to values in function bodies.
+    pub encodings: Vec<Encoding>,
     /// Names brought in by `use`.
     pub uses: Vec<UseName>,
     /// Read and parse problems.

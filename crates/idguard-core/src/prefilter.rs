@@ -261,7 +261,7 @@ pub fn mentions_surface(text: &str) -> bool {
 /// personal entity (`user_id`, `member_no`, `order_ref`) or a bare `id`: a body that does may
 /// mint an identifier predictably.
 fn may_mint(text: &str) -> bool {
-    if !find_marker(text, MINT) {
+    if !(find_marker(text, MINT) || radix_or_xor(text)) {
         return false;
     }
     // Exactly the bodies the parse stage would keep for minting (see `keep_body`).
@@ -278,10 +278,18 @@ fn may_mint(text: &str) -> bool {
     found.get()
 }
 
+/// Whether the text may render a value in another radix (`{:x}`, `{:08X}`, `{:o}`, `{:b}`)
+/// or XOR it (`^`): reversible transforms without a word to find.
+fn radix_or_xor(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr(b'^', b).is_some()
+        || [&b"x}"[..], b"X}", b"o}", b"b}"].iter().any(|m| memchr::memmem::find(b, m).is_some())
+}
+
 /// Whether a function body may mint an identifier: a minting API, and a key name in the
 /// signature or the body.
 fn mints_in(header: &str, body: &str) -> bool {
-    find_marker(body, MINT) && (names_a_key(header) || names_a_key(body))
+    (find_marker(body, MINT) || radix_or_xor(body)) && (names_a_key(header) || names_a_key(body))
 }
 
 /// A cheap test before the token split: a key or reference name contains one of the ID or

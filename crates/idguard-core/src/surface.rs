@@ -80,6 +80,17 @@ pub const MINT_MARKERS: &[&str] = &[
     "timestamp_nanos",
     "timestamp_nanos_opt",
     "duration_since",
+    // Reversible transforms (see `lower::mint`).
+    "encode",
+    "encode_u64",
+    "encode_config",
+    "encode_string",
+    "encode_upper",
+    "digest",
+    "compute",
+    "to_be_bytes",
+    "to_le_bytes",
+    "to_ne_bytes",
 ];
 
 /// Derives of request types: their fields are looked up like those of serializable types.

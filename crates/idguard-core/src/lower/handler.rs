@@ -45,7 +45,7 @@ impl Lowerer<'_, '_> {
         if !block.stmts.is_empty() {
             let mut walk = Registrations { lowerer: self, scope: &scope, prefix: String::new(), depth: 0 };
             walk.visit_block(block);
-            self.mints(&scope, block);
+            self.mints(sig, block);
         }
         let ret = match &sig.output {
             syn::ReturnType::Type(_, ty) => Some(self.ty(ty)),

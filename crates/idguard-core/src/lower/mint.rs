@@ -6,19 +6,29 @@
 
 use syn::visit::Visit;
 
+use std::collections::HashMap;
+
 use super::{Lowerer, last_segment, unraw};
-use crate::facts::{Mint, MintKind};
+use crate::facts::{Encoding, Mint, MintKind, TypeRef};
 
 /// How deep the walk follows nested expressions.
 const MAX_DEPTH: u32 = 256;
 
 impl Lowerer<'_, '_> {
-    /// Records the minting sites of a function body.
-    pub(super) fn mints(&mut self, fn_name: &str, block: &syn::Block) {
+    /// Records the minting sites and reversible transforms of a function body.
+    pub(super) fn mints(&mut self, sig: &syn::Signature, block: &syn::Block) {
         if block.stmts.is_empty() {
             return;
         }
-        let mut walk = Mints { lowerer: self, names: vec![unraw(fn_name)], depth: 0 };
+        let mut locals = HashMap::new();
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input
+                && let syn::Pat::Ident(id) = &*pt.pat
+            {
+                locals.insert(id.ident.to_string(), self.ty(&pt.ty));
+            }
+        }
+        let mut walk = Mints { lowerer: self, names: vec![unraw(&sig.ident.to_string())], depth: 0, locals };
         walk.visit_block(block);
     }
 }
@@ -28,6 +38,8 @@ struct Mints<'l, 'f, 't> {
     /// Names around the current expression, outermost first.
     names: Vec<String>,
     depth: u32,
+    /// Types of locals and parameters, where the code says them.
+    locals: HashMap<String, TypeRef>,
 }
 
 impl Mints<'_, '_, '_> {
@@ -42,6 +54,82 @@ impl Mints<'_, '_, '_> {
         names.extend(function.cloned());
         let span = self.lowerer.span(at);
         self.lowerer.facts.mints.push(Mint { kind, api, names, span });
+    }
+
+    /// The target names around the current expression, innermost first.
+    fn targets(&self) -> Vec<String> {
+        self.names.iter().rev().cloned().collect()
+    }
+
+    /// The type of an expression where the code says it: a typed local or parameter, a
+    /// struct literal.
+    fn type_of(&self, expr: &syn::Expr) -> Option<TypeRef> {
+        match expr {
+            syn::Expr::Path(p) if p.path.segments.len() == 1 => {
+                let mut ty = self.locals.get(&p.path.segments[0].ident.to_string())?.clone();
+                while let TypeRef::Ref(inner) = ty {
+                    ty = *inner;
+                }
+                Some(ty)
+            }
+            syn::Expr::Struct(s) => Some(self.lowerer.path_ty(&s.path)),
+            syn::Expr::Reference(r) => self.type_of(&r.expr),
+            syn::Expr::Paren(p) => self.type_of(&p.expr),
+            _ => None,
+        }
+    }
+
+    /// Records a reversible transform of `arg`.
+    fn encoding(&mut self, api: String, arg: &syn::Expr, at: proc_macro2::Span, integer: bool) {
+        let mut integer = integer;
+        let mut expr = arg;
+        // Peel what does not change the value: references, parens, one-element arrays,
+        // byte and string conversions, integer casts.
+        loop {
+            expr = match expr {
+                syn::Expr::Reference(r) => &r.expr,
+                syn::Expr::Paren(p) => &p.expr,
+                syn::Expr::Array(a) if a.elems.len() == 1 => &a.elems[0],
+                // `uid ^ 0x5bd1_e995` rendered in hex: the value is the non-constant side.
+                syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::BitXor(_)) => {
+                    integer = true;
+                    if is_constant(&b.right) { &b.left } else { &b.right }
+                }
+                syn::Expr::Cast(c) => {
+                    integer |= matches!(&*c.ty, syn::Type::Path(p) if crate::index::is_integer(&last_segment(&p.path)));
+                    &c.expr
+                }
+                syn::Expr::MethodCall(mc) => match mc.method.to_string().as_str() {
+                    "to_be_bytes" | "to_le_bytes" | "to_ne_bytes" => {
+                        integer = true;
+                        &mc.receiver
+                    }
+                    "to_string" | "as_bytes" | "clone" | "into" | "to_owned" => &mc.receiver,
+                    _ => break,
+                },
+                _ => break,
+            };
+        }
+        let (value, ty, field, value_names) = match expr {
+            syn::Expr::Field(f) => {
+                let syn::Member::Named(member) = &f.member else { return };
+                let member = unraw(&member.to_string());
+                let base_names = expr_names(&f.base);
+                let mut names = vec![member.clone()];
+                names.extend(base_names.iter().cloned());
+                let value = format!("{}.{member}", base_names.first().map_or("_", String::as_str));
+                let field = self.type_of(&f.base).map(|base| (base, member));
+                (value, None, field, names)
+            }
+            syn::Expr::Path(p) if p.path.segments.len() == 1 => {
+                let name = unraw(&p.path.segments[0].ident.to_string());
+                (name.clone(), self.type_of(expr), None, vec![name])
+            }
+            _ => return,
+        };
+        let span = self.lowerer.span(at);
+        let target_names = self.targets();
+        self.lowerer.facts.encodings.push(Encoding { api, value, ty, field, value_names, integer, target_names, span });
     }
 
     fn named<T>(&mut self, name: Option<String>, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
@@ -76,6 +164,27 @@ fn expr_names(expr: &syn::Expr) -> Vec<String> {
     }
 }
 
+/// Whether an expression is a constant: a literal or an `UPPER_CASE` path.
+fn is_constant(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Lit(_) => true,
+        syn::Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
+            let n = s.ident.to_string();
+            n.len() > 1 && n.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a format string renders an argument in another radix (`{:x}`, `{:08X}`,
+/// `{id:o}`, `{:#b}`).
+fn radix_format(fmt: &str) -> bool {
+    fmt.split('{').skip(1).any(|piece| {
+        let spec = piece.split('}').next().unwrap_or_default();
+        spec.split_once(':').is_some_and(|(_, f)| f.ends_with(['x', 'X', 'o', 'b']))
+    })
+}
+
 /// The text of a path (`Uuid::new_v1`).
 fn path_text(path: &syn::Path) -> String {
     path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
@@ -100,14 +209,20 @@ fn call_kind(path: &syn::Path) -> Option<MintKind> {
 
 impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
     fn visit_local(&mut self, local: &'ast syn::Local) {
-        let pat = match &local.pat {
-            syn::Pat::Type(pt) => &*pt.pat,
-            other => other,
+        let (pat, declared) = match &local.pat {
+            syn::Pat::Type(pt) => (&*pt.pat, Some(self.lowerer.ty(&pt.ty))),
+            other => (other, None),
         };
         let name = match pat {
             syn::Pat::Ident(id) => Some(unraw(&id.ident.to_string())),
             _ => None,
         };
+        if let syn::Pat::Ident(id) = pat {
+            let ty = declared.or_else(|| local.init.as_ref().and_then(|init| self.type_of(&init.expr)));
+            if let Some(ty) = ty {
+                self.locals.insert(id.ident.to_string(), ty);
+            }
+        }
         self.named(name, |walk| syn::visit::visit_local(walk, local));
     }
 
@@ -157,6 +272,15 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             {
                 self.push(MintKind::Clock, format!("a timestamp (`{method}`)"), Vec::new(), mc.method.span());
             }
+            // base64 engines (`URL_SAFE_NO_PAD.encode(..)`), hashids (`harsh.encode(&[id])`),
+            // sqids, data-encoding (`HEXLOWER.encode(..)`).
+            "encode" | "encode_u64" | "encode_string" | "encode_upper" if !mc.args.is_empty() => {
+                let receiver = expr_names(&mc.receiver).into_iter().next().unwrap_or_else(|| "_".to_owned());
+                let hashids =
+                    ["harsh", "hashids", "sqids", "hasher"].iter().any(|h| receiver.to_lowercase().contains(h));
+                let api = format!("`{receiver}.{method}`");
+                self.encoding(api, &mc.args[0], mc.method.span(), hashids || method == "encode_u64");
+            }
             // ulid's monotonic `Generator::generate()`.
             "generate" if matches!(&*mc.receiver, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident.to_string().contains("gen"))) =>
             {
@@ -178,6 +302,23 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             let at = p.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
             self.push(kind, format!("`{}`", path_text(&p.path)), Vec::new(), at);
         }
+        // `hex::encode(..)`, `base64::encode(..)`, `bs58::encode(..)`, unkeyed digests
+        // (`Sha256::digest(..)`, `md5::compute(..)`, `blake3::hash(..)`).
+        if let syn::Expr::Path(p) = &*call.func
+            && p.path.segments.len() >= 2
+            && let Some(arg) = call.args.first()
+        {
+            let text = path_text(&p.path);
+            let last = last_segment(&p.path);
+            let first = p.path.segments[0].ident.to_string();
+            let transform = matches!(last.as_str(), "encode" | "encode_config" | "encode_upper" | "digest")
+                || (first == "md5" && last == "compute")
+                || (first == "blake3" && last == "hash");
+            if transform {
+                let at = p.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
+                self.encoding(format!("`{text}`"), arg, at, false);
+            }
+        }
         if self.depth < MAX_DEPTH {
             self.depth += 1;
             syn::visit::visit_expr_call(self, call);
@@ -185,7 +326,43 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
         }
     }
 
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        // `uid ^ 0x5bd1_e995`, `member.id ^ SECRET_MASK`: XOR with a constant.
+        if matches!(b.op, syn::BinOp::BitXor(_)) {
+            let at = syn::spanned::Spanned::span(&b.op);
+            if is_constant(&b.right) {
+                self.encoding("XOR with a constant".to_owned(), &b.left, at, true);
+            } else if is_constant(&b.left) {
+                self.encoding("XOR with a constant".to_owned(), &b.right, at, true);
+            }
+        }
+        if self.depth < MAX_DEPTH {
+            self.depth += 1;
+            syn::visit::visit_expr_binary(self, b);
+            self.depth -= 1;
+        }
+    }
+
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        // `format!("U{:08X}", uid)`: a radix rendering of an integer.
+        if matches!(last_segment(&mac.path).as_str(), "format" | "format_args" | "write" | "writeln")
+            && let Ok(args) =
+                mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        {
+            let mut args = args.into_iter();
+            if matches!(last_segment(&mac.path).as_str(), "write" | "writeln") {
+                args.next();
+            }
+            if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(fmt), .. })) = args.next()
+                && radix_format(&fmt.value())
+            {
+                let api = format!("`format!({:?})`", fmt.value());
+                for arg in args {
+                    self.encoding(api.clone(), &arg, fmt.span(), true);
+                    self.visit_expr(&arg);
+                }
+            }
+        }
         // `nanoid::non_secure::nanoid!()` / `non_secure_nanoid!()`.
         let text = path_text(&mac.path);
         if text.contains("non_secure") || last_segment(&mac.path).starts_with("non_secure") {
