@@ -111,6 +111,9 @@ const INTERNAL: &[&str] = &[
     "log",
 ];
 
+/// First words of functions that make a new value.
+const MAKERS: &[&str] = &["new", "make", "gen", "generate", "create", "issue", "mint", "next", "alloc", "assign"];
+
 fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let index = ctx.index;
     let path = index.path(file);
@@ -162,11 +165,13 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
 /// a bare `id` whose subject comes from the next names out (`Account { id: .. }`,
 /// `fn new_customer_id()`). `None` for internal counters.
 fn minted_subject(ctx: &Context<'_>, mint: &Mint) -> Option<(String, Subject)> {
+    // Anything internal around it (the counter, the binding, the function) rules it out.
+    if mint.names.iter().any(|n| subject::tokens(n).iter().any(|t| INTERNAL.contains(&t.as_str()))) {
+        return None;
+    }
+    let last = mint.names.len().saturating_sub(1);
     for (i, name) in mint.names.iter().enumerate() {
         let toks = subject::tokens(name);
-        if toks.iter().any(|t| INTERNAL.contains(&t.as_str())) {
-            return None;
-        }
         // `NEXT_USER_ID`, `next_member_no`: a counter's name carries the key after `next`.
         let trimmed: Vec<&str> =
             toks.iter().map(String::as_str).filter(|t| !matches!(*t, "next" | "last" | "new" | "seeded")).collect();
@@ -181,7 +186,11 @@ fn minted_subject(ctx: &Context<'_>, mint: &Mint) -> Option<(String, Subject)> {
             }
             None => {}
         }
-        if trimmed.iter().any(|t| subject::REFERENCE_TOKENS.contains(t)) {
+        // A reference shown to others (`participant_ref`, `member_token`) counts where the
+        // value is assigned, or in a function that makes one (`new_user_token`), not in any
+        // function around it (`verify_owner_token`).
+        let maker = toks.first().is_some_and(|t| MAKERS.contains(&t.as_str()));
+        if (i == 0 && i != last || i == last && maker) && subject::is_reference_name(name) {
             let s = crate::common::strongest(name);
             if s.class != SubjectClass::Content {
                 return Some((name.clone(), s));

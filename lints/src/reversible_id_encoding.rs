@@ -27,7 +27,8 @@ value is a serial when its type resolves to one (a typed local or parameter, a f
 typed value: `member.id`), or when its name is a key name and the code shows it is an
 integer (`to_be_bytes()`, `as u64`, a radix format, XOR, hashids).
 
-Severity: error for user keys, warning for personal entities, note for other content.
+Severity: error for user keys, warning for personal entities. Keys of other content are not
+reported (hex renderings of small integers fill error messages and logs).
 
 ## Why is this bad?
 Encoding is not encryption. A "public ID" that is base64 or hashids of the serial is the
@@ -79,8 +80,8 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         let severity = match (subject.class, serial.is_some()) {
             (SubjectClass::User, _) => Severity::Error,
             (SubjectClass::Entity, _) => Severity::Warning,
-            (SubjectClass::Content, true) => Severity::Note,
-            (SubjectClass::Content, false) => continue,
+            // Content keys in hex are everywhere in error messages and logs: not reported.
+            (SubjectClass::Content, _) => continue,
         };
         let key = match subject.class {
             SubjectClass::User => "user serial",

@@ -420,8 +420,8 @@ pub fn is_record_of(type_name: &str, token: &str) -> bool {
 }
 
 /// Tokens that make a name an identifier when it also names its subject: the words for
-/// references shown to others (`participant_ref`, `user_token`, `guest_handle`).
-pub const REFERENCE_TOKENS: &[&str] = &["ref", "reference", "token", "code", "handle", "tag", "alias", "key"];
+/// references shown to others (`participant_ref`, `user_token`).
+pub const REFERENCE_TOKENS: &[&str] = &["ref", "reference", "token", "code", "tag", "key"];
 
 /// Whether a name refers to a person or personal entity by reference (`participant_ref`,
 /// `member_token`), though it is not a key name.
