@@ -58,3 +58,46 @@ pub fn strongest(name: &str) -> idguard_core::subject::Subject {
     }
     best
 }
+
+/// A finding on a symbol, as the security rules report it: one place for the fingerprint
+/// contract (`rule:path:symbol`, line-independent).
+pub struct Finding<'a> {
+    /// The rule's name.
+    pub rule: &'static str,
+    /// The file of the primary location.
+    pub path: &'a str,
+    /// The primary span.
+    pub span: idguard_core::facts::Span,
+    /// The item path of what is reported (`api::UserView.id`).
+    pub symbol: String,
+    /// Whose key it is.
+    pub subject: idguard_core::subject::SubjectClass,
+    /// The severity.
+    pub severity: idguard_core::Severity,
+    /// The message.
+    pub message: String,
+    /// The label of the primary span.
+    pub primary_label: String,
+    /// Secondary labels: the chain.
+    pub labels: Vec<Label>,
+    /// What to do instead.
+    pub help: String,
+}
+
+impl Finding<'_> {
+    /// The diagnostic.
+    pub fn diagnostic(self) -> idguard_core::Diagnostic {
+        idguard_core::Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            message: self.message,
+            location: Location::new(self.path, self.span),
+            primary_label: self.primary_label,
+            labels: self.labels,
+            help: self.help,
+            fingerprint: format!("{}:{}:{}", self.rule, self.path, self.symbol),
+            symbol: Some(self.symbol),
+            subject: Some(self.subject),
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use idguard_core::facts::{Mint, MintKind};
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
-use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
+use idguard_core::{Context, Diagnostic, Rule, Severity};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -140,22 +140,22 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         if let Some(table) = crate::common::table_label(index, &subject.token) {
             labels.push(table);
         }
-        let labels: Vec<Label> = labels;
-        out.push(Diagnostic {
+        let finding = crate::common::Finding {
             rule: RULE.name,
+            path,
+            span: mint.span,
+            symbol,
+            subject: subject.class,
             severity,
             message,
-            location: Location::new(path, mint.span),
             primary_label: match mint.kind {
                 MintKind::TimeOrdered => "unguessable, but it tells when it was made".to_owned(),
                 _ => "the next one is a guess away".to_owned(),
             },
             labels,
             help: HELP.to_owned(),
-            symbol: Some(symbol.clone()),
-            subject: Some(subject.class),
-            fingerprint: format!("{}:{path}:{symbol}", RULE.name),
-        });
+        };
+        out.push(finding.diagnostic());
     }
     out
 }

@@ -3,7 +3,7 @@
 use idguard_core::facts::{Encoding, TypeRef};
 use idguard_core::index::Serial;
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
-use idguard_core::{Context, Diagnostic, Location, Rule, Severity};
+use idguard_core::{Context, Diagnostic, Rule, Severity};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -100,18 +100,19 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             Some(serial) => crate::common::serial_label(index, serial),
             None => "an integer key: decode, add one, encode".to_owned(),
         };
-        out.push(Diagnostic {
+        let finding = crate::common::Finding {
             rule: RULE.name,
+            path,
+            span: enc.span,
+            symbol,
+            subject: subject.class,
             severity,
             message,
-            location: Location::new(path, enc.span),
             primary_label,
             labels,
             help: HELP.to_owned(),
-            symbol: Some(symbol.clone()),
-            subject: Some(subject.class),
-            fingerprint: format!("{}:{path}:{symbol}", RULE.name),
-        });
+        };
+        out.push(finding.diagnostic());
     }
     out
 }

@@ -474,19 +474,19 @@ fn diagnostic(
     symbol: &str,
     subject: &Subject,
 ) -> Diagnostic {
-    let path = index.path(file);
-    Diagnostic {
+    let finding = crate::common::Finding {
         rule: RULE.name,
+        path: index.path(file),
+        span,
+        symbol: symbol.to_owned(),
+        subject: subject.class,
         severity,
         message,
-        location: Location::new(path, span),
         primary_label,
         labels,
         help: HELP.to_owned(),
-        symbol: Some(symbol.to_owned()),
-        subject: Some(subject.class),
-        fingerprint: format!("{}:{path}:{symbol}", RULE.name),
-    }
+    };
+    finding.diagnostic()
 }
 
 /// Authorization evidence in a handler body.

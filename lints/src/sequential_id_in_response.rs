@@ -192,18 +192,19 @@ fn value_finding(ctx: &Context<'_>, file: u32, func: &FnDecl, value: &SentValue)
     labels.extend(crate::common::table_label(index, &subject.token));
     let scope = if func.module.is_empty() { func.name.clone() } else { format!("{}::{}", func.module, func.name) };
     let symbol = format!("{scope}::{}({name})", value.how.trim_end_matches('!'));
-    Some(Diagnostic {
+    let finding = crate::common::Finding {
         rule: RULE.name,
+        path,
+        span: value.span,
+        symbol,
+        subject: subject.class,
         severity,
         message,
-        location: Location::new(path, value.span),
         primary_label: crate::common::serial_label(index, &serial),
         labels,
         help: HELP.to_owned(),
-        symbol: Some(symbol.clone()),
-        subject: Some(subject.class),
-        fingerprint: format!("{}:{path}:{symbol}", RULE.name),
-    })
+    };
+    Some(finding.diagnostic())
 }
 
 /// Whether the field is the only one of its struct or enum variant.
@@ -322,18 +323,19 @@ fn diagnostic(
     if let Some(with) = &field.serialize_with {
         help = format!("{help}; if `{with}` encrypts with a secret key, suppress this finding with a reason");
     }
-    Diagnostic {
+    let finding = crate::common::Finding {
         rule: RULE.name,
+        path,
+        span: field.span,
+        symbol,
+        subject: subject.class,
         severity,
         message,
-        location: Location::new(path, field.span),
         primary_label,
         labels,
         help,
-        symbol: Some(symbol.clone()),
-        subject: Some(subject.class),
-        fingerprint: format!("{}:{path}:{symbol}", RULE.name),
-    }
+    };
+    finding.diagnostic()
 }
 
 fn exposing_derive(decl: &TypeDecl) -> Option<&idguard_core::facts::Derive> {

@@ -1,7 +1,7 @@
 //! `sequential-user-key`: evidence that a user table hands out sequential keys.
 
 use idguard_core::subject::{self, SubjectClass};
-use idguard_core::{Context, Diagnostic, Location, Rule, Severity};
+use idguard_core::{Context, Diagnostic, Rule, Severity};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -72,19 +72,20 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             continue;
         }
         let symbol = format!("{}.{}", key.table, key.column);
-        out.push(Diagnostic {
+        let finding = crate::common::Finding {
             rule: RULE.name,
+            path,
+            span: key.span,
+            symbol,
+            subject: subject.class,
             severity: Severity::Note,
             message: format!("user table `{}` is keyed by `{}`, {}", key.table, key.column, key.how),
-            location: Location::new(path, key.span),
             primary_label: "handed out in order: each key tells how many came before".to_owned(),
             labels: Vec::new(),
             help: "keep this key internal and give clients a random public ID (a UUIDv4 or 128-bit token column)"
                 .to_owned(),
-            symbol: Some(symbol.clone()),
-            subject: Some(subject.class),
-            fingerprint: format!("{}:{path}:{symbol}", RULE.name),
-        });
+        };
+        out.push(finding.diagnostic());
     }
     out
 }

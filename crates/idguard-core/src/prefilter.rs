@@ -278,12 +278,26 @@ fn may_mint(text: &str) -> bool {
     found.get()
 }
 
-/// Whether the text may render a value in another radix (`{:x}`, `{:08X}`, `{:o}`, `{:b}`)
-/// or XOR it (`^`): reversible transforms without a word to find.
+/// Whether the text may render a value in another radix (`{:x}`, `{:08X}`, `{:#o}`, `{id:b}`)
+/// or XOR it with a constant (`^ 0x5bd1`, `^ MASK`): reversible transforms without a word.
 fn radix_or_xor(text: &str) -> bool {
     let b = text.as_bytes();
-    memchr::memchr(b'^', b).is_some()
-        || [&b"x}"[..], b"X}", b"o}", b"b}"].iter().any(|m| memchr::memmem::find(b, m).is_some())
+    let radix = memchr::memchr_iter(b'}', b).any(|at| {
+        at >= 2
+            && matches!(b[at - 1], b'x' | b'X' | b'o' | b'b')
+            && (b[at - 2] == b':' || b[at - 2] == b'#' || b[at - 2].is_ascii_digit())
+    });
+    radix
+        || memchr::memchr_iter(b'^', b).any(|at| {
+            let next = b[at + 1..].iter().copied().find(|c| !c.is_ascii_whitespace());
+            matches!(next, Some(c) if c.is_ascii_digit() || c.is_ascii_uppercase())
+                || b[..at]
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|c| !c.is_ascii_whitespace())
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b')')
+        })
 }
 
 /// Whether a function body may mint an identifier: a minting API, and a key name in the

@@ -416,18 +416,9 @@ mod tests {
             "message", "service", "rpc", "returns", "stream", "oneof", "map", "<", ">", ",", "{", "}", "(", ")", ";",
             "=", "1", "int64", "A", "repeated", "\"s\"", "/*", "*/", "//", "\n", "option", "package", "é", "'",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 40) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(WORDS[(seed % WORDS.len() as u64) as usize]);
-                text.push(' ');
-            }
-            let _ = lowered(&text);
-        }
+        super::super::token_soup(WORDS, 0x2545_f491_4f6c_dd1du64, 3000, |text| {
+            let _ = lowered(text);
+        });
     }
 
     #[test]

@@ -227,18 +227,9 @@ mod tests {
             "IDENTITY",
             "nextval(",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 40) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(WORDS[(seed % WORDS.len() as u64) as usize]);
-                text.push(' ');
-            }
-            let _ = keys(&text);
-        }
+        super::super::token_soup(WORDS, 0x9e37_79b9_7f4a_7c15u64, 3000, |text| {
+            let _ = keys(text);
+        });
     }
 
     #[test]
