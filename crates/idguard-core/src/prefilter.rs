@@ -84,27 +84,44 @@ fn markers() -> &'static Markers {
     })
 }
 
-/// Whether `text` has a whole-word type marker that counts in one of the `wanted` ways.
-fn find_marker(text: &str, wanted: u8) -> bool {
+/// The ways the whole-word markers of `text` count (`WRAPPER` | `ROUTE` | ...), in one pass.
+fn marker_kinds(text: &str) -> u8 {
+    const ALL: u8 = WRAPPER | RESPONDER | EXTRACTOR | ROUTE | MINT;
     let bytes = text.as_bytes();
     let markers = markers();
-    markers.automaton.find_iter(bytes).any(|m| {
-        let kind = markers.kinds[m.pattern().as_usize()] & wanted;
+    let mut found = 0u8;
+    for m in markers.automaton.find_iter(bytes) {
+        let kind = markers.kinds[m.pattern().as_usize()] & !found;
         if kind == 0
             || (m.start() > 0 && is_ident_byte(bytes[m.start() - 1]))
             || bytes.get(m.end()).is_some_and(|b| is_ident_byte(*b))
         {
-            return false;
+            continue;
         }
         // `Json<T>`, `Json <T>`, or a comment between.
         let rest = skip_space(bytes, m.end());
         let generic = matches!(bytes.get(rest), Some(b'<' | b'/'));
-        kind & MINT != 0
-            || (kind & ROUTE != 0 && registers(&bytes[m.start()..m.end()], &bytes[rest..]))
-            || (kind & EXTRACTOR != 0 && generic && extracts(&bytes[m.start()..m.end()], &bytes[rest..]))
-            || (kind & WRAPPER != 0 && generic && in_return_type(bytes, m.start()))
-            || (kind & RESPONDER != 0 && in_return_type(bytes, m.start()))
-    })
+        let word = &bytes[m.start()..m.end()];
+        if kind & MINT != 0 {
+            found |= MINT;
+        }
+        if kind & ROUTE != 0 && registers(word, &bytes[rest..]) {
+            found |= ROUTE;
+        }
+        if kind & EXTRACTOR != 0 && generic && extracts(word, &bytes[rest..]) {
+            found |= EXTRACTOR;
+        }
+        if kind & (WRAPPER | RESPONDER) != 0 && in_return_type(bytes, m.start()) {
+            if kind & WRAPPER != 0 && generic {
+                found |= WRAPPER;
+            }
+            found |= kind & RESPONDER;
+        }
+        if found == ALL {
+            break;
+        }
+    }
+    found
 }
 
 fn skip_space(bytes: &[u8], mut i: usize) -> usize {
@@ -236,11 +253,6 @@ fn registers(word: &[u8], rest: &[u8]) -> bool {
     rest.first() == Some(&b'(') && matches!(rest.get(skip_space(rest, 1)), Some(b'"' | b'r'))
 }
 
-/// Whether the text registers routes (see [`registers`]).
-fn registers_routes(text: &str) -> bool {
-    find_marker(text, ROUTE)
-}
-
 /// Whether the text may send a response body (`Json(`, `.json(`, `reply::json`, ...).
 fn sends(text: &str) -> bool {
     markers().sends.is_match(text)
@@ -250,27 +262,24 @@ fn sends(text: &str) -> bool {
 /// wrapper inside a function's return type (or a responder, where something is sent), a
 /// request extractor with type arguments, or registers routes.
 pub fn mentions_surface(text: &str) -> bool {
+    let kinds = marker_kinds(text);
     has_surface_attribute(text)
-        || find_marker(text, WRAPPER | EXTRACTOR)
-        || registers_routes(text)
-        || (find_marker(text, RESPONDER) && sends(text))
-        || may_mint(text)
+        || kinds & (WRAPPER | EXTRACTOR | ROUTE) != 0
+        || (kinds & RESPONDER != 0 && sends(text))
+        || ((kinds & MINT != 0 || radix_or_xor(text)) && may_mint(text))
 }
 
 /// Whether the text calls a minting API (see `MINT_MARKERS`) and names a key of a person or
 /// personal entity (`user_id`, `member_no`, `order_ref`) or a bare `id`: a body that does may
 /// mint an identifier predictably.
 fn may_mint(text: &str) -> bool {
-    if !(find_marker(text, MINT) || radix_or_xor(text)) {
-        return false;
-    }
     // Exactly the bodies the parse stage would keep for minting (see `keep_body`).
     let found = std::cell::Cell::new(false);
     crate::mask::blank_bodies(text, |kind, header, body| {
         if found.get() {
             return false;
         }
-        if kind == crate::mask::Body::Fn && mints_in(header, body) {
+        if kind == crate::mask::Body::Fn && mints_in(header, body, marker_kinds(body)) {
             found.set(true);
         }
         keep_body(kind, header, body)
@@ -300,10 +309,11 @@ fn radix_or_xor(text: &str) -> bool {
         })
 }
 
-/// Whether a function body may mint an identifier: a minting API, and a key name in the
-/// signature or the body.
-fn mints_in(header: &str, body: &str) -> bool {
-    (find_marker(body, MINT) || radix_or_xor(body)) && (names_a_key(header) || names_a_key(body))
+/// Whether a function body (whose marker kinds are `kinds`) may mint or transform an
+/// identifier: a minting API or reversible transform, and a key name in the signature or
+/// the body.
+fn mints_in(header: &str, body: &str, kinds: u8) -> bool {
+    (kinds & MINT != 0 || radix_or_xor(body)) && (names_a_key(header) || names_a_key(body))
 }
 
 /// A cheap test before the token split: a key or reference name contains one of the ID or
@@ -339,11 +349,12 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
         crate::mask::Body::Fn => {
             let entry = || {
                 has_surface_attribute(header)
-                    || find_marker(header, WRAPPER | RESPONDER | EXTRACTOR)
+                    || marker_kinds(header) & (WRAPPER | RESPONDER | EXTRACTOR) != 0
                     || names_graphql_id(header)
             };
+            let kinds = marker_kinds(body);
             // The header first: it is short, and most bodies belong to no entry point.
-            (entry() && (sends(body) || mentions_checks(body))) || registers_routes(body) || mints_in(header, body)
+            (entry() && (sends(body) || mentions_checks(body))) || kinds & ROUTE != 0 || mints_in(header, body, kinds)
         }
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body),
         crate::mask::Body::Const => false,
