@@ -236,19 +236,7 @@ fn scalar_finding(
         KeyName::Bare => context_subject(ctx, func, name, routes),
     };
     let severity = evidence.severity(subject.class, &[name, site.name]);
-    let what = format!("`{name}: {}`", site.ty.display());
-    let message = match routes.first() {
-        Some(route) => format!(
-            "`{} {}` accepts {what}, a {} serial, from {}",
-            route.method,
-            route.path,
-            noun(subject.class),
-            site.source.noun()
-        ),
-        None => {
-            format!("`{}` accepts {what}, a {} serial, from {}", func.name, noun(subject.class), site.source.noun())
-        }
-    };
+    let message = accepts(func, routes, &format!("{name}: {}", site.ty.display()), subject.class, site.source);
     let mut labels = route_labels(index, id, func, routes);
     labels.extend(crate::common::hop_labels(index, &serial));
     labels.extend(evidence.labels(index.path(id.file), &[name, site.name]));
@@ -293,23 +281,7 @@ fn struct_findings(
         };
         let severity = evidence.severity(subject.class, &[name]);
         let member = format!("{}.{name}", decl.name);
-        let message = match routes.first() {
-            Some(route) => format!(
-                "`{} {}` accepts `{member}: {}`, a {} serial, from {}",
-                route.method,
-                route.path,
-                field.ty.display(),
-                noun(subject.class),
-                param.source.noun()
-            ),
-            None => format!(
-                "`{}` accepts `{member}: {}`, a {} serial, from {}",
-                func.name,
-                field.ty.display(),
-                noun(subject.class),
-                param.source.noun()
-            ),
-        };
+        let message = accepts(func, routes, &format!("{member}: {}", field.ty.display()), subject.class, param.source);
         let mut labels = vec![Label {
             location: Location::new(index.path(id.file), param.span),
             message: format!("`{}` takes `{}` from {}", func.name, decl.name, param.source.noun()),
@@ -415,6 +387,13 @@ fn strongest(name: &str, ctx: &Context<'_>) -> Subject {
         }
     }
     best
+}
+
+/// "`GET /users/{id}` accepts `id: i64`, a user serial, from a path segment" (the handler's
+/// name where no route is known).
+fn accepts(func: &FnDecl, routes: &[Route], what: &str, class: SubjectClass, source: ParamSource) -> String {
+    let entry = routes.first().map_or_else(|| func.name.clone(), |r| format!("{} {}", r.method, r.path));
+    format!("`{entry}` accepts `{what}`, a {} serial, from {}", noun(class), source.noun())
 }
 
 fn noun(class: SubjectClass) -> &'static str {
