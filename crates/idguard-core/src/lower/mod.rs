@@ -1020,6 +1020,23 @@ fn unraw(name: &str) -> String {
     name.strip_prefix("r#").unwrap_or(name).to_owned()
 }
 
+/// Random token soup for the small readers' tests: `runs` texts of up to 40 words drawn
+/// from `words` (xorshift, fixed seed: the same texts every run).
+#[cfg(test)]
+pub(crate) fn token_soup(words: &[&str], mut seed: u64, runs: usize, mut each: impl FnMut(&str)) {
+    for _ in 0..runs {
+        let mut text = String::new();
+        for _ in 0..(seed % 40) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push_str(words[(seed % words.len() as u64) as usize]);
+            text.push(' ');
+        }
+        each(&text);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1094,22 +1111,5 @@ mod tests {
         assert_eq!(decl.fields[0].span.line, 4);
         assert_eq!(decl.fields[0].span.column, 9);
         assert!(decl.fields[1].hidden);
-    }
-}
-
-/// Random token soup for the small readers' tests: `runs` texts of up to 40 words drawn
-/// from `words` (xorshift, fixed seed: the same texts every run).
-#[cfg(test)]
-pub(crate) fn token_soup(words: &[&str], mut seed: u64, runs: usize, mut each: impl FnMut(&str)) {
-    for _ in 0..runs {
-        let mut text = String::new();
-        for _ in 0..(seed % 40) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            text.push_str(words[(seed % words.len() as u64) as usize]);
-            text.push(' ');
-        }
-        each(&text);
     }
 }
