@@ -298,7 +298,7 @@ fn resolve_on_demand(
     options: &ScanOptions,
     internal: &mut Vec<Diagnostic>,
 ) -> Vec<bool> {
-    let mut relevant: Vec<bool> = prepared.iter().map(|p| p.selected).collect();
+    let relevant: Vec<bool> = prepared.iter().map(|p| p.selected).collect();
     // Who declares what: the facts of selected files, the lexical scan of the others.
     let mut declared_by: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in prepared.iter().enumerate() {
@@ -315,75 +315,108 @@ fn resolve_on_demand(
     for files in declared_by.values_mut() {
         files.dedup();
     }
-    let mut round: Vec<String> = prepared
+    let roots: Vec<String> = prepared
         .iter()
         .filter(|p| p.selected)
         .flat_map(|p| outside_names(&p.facts, crate::prefilter::root_names(&p.facts)))
         .collect();
-    let mut seen: HashSet<String> = HashSet::new();
-    while !round.is_empty() {
-        round.sort_unstable();
-        round.dedup();
-        round.retain(|name| seen.insert(name.clone()));
-        // Parse, in parallel, the files that declare this round's names for the first time.
-        let mut candidates: Vec<usize> = round
-            .iter()
-            .flat_map(|name| declared_by.get(name).map(Vec::as_slice).unwrap_or_default())
-            .copied()
-            .filter(|&j| !relevant[j])
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        // A lexical match may be an associated type or a local item: check the tokens,
-        // then parse (in parallel) the files that really declare one of the names.
-        let round_names: Vec<&str> = round.iter().map(String::as_str).collect();
-        let outcomes: Vec<(usize, bool, Option<Diagnostic>)> = {
-            let mut targets: Vec<(usize, &mut Prepared)> =
-                prepared.iter_mut().enumerate().filter(|(i, _)| candidates.binary_search(i).is_ok()).collect();
-            targets
-                .par_iter_mut()
-                .map(|(i, p)| {
-                    let (rel, source) = &inputs[*i];
-                    let (path, bytes) = source_parts(source);
-                    let result = isolated(rel, || {
-                        let text = lower::source_text(path, bytes, &options.limits);
-                        let declares = match &text {
-                            Ok(text) => crate::prefilter::declares_at_module_level(text, &round_names),
-                            Err(_) => true,
-                        };
-                        if declares && !p.lowered {
-                            lower::lower_on_demand(p, text, &options.limits);
-                        }
-                        declares
-                    });
-                    match result {
-                        Ok(declares) => (*i, declares, None),
-                        Err(diagnostic) => (*i, true, Some(*diagnostic)),
+    // A work queue rather than rounds: a file's follow-up names are searched as soon as its
+    // facts are in, so no worker waits for the slowest file of a round. The closure (which
+    // names, which files, which facts) does not depend on the order.
+    let shared = OnDemand {
+        relevant: relevant.into_iter().map(std::sync::atomic::AtomicBool::new).collect(),
+        cells: prepared.iter_mut().map(std::sync::Mutex::new).collect(),
+        declared_by,
+        seen: std::sync::Mutex::new(HashSet::new()),
+        crashes: std::sync::Mutex::new(Vec::new()),
+        checked: std::sync::atomic::AtomicUsize::new(0),
+        inputs,
+        options,
+    };
+    rayon::scope(|scope| {
+        for name in roots {
+            shared.visit(scope, name);
+        }
+    });
+    if std::env::var_os("IDGUARD_STATS").is_some() {
+        let names = shared.seen.lock().map_or(0, |s| s.len());
+        let checked = shared.checked.load(std::sync::atomic::Ordering::Relaxed);
+        eprintln!("  on demand: {names} names, {checked} file checks");
+    }
+    let mut crashes = shared.crashes.into_inner().unwrap_or_default();
+    crashes.sort_by(|a, b| a.location.path.cmp(&b.location.path));
+    internal.extend(crashes);
+    shared.relevant.into_iter().map(std::sync::atomic::AtomicBool::into_inner).collect()
+}
+
+/// The shared state of on-demand resolution.
+struct OnDemand<'p, 'i> {
+    /// Per file: it is selected or declares a reached name.
+    relevant: Vec<std::sync::atomic::AtomicBool>,
+    cells: Vec<std::sync::Mutex<&'p mut Prepared>>,
+    declared_by: HashMap<String, Vec<usize>>,
+    seen: std::sync::Mutex<HashSet<String>>,
+    crashes: std::sync::Mutex<Vec<Diagnostic>>,
+    checked: std::sync::atomic::AtomicUsize,
+    inputs: &'i [(&'i str, Source<'i>)],
+    options: &'i ScanOptions,
+}
+
+impl OnDemand<'_, '_> {
+    /// A name reached for the first time: check every file that may declare it.
+    fn visit<'s>(&'s self, scope: &rayon::Scope<'s>, name: String) {
+        let first = self.seen.lock().is_ok_and(|mut seen| seen.insert(name.clone()));
+        if !first {
+            return;
+        }
+        let files = self.declared_by.get(&name).map(Vec::as_slice).unwrap_or_default();
+        for &j in files {
+            let name = name.clone();
+            scope.spawn(move |scope| self.check(scope, j, &name));
+        }
+    }
+
+    /// Whether file `j` declares `name` (a lexical match may be an associated type or a
+    /// local item: the tokens are checked), parsing it the first time it does; then the
+    /// names its declaration of `name` leads to.
+    fn check<'s>(&'s self, scope: &rayon::Scope<'s>, j: usize, name: &str) {
+        use std::sync::atomic::Ordering;
+        let Ok(mut guard) = self.cells[j].lock() else { return };
+        let p: &mut Prepared = &mut guard;
+        if !self.relevant[j].load(Ordering::Relaxed) {
+            self.checked.fetch_add(1, Ordering::Relaxed);
+            let (rel, source) = &self.inputs[j];
+            let (path, bytes) = source_parts(source);
+            let result = isolated(rel, || {
+                let text = lower::source_text(path, bytes, &self.options.limits);
+                let declares = match &text {
+                    Ok(text) => crate::prefilter::declares_at_module_level(text, &[name]),
+                    Err(_) => true,
+                };
+                if declares && !p.lowered {
+                    lower::lower_on_demand(p, text, &self.options.limits);
+                }
+                declares
+            });
+            let declares = match result {
+                Ok(declares) => declares,
+                Err(diagnostic) => {
+                    if let Ok(mut crashes) = self.crashes.lock() {
+                        crashes.push(*diagnostic);
                     }
-                })
-                .collect()
-        };
-        if std::env::var_os("IDGUARD_STATS").is_some() {
-            let declared = outcomes.iter().filter(|o| o.1).count();
-            eprintln!("  round: {} names, {} candidate files, {declared} declare one", round.len(), outcomes.len());
-        }
-        let mut crashes = Vec::new();
-        for (j, declares, crash) in outcomes {
-            relevant[j] |= declares;
-            crashes.push(crash);
-        }
-        internal.extend(crashes.into_iter().flatten());
-        // What the declarations of this round's names lead to.
-        let mut next: Vec<String> = Vec::new();
-        for name in &round {
-            for &j in declared_by.get(name).map(Vec::as_slice).unwrap_or_default() {
-                let facts = &prepared[j].facts;
-                next.extend(outside_names(facts, crate::prefilter::follow_names(facts, name)));
+                    true
+                }
+            };
+            if declares {
+                self.relevant[j].store(true, Ordering::Relaxed);
             }
         }
-        round = next;
+        let next = outside_names(&p.facts, crate::prefilter::follow_names(&p.facts, name));
+        drop(guard);
+        for name in next {
+            self.visit(scope, name);
+        }
     }
-    relevant
 }
 
 /// Of the names a file looks up, those it does not declare itself, following its own
