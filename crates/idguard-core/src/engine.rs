@@ -334,7 +334,7 @@ fn resolve_on_demand(
         options,
     };
     rayon::scope(|scope| {
-        for name in roots {
+        for name in &roots {
             shared.visit(scope, name);
         }
     });
@@ -364,14 +364,14 @@ struct OnDemand<'p, 'i> {
 
 impl OnDemand<'_, '_> {
     /// A name reached for the first time: check every file that may declare it.
-    fn visit<'s>(&'s self, scope: &rayon::Scope<'s>, name: String) {
-        let first = self.seen.lock().is_ok_and(|mut seen| seen.insert(name.clone()));
+    fn visit<'s>(&'s self, scope: &rayon::Scope<'s>, name: &str) {
+        let first = self.seen.lock().is_ok_and(|mut seen| seen.insert(name.to_owned()));
         if !first {
             return;
         }
-        let files = self.declared_by.get(&name).map(Vec::as_slice).unwrap_or_default();
+        let files = self.declared_by.get(name).map(Vec::as_slice).unwrap_or_default();
         for &j in files {
-            let name = name.clone();
+            let name = name.to_owned();
             scope.spawn(move |scope| self.check(scope, j, &name));
         }
     }
@@ -413,7 +413,7 @@ impl OnDemand<'_, '_> {
         }
         let next = outside_names(&p.facts, crate::prefilter::follow_names(&p.facts, name));
         drop(guard);
-        for name in next {
+        for name in &next {
             self.visit(scope, name);
         }
     }
