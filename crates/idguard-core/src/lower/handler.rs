@@ -4,11 +4,10 @@
 //! in their bodies (authorization evidence), and the routes any function body registers
 //! (`.route("/users/{id}", get(get_user))` and friends, with statically visible prefixes).
 
-use std::collections::HashMap;
-
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
+use super::locals::Locals;
 use super::{Lowerer, last_segment, literal_text, path_span, unraw};
 use crate::facts::{
     Binding, Check, FnDecl, FnKind, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, SentValue, TypeRef,
@@ -68,21 +67,13 @@ impl Lowerer<'_, '_> {
             return;
         }
         let mut body = Body {
+            locals: Locals::of_signature(self, sig, true),
             lowerer: self,
-            locals: HashMap::new(),
             sent: Vec::new(),
             values: Vec::new(),
             checks: Vec::new(),
             read: Vec::new(),
         };
-        for input in &sig.inputs {
-            if let syn::FnArg::Typed(pt) = input
-                && let syn::Pat::Ident(id) = &*pt.pat
-            {
-                let ty = body.lowerer.ty(&pt.ty);
-                body.locals.insert(id.ident.to_string(), ty);
-            }
-        }
         body.visit_block(block);
         let (sent, values, checks) = (body.sent, body.values, body.checks);
         params.extend(body.read);
@@ -605,8 +596,8 @@ impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
 /// Walks a handler body for what it sends and what it compares.
 struct Body<'l, 'f, 't> {
     lowerer: &'l Lowerer<'f, 't>,
-    /// Types of local bindings, where the code says them.
-    locals: HashMap<String, TypeRef>,
+    /// Types of parameters and local bindings, where the code says them.
+    locals: Locals,
     sent: Vec<Sent>,
     values: Vec<SentValue>,
     checks: Vec<Check>,
@@ -616,40 +607,8 @@ struct Body<'l, 'f, 't> {
 }
 
 impl Body<'_, '_, '_> {
-    /// The type of an expression, where the code says it: a struct literal, a typed or
-    /// literal-initialised local, a parameter, `T::new(..)`.
     fn type_of(&self, expr: &syn::Expr) -> Option<TypeRef> {
-        match expr {
-            syn::Expr::Struct(s) => Some(self.lowerer.path_ty(&s.path)),
-            syn::Expr::Reference(r) => self.type_of(&r.expr),
-            syn::Expr::Paren(p) => self.type_of(&p.expr),
-            syn::Expr::Path(p) if p.path.segments.len() == 1 => {
-                let mut ty = self.locals.get(&p.path.segments[0].ident.to_string())?.clone();
-                // A parameter `body: Json<T>` used as `Json(body)`: its `T`.
-                while let TypeRef::Ref(inner) = ty {
-                    ty = *inner;
-                }
-                Some(ty)
-            }
-            syn::Expr::Call(call) => match &*call.func {
-                syn::Expr::Path(p) if p.path.segments.len() >= 2 => {
-                    let ty_segment = &p.path.segments[p.path.segments.len() - 2];
-                    let name = ty_segment.ident.to_string();
-                    if name.starts_with(|c: char| c.is_ascii_uppercase()) && name != "Ok" && name != "Some" {
-                        // `UserView::new(..)`: the path without the function.
-                        let mut ty = self.lowerer.path_ty(&p.path);
-                        if let TypeRef::Path { segments, args, .. } = &mut ty {
-                            segments.pop();
-                            args.clear();
-                        }
-                        return Some(ty);
-                    }
-                    None
-                }
-                _ => None,
-            },
-            _ => None,
-        }
+        self.locals.type_of(self.lowerer, expr)
     }
 
     fn send(&mut self, how: &str, arg: &syn::Expr, at: proc_macro2::Span) {
@@ -776,12 +735,7 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
                 self.read_by_hand(mc, Some(ty.clone()));
             }
         }
-        if let syn::Pat::Ident(id) = pat {
-            let ty = declared.or_else(|| local.init.as_ref().and_then(|init| self.type_of(&init.expr)));
-            if let Some(ty) = ty {
-                self.locals.insert(id.ident.to_string(), ty);
-            }
-        }
+        self.locals.bind(self.lowerer, pat, declared, local.init.as_ref().map(|init| &*init.expr));
         syn::visit::visit_local(self, local);
     }
 

@@ -6,8 +6,7 @@
 
 use syn::visit::Visit;
 
-use std::collections::HashMap;
-
+use super::locals::Locals;
 use super::{Lowerer, last_segment, unraw};
 use crate::facts::{Encoding, Mint, MintKind, TypeRef};
 
@@ -20,14 +19,7 @@ impl Lowerer<'_, '_> {
         if block.stmts.is_empty() {
             return;
         }
-        let mut locals = HashMap::new();
-        for input in &sig.inputs {
-            if let syn::FnArg::Typed(pt) = input
-                && let syn::Pat::Ident(id) = &*pt.pat
-            {
-                locals.insert(id.ident.to_string(), self.ty(&pt.ty));
-            }
-        }
+        let locals = Locals::of_signature(self, sig, false);
         let mut walk = Mints { lowerer: self, names: vec![unraw(&sig.ident.to_string())], depth: 0, locals };
         walk.visit_block(block);
     }
@@ -38,8 +30,8 @@ struct Mints<'l, 'f, 't> {
     /// Names around the current expression, outermost first.
     names: Vec<String>,
     depth: u32,
-    /// Types of locals and parameters, where the code says them.
-    locals: HashMap<String, TypeRef>,
+    /// Types of parameters and locals, where the code says them.
+    locals: Locals,
 }
 
 impl Mints<'_, '_, '_> {
@@ -61,22 +53,8 @@ impl Mints<'_, '_, '_> {
         self.names.iter().rev().cloned().collect()
     }
 
-    /// The type of an expression where the code says it: a typed local or parameter, a
-    /// struct literal.
     fn type_of(&self, expr: &syn::Expr) -> Option<TypeRef> {
-        match expr {
-            syn::Expr::Path(p) if p.path.segments.len() == 1 => {
-                let mut ty = self.locals.get(&p.path.segments[0].ident.to_string())?.clone();
-                while let TypeRef::Ref(inner) = ty {
-                    ty = *inner;
-                }
-                Some(ty)
-            }
-            syn::Expr::Struct(s) => Some(self.lowerer.path_ty(&s.path)),
-            syn::Expr::Reference(r) => self.type_of(&r.expr),
-            syn::Expr::Paren(p) => self.type_of(&p.expr),
-            _ => None,
-        }
+        self.locals.type_of(self.lowerer, expr)
     }
 
     /// Records a reversible transform of `arg`.
@@ -217,12 +195,7 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             syn::Pat::Ident(id) => Some(unraw(&id.ident.to_string())),
             _ => None,
         };
-        if let syn::Pat::Ident(id) = pat {
-            let ty = declared.or_else(|| local.init.as_ref().and_then(|init| self.type_of(&init.expr)));
-            if let Some(ty) = ty {
-                self.locals.insert(id.ident.to_string(), ty);
-            }
-        }
+        self.locals.bind(self.lowerer, pat, declared, local.init.as_ref().map(|init| &*init.expr));
         self.named(name, |walk| syn::visit::visit_local(walk, local));
     }
 

@@ -8,6 +8,7 @@
 //! does not grow it without bound.
 
 mod handler;
+mod locals;
 mod mint;
 mod persist;
 mod proto;
