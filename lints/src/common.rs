@@ -37,7 +37,7 @@ fn article(how: &str) -> &'static str {
 /// The persistence evidence for keys of a subject: a label at the first auto-increment
 /// key of a table named for it (`members.id` for `member`).
 pub fn table_label(index: &Index<'_>, token: &str) -> Option<Label> {
-    let (file, key) = index.table_keys(token).into_iter().next()?;
+    let (file, key) = index.table_key(token)?;
     Some(Label {
         location: Location::new(index.path(file), key.span),
         message: format!("`{}.{}` is {}: keys are handed out in order", key.table, key.column, key.how),

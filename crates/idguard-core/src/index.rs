@@ -157,6 +157,7 @@ pub struct Index<'a> {
     reach: HashMap<DeclId, Reach>,
     routes: HashMap<FnId, Vec<Route>>,
     requested: std::collections::HashSet<DeclId>,
+    tables: HashMap<String, (u32, &'a crate::facts::TableKey)>,
     opaque: Vec<String>,
 }
 
@@ -220,6 +221,7 @@ impl<'a> Index<'a> {
             reach: HashMap::new(),
             routes: HashMap::new(),
             requested: std::collections::HashSet::new(),
+            tables: HashMap::new(),
             opaque: opaque.to_vec(),
         };
         let mut serial = HashMap::new();
@@ -233,19 +235,24 @@ impl<'a> Index<'a> {
         index.reach = index.compute_reach();
         index.routes = index.compute_routes();
         index.requested = index.compute_requested();
+        index.tables = index.compute_tables();
         index
     }
 
-    /// The auto-increment table keys of the tables whose rows are `token` (a subject token
-    /// such as `user`: tables `users`, `user_`, `app_users`; see
-    /// [`crate::subject::table_subject`]), in file order.
-    pub fn table_keys(&self, token: &str) -> Vec<(u32, &'a crate::facts::TableKey)> {
-        let mut out = Vec::new();
+    /// The first auto-increment table key (in file order) of a table whose rows are `token`
+    /// (a subject token such as `user`: tables `users`, `user_`, `app_users`; see
+    /// [`crate::subject::table_subject`]).
+    pub fn table_key(&self, token: &str) -> Option<(u32, &'a crate::facts::TableKey)> {
+        self.tables.get(token).copied()
+    }
+
+    fn compute_tables(&self) -> HashMap<String, (u32, &'a crate::facts::TableKey)> {
+        let vocab = crate::subject::Vocabulary::default();
+        let mut out = HashMap::new();
         for (f, facts) in self.files.iter().enumerate() {
             for key in &facts.tables {
-                let vocab = crate::subject::Vocabulary::default();
-                if crate::subject::table_subject(&key.table, &vocab).is_some_and(|s| s.token == token) {
-                    out.push((f as u32, key));
+                if let Some(subject) = crate::subject::table_subject(&key.table, &vocab) {
+                    out.entry(subject.token).or_insert((f as u32, key));
                 }
             }
         }
