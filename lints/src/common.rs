@@ -101,3 +101,146 @@ impl Finding<'_> {
         }
     }
 }
+
+/// A value the value model shows to be a key: its serial (when its type says so), whose key
+/// it is, and, when it came through one helper's parameter, the call that passed it.
+pub struct Key {
+    /// The serial, when the value's type resolves to one.
+    pub serial: Option<idguard_core::index::Serial>,
+    /// Whose key it is.
+    pub subject: idguard_core::subject::Subject,
+    /// The value as written at the call that passed it to the helper, and that call's place.
+    pub via: Option<(String, Location)>,
+}
+
+impl Key {
+    /// The value's labels: the helper call it came through, the newtypes it passes through,
+    /// the table it is a key of.
+    pub fn labels(&self, index: &Index<'_>) -> Vec<Label> {
+        let mut labels = Vec::new();
+        if let Some((text, location)) = &self.via {
+            labels.push(Label { location: location.clone(), message: format!("called with `{text}` here") });
+        }
+        if let Some(serial) = &self.serial {
+            labels.extend(hop_labels(index, serial));
+        }
+        labels.extend(table_label(index, &self.subject.token));
+        labels
+    }
+
+    /// The primary label's text: the serial's type, or the integer evidence.
+    pub fn describe(&self, index: &Index<'_>) -> String {
+        match &self.serial {
+            Some(serial) => serial_label(index, serial),
+            None => "an integer key: decode, add one, encode".to_owned(),
+        }
+    }
+}
+
+/// Whether the value (with the names it goes to) is a key of a person or personal entity:
+/// a serial by type, or an integer (or, when `named` is enough, any value) with a key name.
+/// A helper's parameter that says nothing itself is followed to its callers' arguments.
+pub fn key_of(
+    ctx: &idguard_core::Context<'_>,
+    file: u32,
+    value: &idguard_core::facts::ValueRef,
+    targets: &[String],
+    named: bool,
+) -> Option<Key> {
+    use idguard_core::subject::SubjectClass;
+    let index = ctx.index;
+    let direct = |v: &idguard_core::facts::ValueRef, targets: &[String], file: u32| {
+        let serial = value_serial(index, file, v);
+        if serial.is_none() && ((!v.integer && !named) || known_type(index, file, v)) {
+            return None;
+        }
+        let subject = value_subject(ctx, v, targets)?;
+        (subject.class != SubjectClass::Content).then_some(Key { serial, subject, via: None })
+    };
+    if let Some(key) = direct(value, targets, file) {
+        return Some(key);
+    }
+    // One helper: `fn encode_ref(x: i64) -> String { hex::encode(x.to_be_bytes()) }` called
+    // as `encode_ref(member.id)`.
+    let position = value.param?;
+    let helper = targets.last()?;
+    index.calls_to(helper).iter().find_map(|&(caller_file, call)| {
+        if call.position != position {
+            return None;
+        }
+        let mut passed = call.value.clone();
+        passed.integer |= value.integer || value_serial(index, file, value).is_some();
+        let mut key = direct(&passed, &call.target_names, caller_file)?;
+        key.via = Some((call.value.text.clone(), Location::new(index.path(caller_file), call.span)));
+        Some(key)
+    })
+}
+
+/// Whether the value's type resolves to a serial: a typed local, or a field of a typed value.
+pub fn value_serial(
+    index: &Index<'_>,
+    file: u32,
+    value: &idguard_core::facts::ValueRef,
+) -> Option<idguard_core::index::Serial> {
+    use idguard_core::facts::TypeRef;
+    if let Some(ty) = &value.ty {
+        // Bytes (`[u8; 32]`, `Vec<u8>`, `&[u8]`) are data, not a key.
+        let mut inner = ty;
+        while let TypeRef::Ref(t) = inner {
+            inner = t;
+        }
+        if matches!(inner, TypeRef::Array(_) | TypeRef::Slice(_)) || inner.name() == Some("Vec") {
+            return None;
+        }
+        return index.serial_of(ty, file);
+    }
+    let (base, field) = value.field.as_ref()?;
+    let decl_id = index.lookup(base, file)?;
+    let decl = index.decl(decl_id);
+    let f = decl.fields.iter().find(|f| f.name.as_deref() == Some(field.as_str()))?;
+    index.serial_of(&f.ty, decl_id.file)
+}
+
+/// Whether the value's type is known (so a value that is no serial is not a key): a built-in
+/// or declared type, or a field of a declared type.
+fn known_type(index: &Index<'_>, file: u32, value: &idguard_core::facts::ValueRef) -> bool {
+    if let Some(ty) = &value.ty {
+        return ty.name().is_some_and(|n| {
+            idguard_core::index::is_builtin(n)
+                || matches!(n, "String" | "str" | "Uuid" | "Ulid" | "bool" | "f32" | "f64")
+        }) || index.lookup(ty, file).is_some();
+    }
+    value.field.as_ref().is_some_and(|(base, field)| {
+        index
+            .lookup(base, file)
+            .is_some_and(|d| index.decl(d).fields.iter().any(|f| f.name.as_deref() == Some(field.as_str())))
+    })
+}
+
+/// Whose key the value is: its own name (`member_id`, `uid`), or for a bare `id` the value
+/// it belongs to (`member.id`), else the names it is assigned to (`public_member_ref`).
+pub fn value_subject(
+    ctx: &idguard_core::Context<'_>,
+    value: &idguard_core::facts::ValueRef,
+    targets: &[String],
+) -> Option<idguard_core::subject::Subject> {
+    use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
+    for (i, name) in value.names.iter().enumerate() {
+        match subject::key_name(name, ctx.vocab) {
+            Some(KeyName::Own(s)) => return Some(s),
+            Some(KeyName::Bare) => {
+                let rest = value.names[i + 1..].iter().chain(targets);
+                return rest
+                    .map(|n| strongest(n))
+                    .find(|s| s.class != SubjectClass::Content)
+                    .or(Some(Subject { class: SubjectClass::Content, token: name.clone() }));
+            }
+            None => {}
+        }
+    }
+    targets.iter().find_map(|n| match subject::key_name(n, ctx.vocab) {
+        Some(KeyName::Own(s)) if s.class != SubjectClass::Content => Some(s),
+        _ if subject::is_reference_name(n) => Some(strongest(n)),
+        _ => None,
+    })
+}

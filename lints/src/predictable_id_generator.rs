@@ -131,6 +131,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             MintKind::Clock => "the clock",
             MintKind::WeakRandom => "a predictable random generator",
             MintKind::TimeOrdered => "a time-ordered generator (it reveals when it was made)",
+            MintKind::NameBased => "a name-based UUID (anyone who knows the input computes it)",
         };
         let who = if subject.class == SubjectClass::User { "user" } else { "personal-entity" };
         let message = format!("{who} identifier `{name}` is minted by {how}: {}", mint.api);
@@ -150,6 +151,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             message,
             primary_label: match mint.kind {
                 MintKind::TimeOrdered => "unguessable, but it tells when it was made".to_owned(),
+                MintKind::NameBased => "the same input always gives the same UUID".to_owned(),
                 _ => "the next one is a guess away".to_owned(),
             },
             labels,

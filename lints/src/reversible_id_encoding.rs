@@ -1,8 +1,6 @@
 //! `reversible-id-encoding`: a user serial passed through a transform anyone can invert.
 
-use idguard_core::facts::{Encoding, TypeRef};
-use idguard_core::index::Serial;
-use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
+use idguard_core::subject::SubjectClass;
 use idguard_core::{Context, Diagnostic, Rule, Severity};
 
 /// The rule.
@@ -72,92 +70,28 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let path = index.path(file);
     let mut out = Vec::new();
     for enc in &index.files()[file as usize].encodings {
-        let serial = serial_of(ctx, file, enc);
-        if serial.is_none() && !enc.integer {
-            continue;
-        }
-        let Some(subject) = value_subject(ctx, enc) else { continue };
-        let severity = match (subject.class, serial.is_some()) {
-            (SubjectClass::User, _) => Severity::Error,
-            (SubjectClass::Entity, _) => Severity::Warning,
+        let Some(key) = crate::common::key_of(ctx, file, &enc.value, &enc.target_names, false) else { continue };
+        let (severity, noun) = match key.subject.class {
+            SubjectClass::User => (Severity::Error, "user serial"),
+            SubjectClass::Entity => (Severity::Warning, "personal-entity serial"),
             // Content keys in hex are everywhere in error messages and logs: not reported.
-            (SubjectClass::Content, _) => continue,
+            SubjectClass::Content => continue,
         };
-        let key = match subject.class {
-            SubjectClass::User => "user serial",
-            SubjectClass::Entity => "personal-entity serial",
-            SubjectClass::Content => "sequential key",
-        };
-        let message = format!("{key} `{}` is only transformed by {}: anyone can undo it", enc.value, enc.api);
+        let message = format!("{noun} `{}` is only transformed by {}: anyone can undo it", enc.value.text, enc.api);
         let scope = enc.target_names.last().cloned().unwrap_or_default();
-        let symbol = format!("{scope}::{}", enc.value);
-        let mut labels = Vec::new();
-        if let Some(serial) = &serial {
-            labels.extend(crate::common::hop_labels(index, serial));
-        }
-        labels.extend(crate::common::table_label(index, &subject.token));
-        let primary_label = match &serial {
-            Some(serial) => crate::common::serial_label(index, serial),
-            None => "an integer key: decode, add one, encode".to_owned(),
-        };
         let finding = crate::common::Finding {
             rule: RULE.name,
             path,
             span: enc.span,
-            symbol,
-            subject: subject.class,
+            symbol: format!("{scope}::{}", enc.value.text),
+            subject: key.subject.class,
             severity,
             message,
-            primary_label,
-            labels,
+            primary_label: key.describe(index),
+            labels: key.labels(index),
             help: HELP.to_owned(),
         };
         out.push(finding.diagnostic());
     }
     out
-}
-
-/// Whether the value's type resolves to a serial: a typed local, or a field of a typed value.
-fn serial_of(ctx: &Context<'_>, file: u32, enc: &Encoding) -> Option<Serial> {
-    let index = ctx.index;
-    if let Some(ty) = &enc.ty {
-        // Bytes (`[u8; 32]`, `Vec<u8>`, `&[u8]`) are data, not a key.
-        let mut inner = ty;
-        while let TypeRef::Ref(t) = inner {
-            inner = t;
-        }
-        if matches!(inner, TypeRef::Array(_) | TypeRef::Slice(_)) || inner.name() == Some("Vec") {
-            return None;
-        }
-        return index.serial_of(ty, file);
-    }
-    let (base, field) = enc.field.as_ref()?;
-    let decl_id = index.lookup(base, file)?;
-    let decl = index.decl(decl_id);
-    let f = decl.fields.iter().find(|f| f.name.as_deref() == Some(field.as_str()))?;
-    index.serial_of(&f.ty, decl_id.file)
-}
-
-/// Whose key the value is: its own name (`member_id`, `uid`), or for a bare `id` the value
-/// it belongs to (`member.id`), else the names it is assigned to (`public_member_ref`).
-fn value_subject(ctx: &Context<'_>, enc: &Encoding) -> Option<Subject> {
-    let names = enc.value_names.iter().chain(&enc.target_names);
-    for (i, name) in enc.value_names.iter().enumerate() {
-        match subject::key_name(name, ctx.vocab) {
-            Some(KeyName::Own(s)) => return Some(s),
-            Some(KeyName::Bare) => {
-                let rest = enc.value_names[i + 1..].iter().chain(&enc.target_names);
-                return rest
-                    .map(|n| crate::common::strongest(n))
-                    .find(|s| s.class != SubjectClass::Content)
-                    .or(Some(Subject { class: SubjectClass::Content, token: name.clone() }));
-            }
-            None => {}
-        }
-    }
-    names.skip(enc.value_names.len()).find_map(|n| match subject::key_name(n, ctx.vocab) {
-        Some(KeyName::Own(s)) if s.class != SubjectClass::Content => Some(s),
-        _ if subject::is_reference_name(n) => Some(crate::common::strongest(n)),
-        _ => None,
-    })
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::lower::Prepared;
 
 /// Bumped whenever the layout of the facts, or what the parse stage puts in them, changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Where and under which key facts are cached.
 #[derive(Debug, Clone)]

@@ -490,6 +490,10 @@ fn exclude_test_modules(files: &mut [FileFacts]) {
             facts.tables.clear();
             facts.mints.clear();
             facts.encodings.clear();
+            facts.combinations.clear();
+            facts.encrypts.clear();
+            facts.echoes.clear();
+            facts.calls.clear();
             facts.uses.clear();
             facts.problems.clear();
             facts.test_only = true;

@@ -402,6 +402,8 @@ pub enum MintKind {
     WeakRandom,
     /// Random but time-ordered (`Uuid::now_v7`, `Ulid::new`): unguessable, but it tells when.
     TimeOrdered,
+    /// A name-based UUID (`Uuid::new_v3`, `new_v5`): anyone who knows the input computes it.
+    NameBased,
 }
 
 /// An expression that mints a value, with the names around it that say what the value is.
@@ -418,28 +420,113 @@ pub struct Mint {
     pub span: Span,
 }
 
+/// What the code says about one value: its text, its type or the typed value it is a field
+/// of, the names around it, whether it is shown to be an integer, and which parameter of the
+/// enclosing function it is. Rules decide from this whether it is a serial, and whose.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ValueRef {
+    /// The value as written (`member.id`, `uid`), for messages.
+    pub text: String,
+    /// The value's type where the code says it (a typed local or parameter).
+    pub ty: Option<TypeRef>,
+    /// For a field access `base.field` (also through `let uid = base.field;`): the base's
+    /// type (where known) and the field.
+    pub field: Option<(TypeRef, String)>,
+    /// Names that say what the value is, innermost first: the field or variable, then the
+    /// base (`member` of `member.id`).
+    pub names: Vec<String>,
+    /// Whether the code shows the value is an integer (`to_be_bytes`, `as u64`, XOR, a
+    /// radix format, hashids, arithmetic).
+    pub integer: bool,
+    /// The position of the enclosing function's parameter the value is, if it is one: a
+    /// helper's argument is followed to its callers.
+    pub param: Option<u32>,
+}
+
 /// A reversible transform applied to a value: an encoding, an unkeyed digest, hashids,
-/// radix formatting, XOR with a constant.
+/// radix formatting, XOR or arithmetic with constants, a name-based UUID.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Encoding {
     /// The transform as written, for messages (`URL_SAFE_NO_PAD.encode`, `hex::encode`,
     /// `format!("{:x}")`, `^ 0x5bd1e995`).
     pub api: String,
-    /// The encoded value as written (`member.id`), for messages.
-    pub value: String,
-    /// The value's type where the code says it (a typed local or parameter).
-    pub ty: Option<TypeRef>,
-    /// For a field access `base.field`: the base's type (where known) and the field.
-    pub field: Option<(TypeRef, String)>,
-    /// Names that say what the value is, innermost first: the field or variable, then
-    /// the base (`member` of `member.id`).
-    pub value_names: Vec<String>,
-    /// Whether the code shows the value is an integer (`to_be_bytes`, `as u64`, XOR, a
-    /// radix format, hashids).
-    pub integer: bool,
+    /// The encoded value.
+    pub value: ValueRef,
     /// Names around the expression, innermost first (binding, field, function).
     pub target_names: Vec<String>,
     /// The transform expression.
+    pub span: Span,
+}
+
+/// Several values put together without a key: a `format!`, a tuple, bit packing
+/// (`(room << 32) | uid`), arithmetic (`room * 1_000_000 + uid`), string or byte
+/// concatenation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Combination {
+    /// The construction, for messages (`format!("{}-{}")`, `bit packing`).
+    pub how: String,
+    /// The values put together (literals and constants left out).
+    pub parts: Vec<ValueRef>,
+    /// Names around the expression, innermost first (binding, field, function).
+    pub target_names: Vec<String>,
+    /// The constructing expression.
+    pub span: Span,
+}
+
+/// Why an encryption call is weak.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Weakness {
+    /// What is wrong, for messages (`a fixed nonce`, `a key written in the source`).
+    pub what: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// An encryption call (AEAD `encrypt`, block `encrypt_block`) and what is wrong with its
+/// nonce, key or mode.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Encrypt {
+    /// The call as written (`cipher.encrypt`).
+    pub api: String,
+    /// The plaintext, where it is a single value.
+    pub plaintext: Option<ValueRef>,
+    /// Fixed or zero nonces, literal keys, block-by-block encryption.
+    pub weaknesses: Vec<Weakness>,
+    /// Names around the call, innermost first (binding, field, function).
+    pub target_names: Vec<String>,
+    /// The call.
+    pub span: Span,
+}
+
+/// A client-supplied value decoded or decrypted in an entry point, and where the result
+/// leaves again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Echo {
+    /// The decode routine as written (`decrypt_temp_id`, `sqids.decode`).
+    pub api: String,
+    /// The client-supplied value that is decoded (`token`, `body.temp_id`).
+    pub input: String,
+    /// The local the result is bound to.
+    pub result: String,
+    /// The decode call.
+    pub span: Span,
+    /// Where the result is sent back, and how (`json!`, `Json`, a formatted body).
+    pub sinks: Vec<(String, Span)>,
+}
+
+/// A call of a function by name with arguments that may be keys: a helper's parameter is
+/// followed to the values its callers pass.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CallArg {
+    /// The called function's name (last path segment or method name).
+    pub callee: String,
+    /// The argument's position (a method's receiver is not counted).
+    pub position: u32,
+    /// The argument.
+    pub value: ValueRef,
+    /// The names around the call, innermost first.
+    pub target_names: Vec<String>,
+    /// The argument as written.
     pub span: Span,
 }
 
@@ -557,6 +644,14 @@ pub struct FileFacts {
     pub mints: Vec<Mint>,
     /// Reversible transforms applied to values in function bodies.
     pub encodings: Vec<Encoding>,
+    /// Unkeyed combinations of values in function bodies.
+    pub combinations: Vec<Combination>,
+    /// Encryption calls with a weakness.
+    pub encrypts: Vec<Encrypt>,
+    /// Client-supplied values decoded in entry points and sent back.
+    pub echoes: Vec<Echo>,
+    /// Calls passing possible keys to functions by name.
+    pub calls: Vec<CallArg>,
     /// Names brought in by `use`.
     pub uses: Vec<UseName>,
     /// Read and parse problems.

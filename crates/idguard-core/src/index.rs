@@ -158,6 +158,7 @@ pub struct Index<'a> {
     routes: HashMap<FnId, Vec<Route>>,
     requested: std::collections::HashSet<DeclId>,
     tables: HashMap<String, (u32, &'a crate::facts::TableKey)>,
+    calls: HashMap<&'a str, Vec<(u32, &'a crate::facts::CallArg)>>,
     opaque: Vec<String>,
 }
 
@@ -222,6 +223,7 @@ impl<'a> Index<'a> {
             routes: HashMap::new(),
             requested: std::collections::HashSet::new(),
             tables: HashMap::new(),
+            calls: HashMap::new(),
             opaque: opaque.to_vec(),
         };
         let mut serial = HashMap::new();
@@ -236,7 +238,19 @@ impl<'a> Index<'a> {
         index.routes = index.compute_routes();
         index.requested = index.compute_requested();
         index.tables = index.compute_tables();
+        let mut calls: HashMap<&str, Vec<(u32, &crate::facts::CallArg)>> = HashMap::new();
+        for (f, facts) in files.iter().enumerate() {
+            for call in &facts.calls {
+                calls.entry(call.callee.as_str()).or_default().push((f as u32, call));
+            }
+        }
+        index.calls = calls;
         index
+    }
+
+    /// The arguments passed (as possible keys) to functions of that name, in file order.
+    pub fn calls_to(&self, name: &str) -> &[(u32, &'a crate::facts::CallArg)] {
+        self.calls.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The first auto-increment table key (in file order) of a table whose rows are `token`

@@ -430,6 +430,32 @@ pub fn is_reference_name(name: &str) -> bool {
     toks.iter().any(|t| REFERENCE_TOKENS.contains(&t.as_str())) && toks.iter().any(|t| token_class(t).is_some())
 }
 
+/// Pseudonym tokens that say so on their own: a value named `anon_*`, `pseudonym`,
+/// `alias`, `nickname` is presented as not being the user's key.
+const PSEUDONYM_TOKENS: &[&str] =
+    &["pseudonym", "pseudo", "anon", "anonymous", "alias", "nick", "nickname", "guest", "ephemeral"];
+
+/// Pseudonym tokens that need an identity token beside them (`temp_id`, `open_id`,
+/// `participant_ref`): alone they are everyday words (`tmp`, `open`, `mask`).
+const PSEUDONYM_QUALIFIERS: &[&str] = &["temp", "tmp", "temporary", "adhoc", "hoc", "masked", "open", "participant"];
+
+/// Tokens that make a name an identity: keys, references, handles, names.
+const IDENTITY_TOKENS: &[&str] =
+    &["id", "ids", "key", "no", "num", "ref", "token", "code", "tag", "handle", "name", "seq", "serial", "uid", "sn"];
+
+/// Whether a name presents a value as temporary, anonymous or per-context: `temp_id`,
+/// `anon_handle`, `pseudonym`, `OpenChatParticipant`, `participant_ref`, `nickname`. Not
+/// `tmp`, `open`, `file_handle`, `participant_count`.
+pub fn is_pseudonym_name(name: &str) -> bool {
+    let toks = tokens(name);
+    if is_never_flag(&toks) {
+        return false;
+    }
+    let has = |set: &[&str]| toks.iter().any(|t| set.contains(&t.as_str()));
+    let qualifiers = toks.iter().filter(|t| PSEUDONYM_QUALIFIERS.contains(&t.as_str())).count();
+    has(PSEUDONYM_TOKENS) || (qualifiers > 0 && (qualifiers > 1 || has(IDENTITY_TOKENS)))
+}
+
 /// Prefixes of table names that do not change what a row is (`app_users`, `local_user`,
 /// `tbl_member`).
 const TABLE_PREFIXES: &[&str] = &["app", "local", "site", "auth", "core", "public", "tbl", "t"];
@@ -501,6 +527,38 @@ mod tests {
 
     fn t(name: &str) -> Vec<String> {
         tokens(name)
+    }
+
+    #[test]
+    fn pseudonym_names() {
+        for yes in [
+            "temp_id",
+            "tmpKey",
+            "anon_handle",
+            "pseudonym",
+            "OpenChatParticipant",
+            "participant_ref",
+            "open_id",
+            "nickname",
+            "AdHocId",
+            "guest_tag",
+            "AnonymousMember",
+        ] {
+            assert!(is_pseudonym_name(yes), "{yes}");
+        }
+        for no in [
+            "tmp",
+            "open",
+            "file_handle",
+            "participant_count",
+            "participant",
+            "masked",
+            "user_id",
+            "template_id",
+            "handle",
+        ] {
+            assert!(!is_pseudonym_name(no), "{no}");
+        }
     }
 
     #[test]

@@ -44,7 +44,6 @@ impl Lowerer<'_, '_> {
         if !block.stmts.is_empty() {
             let mut walk = Registrations { lowerer: self, scope: &scope, prefix: String::new(), depth: 0 };
             walk.visit_block(block);
-            self.mints(sig, block);
         }
         let ret = match &sig.output {
             syn::ReturnType::Type(_, ty) => Some(self.ty(ty)),
@@ -63,6 +62,24 @@ impl Lowerer<'_, '_> {
         let sends = ret.as_ref().is_some_and(|r| !response_bodies(r).is_empty());
         let responder = ret.as_ref().is_some_and(names_responder);
         let entry = sends || !routes.is_empty() || handler_attr || !params.is_empty() || ctx.resolver;
+        // What an entry point takes from the request: its extractor bindings and arguments.
+        let client = (entry || responder).then(|| {
+            let mut names: Vec<String> =
+                params.iter().flat_map(|p| p.bindings.iter().map(|b| b.name.clone())).collect();
+            for input in &sig.inputs {
+                if let syn::FnArg::Typed(pt) = input
+                    && let syn::Pat::Ident(id) = &*pt.pat
+                    && let syn::Type::Path(tp) = &*pt.ty
+                    && matches!(last_segment(&tp.path).as_str(), "HttpRequest" | "Request" | "String" | "str")
+                {
+                    names.push(unraw(&id.ident.to_string()));
+                }
+            }
+            names
+        });
+        if !block.stmts.is_empty() {
+            self.mints(sig, block, client);
+        }
         if !entry && !responder {
             return;
         }

@@ -1,27 +1,104 @@
-//! Minting sites: expressions that produce a value predictably (counters, clocks,
-//! non-cryptographic or seeded random generators, time-ordered IDs), with the names around
-//! them that say what the value is (`let member_id = NEXT_MEMBER.fetch_add(1, ..)`,
-//! `MemberRef { public_ref: fastrand::u64(..) }`, `fn new_user_id() -> u64 { .. }`).
-//! The rule decides from those names whose identifier it is.
+//! The value model of function bodies, and what it finds: minting sites (counters, clocks,
+//! weak random generators, name-based UUIDs), reversible transforms of a value (encodings,
+//! unkeyed digests, hashids, radix formats, XOR and arithmetic with constants), unkeyed
+//! combinations of values assigned to pseudonym-named targets (`format!("{room}-{uid}")`,
+//! `(room << 32) | uid`), encryption calls with a fixed nonce or a literal key, decoded
+//! client values sent back by entry points, and calls passing keys to helpers.
+//!
+//! Values are followed within one function: a value is a parameter, a typed local, a field
+//! of a typed value, or a local bound to one of those (`let uid = member.id;`), through
+//! references, casts, `to_string`, `to_be_bytes` and friends. The rules decide from the
+//! recorded `ValueRef`s (with the index) whether a value is a serial, and whose.
 
+use std::collections::HashMap;
+
+use proc_macro2::TokenTree;
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use super::locals::Locals;
 use super::{Lowerer, last_segment, unraw};
-use crate::facts::{Encoding, Mint, MintKind, TypeRef};
+use crate::facts::{CallArg, Combination, Echo, Encoding, Encrypt, Mint, MintKind, ValueRef, Weakness};
+use crate::subject::is_pseudonym_name;
 
 /// How deep the walk follows nested expressions.
 const MAX_DEPTH: u32 = 256;
 
+/// Words a decode or decrypt routine's name starts with (`decrypt_temp_id`, `open_token`).
+const DECODE_PREFIXES: &[&str] = &["decode", "decrypt", "open_", "unseal", "unmask", "deobfuscate", "reveal"];
+
+/// Calls a value leaves the server through: response bodies, redirects, headers, errors
+/// (by last path segment or method name).
+const SINKS: &[&str] = &[
+    "Json",
+    "json",
+    "Html",
+    "Err",
+    "body",
+    "text",
+    "header",
+    "insert_header",
+    "append_header",
+    "to",
+    "temporary",
+    "permanent",
+    "see_other",
+    "found",
+    "redirect",
+    "Redirect",
+    "with_status",
+];
+
+/// Calls that pass a value on unchanged to where their result goes (`Ok(..)`, `Box::new`,
+/// `.into()`, `.to_string()`).
+const TRANSPARENT: &[&str] =
+    &["Ok", "Some", "new", "from", "into", "into_response", "to_string", "to_owned", "clone", "as_str", "map"];
+
 impl Lowerer<'_, '_> {
-    /// Records the minting sites and reversible transforms of a function body.
-    pub(super) fn mints(&mut self, sig: &syn::Signature, block: &syn::Block) {
+    /// Walks a function body with the value model. `client` holds the names a handler binds
+    /// from the request (`None` when the function is no entry point).
+    pub(super) fn mints(&mut self, sig: &syn::Signature, block: &syn::Block, client: Option<Vec<String>>) {
         if block.stmts.is_empty() {
             return;
         }
         let locals = Locals::of_signature(self, sig, false);
-        let mut walk = Mints { lowerer: self, names: vec![unraw(&sig.ident.to_string())], depth: 0, locals };
-        walk.visit_block(block);
+        let mut params = HashMap::new();
+        let mut position = 0u32;
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input {
+                if let syn::Pat::Ident(id) = &*pt.pat {
+                    params.insert(unraw(&id.ident.to_string()), position);
+                }
+                position += 1;
+            }
+        }
+        let mut walk = Mints {
+            lowerer: self,
+            names: vec![unraw(&sig.ident.to_string())],
+            depth: 0,
+            locals,
+            params,
+            origins: HashMap::new(),
+            fixed: HashMap::new(),
+            random: std::collections::HashSet::new(),
+            client: client.unwrap_or_default(),
+            tainted: HashMap::new(),
+            echoes: Vec::new(),
+            sink: Vec::new(),
+        };
+        // The tail expression is what the function returns: a sink for decoded values.
+        let (last, init) = block.stmts.split_last().map_or((None, &[][..]), |(l, i)| (Some(l), i));
+        for stmt in init {
+            walk.visit_stmt(stmt);
+        }
+        if let Some(last) = last {
+            match last {
+                syn::Stmt::Expr(e, None) => walk.with_sink(Some("returned".to_owned()), |w| w.visit_expr(e)),
+                other => walk.visit_stmt(other),
+            }
+        }
+        let echoes = std::mem::take(&mut walk.echoes);
+        self.facts.echoes.extend(echoes.into_iter().filter(|e| !e.sinks.is_empty()));
     }
 }
 
@@ -32,6 +109,58 @@ struct Mints<'l, 'f, 't> {
     depth: u32,
     /// Types of parameters and locals, where the code says them.
     locals: Locals,
+    /// The function's parameters bound by a plain name, with their positions.
+    params: HashMap<String, u32>,
+    /// Locals bound to a field of another value (`let uid = member.id;`): the value.
+    origins: HashMap<String, ValueRef>,
+    /// Locals holding a random value (`rand::rng().random()`, `Uuid::new_v4()`): no key.
+    random: std::collections::HashSet<String>,
+    /// Locals holding a fixed nonce or a literal key or a cipher built from one.
+    fixed: HashMap<String, Weakness>,
+    /// Names an entry point binds from the request.
+    client: Vec<String>,
+    /// Locals holding a decoded client value: the echo they came from.
+    tainted: HashMap<String, usize>,
+    /// Decoded client values of this function.
+    echoes: Vec<Echo>,
+    /// How the current expression leaves the server, innermost last (`None`: it does not).
+    sink: Vec<Option<String>>,
+}
+
+/// Peels what does not change a value: references, parens, one-element arrays, byte and
+/// string conversions, integer casts, XOR with a constant. Returns the value and whether
+/// the peeling showed it is an integer.
+fn peel(arg: &syn::Expr) -> (&syn::Expr, bool) {
+    let mut integer = false;
+    let mut expr = arg;
+    loop {
+        expr = match expr {
+            syn::Expr::Reference(r) => &r.expr,
+            syn::Expr::Paren(p) => &p.expr,
+            syn::Expr::Group(g) => &g.expr,
+            syn::Expr::Array(a) if a.elems.len() == 1 => &a.elems[0],
+            // `uid ^ 0x5bd1_e995` rendered in hex: the value is the non-constant side.
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::BitXor(_)) => {
+                integer = true;
+                if is_constant(&b.right) { &b.left } else { &b.right }
+            }
+            syn::Expr::Cast(c) => {
+                integer |= matches!(&*c.ty, syn::Type::Path(p) if crate::index::is_integer(&last_segment(&p.path)));
+                &c.expr
+            }
+            syn::Expr::MethodCall(mc) => match mc.method.to_string().as_str() {
+                "to_be_bytes" | "to_le_bytes" | "to_ne_bytes" | "rotate_left" | "rotate_right" | "swap_bytes" => {
+                    integer = true;
+                    &mc.receiver
+                }
+                "to_string" | "as_bytes" | "clone" | "into" | "to_owned" | "as_ref" | "to_vec" | "as_str"
+                | "into_bytes" => &mc.receiver,
+                _ => break,
+            },
+            _ => break,
+        };
+    }
+    (expr, integer)
 }
 
 impl Mints<'_, '_, '_> {
@@ -53,61 +182,88 @@ impl Mints<'_, '_, '_> {
         self.names.iter().rev().cloned().collect()
     }
 
-    fn type_of(&self, expr: &syn::Expr) -> Option<TypeRef> {
-        self.locals.type_of(self.lowerer, expr)
+    /// Whether the current expression goes to a pseudonym-named target: its binding or field
+    /// (`let temp_id = ..`), else the function when the binding says nothing (`fn anon_ref()`).
+    fn pseudonym_target(&self) -> bool {
+        let Some(function) = self.names.first() else { return false };
+        match self.names.last() {
+            Some(inner) if is_pseudonym_name(inner) => true,
+            Some(inner) if self.names.len() > 1 => {
+                !crate::subject::tokens(inner).iter().any(|t| crate::subject::is_id_token(t))
+                    && is_pseudonym_name(function)
+            }
+            _ => is_pseudonym_name(function),
+        }
     }
 
-    /// Records a reversible transform of `arg`.
-    fn encoding(&mut self, api: String, arg: &syn::Expr, at: proc_macro2::Span, integer: bool) {
-        let mut integer = integer;
-        let mut expr = arg;
-        // Peel what does not change the value: references, parens, one-element arrays,
-        // byte and string conversions, integer casts.
-        loop {
-            expr = match expr {
-                syn::Expr::Reference(r) => &r.expr,
-                syn::Expr::Paren(p) => &p.expr,
-                syn::Expr::Array(a) if a.elems.len() == 1 => &a.elems[0],
-                // `uid ^ 0x5bd1_e995` rendered in hex: the value is the non-constant side.
-                syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::BitXor(_)) => {
-                    integer = true;
-                    if is_constant(&b.right) { &b.left } else { &b.right }
-                }
-                syn::Expr::Cast(c) => {
-                    integer |= matches!(&*c.ty, syn::Type::Path(p) if crate::index::is_integer(&last_segment(&p.path)));
-                    &c.expr
-                }
-                syn::Expr::MethodCall(mc) => match mc.method.to_string().as_str() {
-                    "to_be_bytes" | "to_le_bytes" | "to_ne_bytes" => {
-                        integer = true;
-                        &mc.receiver
-                    }
-                    "to_string" | "as_bytes" | "clone" | "into" | "to_owned" => &mc.receiver,
-                    _ => break,
-                },
-                _ => break,
-            };
+    /// A path as the file names it: the first segment through the file's `use` renames
+    /// (`use base64::encode as b64;` makes `b64` read `base64::encode`).
+    fn canonical(&self, path: &syn::Path) -> Vec<String> {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let Some(first) = segments.first() else { return segments };
+        match self.lowerer.facts.uses.iter().rev().find(|u| &u.local == first) {
+            Some(used) if used.path.len() > 1 || used.path.first() != Some(first) => {
+                used.path.iter().cloned().chain(segments[1..].iter().cloned()).collect()
+            }
+            _ => segments,
         }
-        let (value, ty, field, value_names) = match expr {
+    }
+
+    /// What the code says about a value.
+    fn value_ref(&self, arg: &syn::Expr, integer: bool) -> Option<ValueRef> {
+        let (expr, peeled) = peel(arg);
+        let integer = integer || peeled;
+        match expr {
             syn::Expr::Field(f) => {
-                let syn::Member::Named(member) = &f.member else { return };
+                let syn::Member::Named(member) = &f.member else { return None };
                 let member = unraw(&member.to_string());
                 let base_names = expr_names(&f.base);
                 let mut names = vec![member.clone()];
                 names.extend(base_names.iter().cloned());
-                let value = format!("{}.{member}", base_names.first().map_or("_", String::as_str));
-                let field = self.type_of(&f.base).map(|base| (base, member));
-                (value, None, field, names)
+                let text = format!("{}.{member}", base_names.first().map_or("_", String::as_str));
+                let field = self.locals.type_of(self.lowerer, &f.base).map(|base| (base, member));
+                Some(ValueRef { text, ty: None, field, names, integer, param: None })
             }
             syn::Expr::Path(p) if p.path.segments.len() == 1 => {
                 let name = unraw(&p.path.segments[0].ident.to_string());
-                (name.clone(), self.type_of(expr), None, vec![name])
+                if self.random.contains(&name) {
+                    return None;
+                }
+                let ty = self.locals.type_of(self.lowerer, expr);
+                if ty.is_none()
+                    && let Some(origin) = self.origins.get(&name)
+                {
+                    let mut names = vec![name.clone()];
+                    names.extend(origin.names.iter().cloned());
+                    return Some(ValueRef { text: name, names, integer: integer || origin.integer, ..origin.clone() });
+                }
+                let param = self.params.get(&name).copied();
+                Some(ValueRef { text: name.clone(), ty, field: None, names: vec![name], integer, param })
             }
-            _ => return,
-        };
+            _ => None,
+        }
+    }
+
+    /// Records a reversible transform of `arg`.
+    fn encoding(&mut self, api: String, arg: &syn::Expr, at: proc_macro2::Span, integer: bool) {
+        let Some(value) = self.value_ref(arg, integer) else { return };
         let span = self.lowerer.span(at);
         let target_names = self.targets();
-        self.lowerer.facts.encodings.push(Encoding { api, value, ty, field, value_names, integer, target_names, span });
+        self.lowerer.facts.encodings.push(Encoding { api, value, target_names, span });
+    }
+
+    /// Records an unkeyed combination of `parts` when it goes to a pseudonym-named target.
+    fn combination(&mut self, how: String, parts: &[&syn::Expr], at: proc_macro2::Span, integer: bool) {
+        if !self.pseudonym_target() {
+            return;
+        }
+        let parts: Vec<ValueRef> = parts.iter().filter_map(|p| self.value_ref(p, integer)).collect();
+        if parts.is_empty() {
+            return;
+        }
+        let span = self.lowerer.span(at);
+        let target_names = self.targets();
+        self.lowerer.facts.combinations.push(Combination { how, parts, target_names, span });
     }
 
     fn named<T>(&mut self, name: Option<String>, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
@@ -126,6 +282,303 @@ impl Mints<'_, '_, '_> {
         self.depth -= 1;
         Some(out)
     }
+
+    /// Runs `f` with the current expression leaving the server as `how` (or, for `None`, not).
+    fn with_sink(&mut self, how: Option<String>, f: impl FnOnce(&mut Self)) {
+        self.sink.push(how);
+        f(self);
+        self.sink.pop();
+    }
+
+    /// How the current expression leaves the server, if it does.
+    fn sinking(&self) -> Option<&str> {
+        self.sink.last().and_then(Option::as_deref)
+    }
+
+    /// Visits a sub-expression one level deeper, if the depth allows.
+    fn deeper(&mut self, f: impl FnOnce(&mut Self)) {
+        if self.depth < MAX_DEPTH {
+            self.depth += 1;
+            f(self);
+            self.depth -= 1;
+        }
+    }
+
+    /// Why an expression is a fixed nonce or a literal key, if it is one: a literal byte
+    /// string or array, `Default::default()`, a `from_slice`/`new`/`into` of one, or a local
+    /// bound to one.
+    fn fixed_value(&self, expr: &syn::Expr) -> Option<Weakness> {
+        let (expr, _) = peel(expr);
+        let what = match expr {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::ByteStr(_) | syn::Lit::Str(_), .. }) => "a literal",
+            syn::Expr::Array(_) | syn::Expr::Repeat(_) if is_literal_bytes(expr) => "a literal",
+            syn::Expr::Path(p) if p.path.segments.len() == 1 => {
+                return self.fixed.get(&p.path.segments[0].ident.to_string()).cloned();
+            }
+            syn::Expr::Call(c) => {
+                let syn::Expr::Path(f) = &*c.func else { return None };
+                let last = last_segment(&f.path);
+                if c.args.is_empty() && last == "default" {
+                    "all zeroes (`default()`)"
+                } else if matches!(
+                    last.as_str(),
+                    "from_slice" | "from" | "new" | "new_from_slice" | "clone_from_slice" | "from_exact_iter"
+                ) {
+                    return c.args.first().and_then(|a| self.fixed_value(a));
+                } else {
+                    return None;
+                }
+            }
+            syn::Expr::MethodCall(mc) if matches!(mc.method.to_string().as_str(), "into" | "try_into") => {
+                return self.fixed_value(&mc.receiver);
+            }
+            syn::Expr::Try(t) => return self.fixed_value(&t.expr),
+            syn::Expr::MethodCall(mc) if matches!(mc.method.to_string().as_str(), "unwrap" | "expect") => {
+                return self.fixed_value(&mc.receiver);
+            }
+            _ => return None,
+        };
+        Some(Weakness { what: what.to_owned(), span: self.lowerer.span(expr.span()) })
+    }
+
+    /// Records an encryption call with its weaknesses: a fixed nonce, a cipher or key built
+    /// from a literal, block-by-block (ECB) encryption.
+    fn encrypt(&mut self, mc: &syn::ExprMethodCall) {
+        let method = mc.method.to_string();
+        let receiver = expr_names(&mc.receiver).into_iter().next().unwrap_or_else(|| "_".to_owned());
+        let mut weaknesses = Vec::new();
+        let plaintext = if method.starts_with("encrypt_block") {
+            weaknesses.push(Weakness {
+                what: "each block encrypted on its own (ECB): equal IDs give equal ciphertexts".to_owned(),
+                span: self.lowerer.span(mc.method.span()),
+            });
+            mc.args.first()
+        } else {
+            if mc.args.len() < 2 {
+                return;
+            }
+            if let Some(mut w) = self.fixed_value(&mc.args[0]) {
+                w.what = format!("a fixed nonce ({}): the same ID always encrypts the same way", w.what);
+                weaknesses.push(w);
+            }
+            Some(&mc.args[1])
+        };
+        if let Some(mut w) = self.fixed.get(&receiver).cloned() {
+            w.what = format!("a key written in the source ({})", w.what);
+            weaknesses.push(w);
+        }
+        if weaknesses.is_empty() {
+            return;
+        }
+        let plaintext = plaintext.and_then(|p| match p {
+            // `Payload { msg: .., aad: .. }`
+            syn::Expr::Struct(s) => s
+                .fields
+                .iter()
+                .find(|f| matches!(&f.member, syn::Member::Named(n) if n == "msg"))
+                .and_then(|f| self.value_ref(&f.expr, false)),
+            other => self.value_ref(other, false),
+        });
+        let span = self.lowerer.span(mc.method.span());
+        let target_names = self.targets();
+        let api = format!("`{receiver}.{method}`");
+        self.lowerer.facts.encrypts.push(Encrypt { api, plaintext, weaknesses, target_names, span });
+    }
+
+    /// Records the arguments of a call of a function by name that may be keys.
+    fn call_args(&mut self, callee: String, args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) {
+        for (position, arg) in args.iter().enumerate() {
+            let Some(value) = self.value_ref(arg, false) else { continue };
+            let keyish = value.field.is_some()
+                || value
+                    .names
+                    .iter()
+                    .any(|n| crate::subject::key_name(n, &crate::subject::Vocabulary::default()).is_some());
+            if !keyish {
+                continue;
+            }
+            let span = self.lowerer.span(arg.span());
+            let target_names = self.targets();
+            let position = u32::try_from(position).unwrap_or(u32::MAX);
+            self.lowerer.facts.calls.push(CallArg { callee: callee.clone(), position, value, target_names, span });
+        }
+    }
+
+    /// The client value an expression decodes, if it is a decode routine applied to one:
+    /// `decrypt_temp_id(&token)`, `sqids.decode(&body.temp_id)`, `STANDARD.decode(tid)`.
+    fn decoded(&self, expr: &syn::Expr) -> Option<(String, String, proc_macro2::Span)> {
+        if self.client.is_empty() {
+            return None;
+        }
+        let (name, args, at): (String, Vec<&syn::Expr>, proc_macro2::Span) = match expr {
+            syn::Expr::Call(c) => match &*c.func {
+                syn::Expr::Path(p) => {
+                    let text = self.canonical(&p.path).join("::");
+                    (text, c.args.iter().collect(), p.path.segments.last()?.ident.span())
+                }
+                _ => return None,
+            },
+            syn::Expr::MethodCall(mc) => {
+                let receiver = expr_names(&mc.receiver).into_iter().next().unwrap_or_else(|| "_".to_owned());
+                let mut args: Vec<&syn::Expr> = mc.args.iter().collect();
+                args.push(&mc.receiver);
+                (format!("{receiver}.{}", mc.method), args, mc.method.span())
+            }
+            syn::Expr::Try(t) => return self.decoded(&t.expr),
+            syn::Expr::Await(a) => return self.decoded(&a.base),
+            _ => return None,
+        };
+        let routine = name.rsplit(['.', ':']).next().unwrap_or_default().to_lowercase();
+        if !DECODE_PREFIXES.iter().any(|p| routine.starts_with(p)) {
+            // `decode(..).unwrap()`, `decrypt(..)?.first()`: look at the receiver.
+            if let syn::Expr::MethodCall(mc) = expr {
+                return self.decoded(&mc.receiver);
+            }
+            return None;
+        }
+        let input = args.iter().find_map(|a| {
+            let mut found = None;
+            mentions(a, &mut |n| {
+                if found.is_none() && self.client.iter().any(|c| c == n) {
+                    found = Some(n.to_owned());
+                }
+            });
+            found.map(|_| quote_text(a))
+        })?;
+        Some((name, input, at))
+    }
+
+    /// Records a decoded client value sent back, if `names` mention one while in a sink.
+    fn sink_names(&mut self, how: &str, names: &[String], at: proc_macro2::Span) {
+        for name in names {
+            if let Some(&echo) = self.tainted.get(name) {
+                let span = self.lowerer.span(at);
+                let sinks = &mut self.echoes[echo].sinks;
+                if !sinks.iter().any(|(_, s)| *s == span) {
+                    sinks.push((how.to_owned(), span));
+                }
+            }
+        }
+    }
+}
+
+/// The text of an expression, for messages (`body.temp_id`, `&token`).
+fn quote_text(expr: &syn::Expr) -> String {
+    let (expr, _) = peel(expr);
+    match expr {
+        syn::Expr::Field(f) => match &f.member {
+            syn::Member::Named(m) => {
+                format!("{}.{}", expr_names(&f.base).first().map_or("_", String::as_str), unraw(&m.to_string()))
+            }
+            syn::Member::Unnamed(i) => format!("{}.{}", quote_text(&f.base), i.index),
+        },
+        syn::Expr::Path(p) => {
+            p.path.segments.iter().map(|s| unraw(&s.ident.to_string())).collect::<Vec<_>>().join("::")
+        }
+        _ => quote::ToTokens::to_token_stream(expr).to_string(),
+    }
+}
+
+/// Calls `f` with every single-segment path an expression mentions (bounded depth).
+fn mentions(expr: &syn::Expr, f: &mut dyn FnMut(&str)) {
+    struct Names<'a> {
+        f: &'a mut dyn FnMut(&str),
+        depth: u32,
+    }
+    impl<'ast> Visit<'ast> for Names<'_> {
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            if self.depth >= MAX_DEPTH {
+                return;
+            }
+            if let syn::Expr::Path(p) = e
+                && p.path.segments.len() == 1
+            {
+                (self.f)(&unraw(&p.path.segments[0].ident.to_string()));
+            }
+            self.depth += 1;
+            syn::visit::visit_expr(self, e);
+            self.depth -= 1;
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            token_idents(mac.tokens.clone(), self.f, 0);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    Names { f, depth: 0 }.visit_expr(expr);
+}
+
+/// Calls `f` with every identifier of a token stream (macro bodies such as `json!`).
+fn token_idents(tokens: proc_macro2::TokenStream, f: &mut dyn FnMut(&str), depth: u32) {
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(i) => f(&unraw(&i.to_string())),
+            TokenTree::Group(g) => token_idents(g.stream(), f, depth + 1),
+            _ => {}
+        }
+    }
+}
+
+/// Binds every identifier a pattern binds (`let (a, b) = ..`, `let [id] = ..`).
+fn pattern_names(pat: &syn::Pat, out: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(id) => out.push(unraw(&id.ident.to_string())),
+        syn::Pat::Type(t) => pattern_names(&t.pat, out),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| pattern_names(p, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| pattern_names(p, out)),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|p| pattern_names(p, out)),
+        syn::Pat::Reference(r) => pattern_names(&r.pat, out),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| pattern_names(&f.pat, out)),
+        _ => {}
+    }
+}
+
+/// Whether an expression draws a random value: `rand::rng().random()`, `OsRng.next_u64()`,
+/// `Uuid::new_v4()`, `nanoid!()`.
+fn is_random(expr: &syn::Expr) -> bool {
+    let mut random = false;
+    let mut check = |name: &str| {
+        random |= matches!(
+            name,
+            "rng"
+                | "thread_rng"
+                | "OsRng"
+                | "random"
+                | "gen"
+                | "new_v4"
+                | "fill_bytes"
+                | "next_u64"
+                | "next_u32"
+                | "nanoid"
+                | "random_range"
+                | "gen_range"
+        );
+    };
+    fn walk(e: &syn::Expr, check: &mut dyn FnMut(&str), depth: u32) {
+        if depth > 32 {
+            return;
+        }
+        match e {
+            syn::Expr::MethodCall(mc) => {
+                check(&mc.method.to_string());
+                walk(&mc.receiver, check, depth + 1);
+            }
+            syn::Expr::Call(c) => {
+                if let syn::Expr::Path(p) = &*c.func {
+                    p.path.segments.iter().for_each(|s| check(&s.ident.to_string()));
+                }
+            }
+            syn::Expr::Path(p) => p.path.segments.iter().for_each(|s| check(&s.ident.to_string())),
+            syn::Expr::Macro(m) => check(&last_segment(&m.mac.path)),
+            syn::Expr::Try(t) => walk(&t.expr, check, depth + 1),
+            syn::Expr::Cast(c) => walk(&c.expr, check, depth + 1),
+            _ => {}
+        }
+    }
+    walk(expr, &mut check, 0);
+    random
 }
 
 /// The identifiers of a path or field expression (`NEXT_USER_ID`, `self.next_member`).
@@ -138,6 +591,8 @@ fn expr_names(expr: &syn::Expr) -> Vec<String> {
         },
         syn::Expr::Reference(r) => expr_names(&r.expr),
         syn::Expr::Paren(p) => expr_names(&p.expr),
+        syn::Expr::Unary(u) => expr_names(&u.expr),
+        syn::Expr::MethodCall(mc) => expr_names(&mc.receiver),
         _ => Vec::new(),
     }
 }
@@ -146,10 +601,32 @@ fn expr_names(expr: &syn::Expr) -> Vec<String> {
 fn is_constant(e: &syn::Expr) -> bool {
     match e {
         syn::Expr::Lit(_) => true,
+        syn::Expr::Paren(p) => is_constant(&p.expr),
         syn::Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
             let n = s.ident.to_string();
             n.len() > 1 && n.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         }),
+        _ => false,
+    }
+}
+
+/// Whether an expression is a constant that scrambles when multiplied or added: an
+/// `UPPER_CASE` constant or an integer literal of at least 1,000 (`+ 1` is a successor,
+/// `* 2` a size).
+fn is_scrambling_constant(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i.base10_parse::<u128>().is_ok_and(|v| v >= 1000),
+        syn::Expr::Paren(p) => is_scrambling_constant(&p.expr),
+        syn::Expr::Lit(_) => false,
+        other => is_constant(other),
+    }
+}
+
+/// Whether an array expression is made of literals only (`[0u8; 12]`, `[1, 2, 3]`).
+fn is_literal_bytes(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Array(a) => !a.elems.is_empty() && a.elems.iter().all(|x| matches!(x, syn::Expr::Lit(_))),
+        syn::Expr::Repeat(r) => matches!(&*r.expr, syn::Expr::Lit(_)),
         _ => false,
     }
 }
@@ -163,19 +640,64 @@ fn radix_format(fmt: &str) -> bool {
     })
 }
 
-/// The text of a path (`Uuid::new_v1`).
-fn path_text(path: &syn::Path) -> String {
-    path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+/// The names a format string captures inline (`{room}-{uid:08}` captures `room`, `uid`).
+fn inline_captures(fmt: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = fmt;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if rest.starts_with('{') {
+            rest = &rest[1..];
+            continue;
+        }
+        let spec = rest.split('}').next().unwrap_or_default();
+        let name = spec.split(':').next().unwrap_or_default().trim();
+        if name.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        {
+            out.push(name.to_owned());
+        }
+    }
+    out
 }
 
-/// Minting calls by path: time-based and time-ordered UUIDs, ULIDs, weak random generators.
-fn call_kind(path: &syn::Path) -> Option<MintKind> {
-    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+/// The leaves of a tree of binary operators (`(room << 32) | uid` has `room`, `32`, `uid`),
+/// with the operators seen. XOR subtrees are leaves (the value model peels them).
+fn binary_leaves<'a>(e: &'a syn::Expr, leaves: &mut Vec<&'a syn::Expr>, ops: &mut Vec<&'static str>, depth: u32) {
+    let e = match e {
+        syn::Expr::Paren(p) => &*p.expr,
+        other => other,
+    };
+    if depth < MAX_DEPTH
+        && let syn::Expr::Binary(b) = e
+    {
+        let op = match b.op {
+            syn::BinOp::Add(_) => Some("+"),
+            syn::BinOp::Sub(_) => Some("-"),
+            syn::BinOp::Mul(_) => Some("*"),
+            syn::BinOp::Shl(_) => Some("<<"),
+            syn::BinOp::BitOr(_) => Some("|"),
+            _ => None,
+        };
+        if let Some(op) = op {
+            ops.push(op);
+            binary_leaves(&b.left, leaves, ops, depth + 1);
+            binary_leaves(&b.right, leaves, ops, depth + 1);
+            return;
+        }
+    }
+    leaves.push(e);
+}
+
+/// Minting calls by path: time-based, time-ordered and name-based UUIDs, ULIDs, weak random
+/// generators.
+fn call_kind(segments: &[String]) -> Option<MintKind> {
     let last = segments.last()?.as_str();
     let owner = segments.len().checked_sub(2).map(|i| segments[i].as_str());
     match (owner, last) {
         (Some("Uuid"), "new_v1" | "now_v1" | "new_v6" | "now_v6") => Some(MintKind::Clock),
         (Some("Uuid"), "now_v7" | "new_v7") | (Some("Ulid"), "new") => Some(MintKind::TimeOrdered),
+        (Some("Uuid"), "new_v3" | "new_v5") => Some(MintKind::NameBased),
         (Some("SmallRng"), _) | (Some("StdRng" | "ChaCha8Rng" | "ChaCha20Rng"), "seed_from_u64") => {
             Some(MintKind::WeakRandom)
         }
@@ -195,7 +717,51 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             syn::Pat::Ident(id) => Some(unraw(&id.ident.to_string())),
             _ => None,
         };
-        self.locals.bind(self.lowerer, pat, declared, local.init.as_ref().map(|init| &*init.expr));
+        let init = local.init.as_ref().map(|init| &*init.expr);
+        self.locals.bind(self.lowerer, pat, declared.clone(), init);
+        if let (Some(name), Some(init)) = (&name, init) {
+            // `let uid = member.id;`: the local is that field.
+            if declared.is_none()
+                && let Some(value) = self.value_ref(init, false)
+                && value.field.is_some()
+            {
+                self.origins.insert(name.clone(), value);
+            }
+            if let Some(w) = self.fixed_value(init) {
+                self.fixed.insert(name.clone(), w);
+            }
+            if is_random(init) {
+                self.random.insert(name.clone());
+            } else {
+                self.random.remove(name);
+            }
+        }
+        // Decoded client values and what is computed from them.
+        if let Some(init) = init {
+            let mut bound = Vec::new();
+            pattern_names(pat, &mut bound);
+            let echo = if let Some((api, input, at)) = self.decoded(init) {
+                let span = self.lowerer.span(at);
+                self.echoes.push(Echo { api, input, result: bound.join(", "), span, sinks: Vec::new() });
+                Some(self.echoes.len() - 1)
+            } else if self.tainted.is_empty() {
+                None
+            } else {
+                let mut found = None;
+                mentions(init, &mut |n| found = found.or_else(|| self.tainted.get(n).copied()));
+                found
+            };
+            for b in bound {
+                match echo {
+                    Some(e) => {
+                        self.tainted.insert(b, e);
+                    }
+                    None => {
+                        self.tainted.remove(&b);
+                    }
+                }
+            }
+        }
         self.named(name, |walk| syn::visit::visit_local(walk, local));
     }
 
@@ -223,6 +789,52 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
     fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
         let name = expr_names(&a.left).into_iter().next();
         self.named(name, |walk| walk.visit_expr(&a.right));
+    }
+
+    fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+        if let Some(e) = &r.expr {
+            self.with_sink(Some("returned".to_owned()), |w| w.deeper(|w| w.visit_expr(e)));
+        }
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if !self.tainted.is_empty()
+            && p.path.segments.len() == 1
+            && let Some(how) = self.sinking().map(str::to_owned)
+        {
+            let name = unraw(&p.path.segments[0].ident.to_string());
+            self.sink_names(&how, &[name], p.span());
+        }
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        // Only a block's tail goes where the block's value goes.
+        let (last, init) = block.stmts.split_last().map_or((None, &[][..]), |(l, i)| (Some(l), i));
+        self.with_sink(None, |w| init.iter().for_each(|s| w.visit_stmt(s)));
+        match last {
+            Some(syn::Stmt::Expr(e, None)) => self.visit_expr(e),
+            Some(other) => self.with_sink(None, |w| w.visit_stmt(other)),
+            None => {}
+        }
+    }
+
+    fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        self.with_sink(None, |w| w.deeper(|w| w.visit_expr(&e.cond)));
+        self.deeper(|w| w.visit_block(&e.then_branch));
+        if let Some((_, other)) = &e.else_branch {
+            self.deeper(|w| w.visit_expr(other));
+        }
+    }
+
+    fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
+        self.with_sink(None, |w| w.deeper(|w| w.visit_expr(&e.expr)));
+        for arm in &e.arms {
+            self.deeper(|w| w.visit_expr(&arm.body));
+        }
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        self.with_sink(None, |w| w.deeper(|w| w.visit_expr(&c.body)));
     }
 
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
@@ -254,95 +866,225 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                 let api = format!("`{receiver}.{method}`");
                 self.encoding(api, &mc.args[0], mc.method.span(), hashids || method == "encode_u64");
             }
+            // `uid.rotate_left(13)`: a bit rotation.
+            "rotate_left" | "rotate_right" | "swap_bytes" | "reverse_bits" => {
+                self.encoding(format!("a bit rotation (`{method}`)"), &mc.receiver, mc.method.span(), true);
+            }
+            // `[room.to_be_bytes(), uid.to_be_bytes()].concat()`, `[a, b].join("-")`.
+            "concat" | "join" if matches!(&*mc.receiver, syn::Expr::Array(a) if a.elems.len() >= 2) => {
+                if let syn::Expr::Array(a) = &*mc.receiver {
+                    let parts: Vec<&syn::Expr> = a.elems.iter().collect();
+                    self.combination(format!("concatenation (`.{method}()`)"), &parts, mc.method.span(), false);
+                }
+            }
             // ulid's monotonic `Generator::generate()`.
             "generate" if matches!(&*mc.receiver, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident.to_string().contains("gen"))) =>
             {
                 self.push(MintKind::Counter, "a monotonic ULID generator".to_owned(), Vec::new(), mc.method.span());
             }
+            m if m.starts_with("encrypt") => self.encrypt(mc),
             _ => {}
         }
-        if self.depth < MAX_DEPTH {
-            self.depth += 1;
-            syn::visit::visit_expr_method_call(self, mc);
-            self.depth -= 1;
+        if matches!(&*mc.receiver, syn::Expr::Path(p) if p.path.is_ident("self")) {
+            self.call_args(method.clone(), &mc.args);
         }
+        // The receiver goes where the result goes; arguments only into sinks.
+        self.deeper(|w| w.visit_expr(&mc.receiver));
+        let how = if SINKS.contains(&method.as_str()) {
+            Some(format!("`.{method}(..)`"))
+        } else if TRANSPARENT.contains(&method.as_str()) {
+            self.sinking().map(str::to_owned)
+        } else {
+            None
+        };
+        self.with_sink(how, |w| w.deeper(|w| mc.args.iter().for_each(|a| w.visit_expr(a))));
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        if let syn::Expr::Path(p) = &*call.func
-            && let Some(kind) = call_kind(&p.path)
-        {
+        let canonical = match &*call.func {
+            syn::Expr::Path(p) => Some((self.canonical(&p.path), p)),
+            _ => None,
+        };
+        if let Some((segments, p)) = &canonical {
             let at = p.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
-            self.push(kind, format!("`{}`", path_text(&p.path)), Vec::new(), at);
-        }
-        // `hex::encode(..)`, `base64::encode(..)`, `bs58::encode(..)`, unkeyed digests
-        // (`Sha256::digest(..)`, `md5::compute(..)`, `blake3::hash(..)`).
-        if let syn::Expr::Path(p) = &*call.func
-            && p.path.segments.len() >= 2
-            && let Some(arg) = call.args.first()
-        {
-            let text = path_text(&p.path);
-            let last = last_segment(&p.path);
-            let first = p.path.segments[0].ident.to_string();
-            let transform = matches!(last.as_str(), "encode" | "encode_config" | "encode_upper" | "digest")
-                || (first == "md5" && last == "compute")
-                || (first == "blake3" && last == "hash");
-            if transform {
-                let at = p.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
-                self.encoding(format!("`{text}`"), arg, at, false);
+            if let Some(kind) = call_kind(segments) {
+                self.push(kind, format!("`{}`", segments.join("::")), Vec::new(), at);
+            }
+            let text = segments.join("::");
+            let last = segments.last().map_or("", String::as_str);
+            let first = segments.first().map_or("", String::as_str);
+            // `Uuid::new_v5(&NS, uid.to_string().as_bytes())`: a name-based UUID of the value.
+            if kind_is_name_based(segments)
+                && let Some(name) = call.args.iter().nth(1)
+            {
+                self.encoding(format!("`{text}` (a name-based UUID)"), name, at, false);
+            }
+            // `Uuid::from_u128(id as u128)`, `Uuid::from_u64_pair(0, id)`: a fake UUID.
+            if segments.len() >= 2
+                && segments[segments.len() - 2] == "Uuid"
+                && matches!(last, "from_u128" | "from_u64_pair" | "from_u128_le")
+                && let Some(arg) = call.args.iter().last()
+            {
+                self.encoding(format!("`{text}` (a fake UUID)"), arg, at, true);
+            }
+            // `hex::encode(..)`, `base64::encode(..)`, `bs58::encode(..)`, unkeyed digests
+            // (`Sha256::digest(..)`, `md5::compute(..)`, `blake3::hash(..)`), through renames.
+            if segments.len() >= 2
+                && let Some(arg) = call.args.first()
+            {
+                let transform = matches!(last, "encode" | "encode_config" | "encode_upper" | "digest")
+                    || (first == "md5" && last == "compute")
+                    || (first == "blake3" && last == "hash");
+                if transform {
+                    self.encoding(format!("`{text}`"), arg, at, false);
+                }
+            }
+            // A helper called by name: its parameters are followed to these arguments.
+            if segments.len() == 1 || first == "Self" || first == "self" || first == "crate" || first == "super" {
+                self.call_args(last.to_owned(), &call.args);
             }
         }
-        if self.depth < MAX_DEPTH {
-            self.depth += 1;
-            syn::visit::visit_expr_call(self, call);
-            self.depth -= 1;
+        let called = canonical.as_ref().and_then(|(segments, _)| segments.last().cloned()).unwrap_or_default();
+        let how = if SINKS.contains(&called.as_str()) {
+            canonical.as_ref().map(|(segments, _)| format!("`{}(..)`", segments.join("::")))
+        } else if TRANSPARENT.contains(&called.as_str()) {
+            self.sinking().map(str::to_owned)
+        } else {
+            None
+        };
+        self.with_sink(how, |w| w.deeper(|w| call.args.iter().for_each(|a| w.visit_expr(a))));
+    }
+
+    fn visit_expr_tuple(&mut self, t: &'ast syn::ExprTuple) {
+        // `let temp_id = (room_id, member_id);`
+        if t.elems.len() >= 2 {
+            let parts: Vec<&syn::Expr> = t.elems.iter().collect();
+            self.combination("a tuple".to_owned(), &parts, t.span(), false);
         }
+        self.deeper(|w| syn::visit::visit_expr_tuple(w, t));
     }
 
     fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
-        // `uid ^ 0x5bd1_e995`, `member.id ^ SECRET_MASK`: XOR with a constant.
-        if matches!(b.op, syn::BinOp::BitXor(_)) {
-            let at = syn::spanned::Spanned::span(&b.op);
-            if is_constant(&b.right) {
-                self.encoding("XOR with a constant".to_owned(), &b.left, at, true);
-            } else if is_constant(&b.left) {
-                self.encoding("XOR with a constant".to_owned(), &b.right, at, true);
+        match b.op {
+            // `uid ^ 0x5bd1_e995`, `member.id ^ SECRET_MASK`: XOR with a constant.
+            syn::BinOp::BitXor(_) => {
+                let at = b.op.span();
+                if is_constant(&b.right) {
+                    self.encoding("XOR with a constant".to_owned(), &b.left, at, true);
+                } else if is_constant(&b.left) {
+                    self.encoding("XOR with a constant".to_owned(), &b.right, at, true);
+                }
             }
+            // `self.next_id += 1`: a counter.
+            syn::BinOp::AddAssign(_) if matches!(&*b.right, syn::Expr::Lit(_)) => {
+                let own = expr_names(&b.left);
+                let api = format!("`{} += {}`", own.first().map_or("_", String::as_str), quote_text(&b.right));
+                self.push(MintKind::Counter, api, own, b.op.span());
+            }
+            syn::BinOp::Add(_)
+            | syn::BinOp::Sub(_)
+            | syn::BinOp::Mul(_)
+            | syn::BinOp::Shl(_)
+            | syn::BinOp::BitOr(_) => {
+                let mut leaves = Vec::new();
+                let mut ops = Vec::new();
+                binary_leaves(&b.left, &mut leaves, &mut ops, 1);
+                binary_leaves(&b.right, &mut leaves, &mut ops, 1);
+                ops.push(match b.op {
+                    syn::BinOp::Add(_) => "+",
+                    syn::BinOp::Sub(_) => "-",
+                    syn::BinOp::Mul(_) => "*",
+                    syn::BinOp::Shl(_) => "<<",
+                    _ => "|",
+                });
+                let values: Vec<&syn::Expr> = leaves.iter().copied().filter(|l| !is_constant(l)).collect();
+                let strings =
+                    leaves.iter().any(|l| matches!(l, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. })))
+                        || leaves.iter().any(|l| matches!(peel(l).0, syn::Expr::MethodCall(_)))
+                        || leaves.iter().any(|l| matches!(l, syn::Expr::MethodCall(m) if m.method == "to_string"));
+                let packing = ops.iter().any(|o| matches!(*o, "<<" | "|"));
+                let at = b.span();
+                if values.len() >= 2 {
+                    let how = if packing {
+                        "bit packing"
+                    } else if strings {
+                        "string concatenation"
+                    } else {
+                        "arithmetic"
+                    };
+                    self.combination(how.to_owned(), &values, at, !strings);
+                } else if values.len() == 1
+                    && !strings
+                    && ops.iter().any(|o| matches!(*o, "*" | "+"))
+                    && leaves.iter().any(|l| is_scrambling_constant(l))
+                {
+                    // `uid * 7919 + SALT`: arithmetic with constants, undone by arithmetic.
+                    self.encoding("arithmetic with constants".to_owned(), values[0], at, true);
+                }
+                // Leaves only: the inner operators are part of this tree.
+                self.deeper(|w| leaves.iter().for_each(|l| w.visit_expr(l)));
+                return;
+            }
+            _ => {}
         }
-        if self.depth < MAX_DEPTH {
-            self.depth += 1;
-            syn::visit::visit_expr_binary(self, b);
-            self.depth -= 1;
-        }
+        self.deeper(|w| syn::visit::visit_expr_binary(w, b));
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        // `format!("U{:08X}", uid)`: a radix rendering of an integer.
-        if matches!(last_segment(&mac.path).as_str(), "format" | "format_args" | "write" | "writeln")
+        let name = last_segment(&mac.path);
+        // `json!({ "member_no": member_id })`: a decoded value in a JSON body.
+        if name == "json" && !self.tainted.is_empty() {
+            let mut names = Vec::new();
+            token_idents(mac.tokens.clone(), &mut |n| names.push(n.to_owned()), 0);
+            self.sink_names("`json!`", &names, mac.span());
+        }
+        if matches!(name.as_str(), "format" | "format_args" | "write" | "writeln")
             && let Ok(args) =
                 mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
         {
-            let mut args = args.into_iter();
-            if matches!(last_segment(&mac.path).as_str(), "write" | "writeln") {
-                args.next();
+            let mut args: Vec<syn::Expr> = args.into_iter().collect();
+            if matches!(name.as_str(), "write" | "writeln") && !args.is_empty() {
+                args.remove(0);
             }
-            if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(fmt), .. })) = args.next()
-                && radix_format(&fmt.value())
-            {
-                let api = format!("`format!({:?})`", fmt.value());
-                for arg in args {
-                    self.encoding(api.clone(), &arg, fmt.span(), true);
-                    self.visit_expr(&arg);
+            if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(fmt), .. })) = args.first().cloned() {
+                let template = fmt.value();
+                // Positional arguments (named ones by their value), then inline captures.
+                let mut values: Vec<syn::Expr> = args[1..]
+                    .iter()
+                    .map(|a| match a {
+                        syn::Expr::Assign(assign) => (*assign.right).clone(),
+                        other => other.clone(),
+                    })
+                    .collect();
+                for captured in inline_captures(&template) {
+                    let ident = syn::Ident::new(&captured, fmt.span());
+                    values.push(syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: ident.into() }));
+                }
+                let api = format!("`format!({template:?})`");
+                if radix_format(&template) {
+                    for arg in &values {
+                        self.encoding(api.clone(), arg, fmt.span(), true);
+                    }
+                }
+                let refs: Vec<&syn::Expr> = values.iter().collect();
+                self.combination(api, &refs, fmt.span(), false);
+                for arg in &values {
+                    self.visit_expr(arg);
                 }
             }
         }
         // `nanoid::non_secure::nanoid!()` / `non_secure_nanoid!()`.
-        let text = path_text(&mac.path);
-        if text.contains("non_secure") || last_segment(&mac.path).starts_with("non_secure") {
+        let text = mac.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
+        if text.contains("non_secure") || name.starts_with("non_secure") {
             let at = mac.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
             self.push(MintKind::WeakRandom, format!("`{text}!`"), Vec::new(), at);
         }
     }
 
     fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// Whether a call path is a name-based UUID constructor (`Uuid::new_v5`).
+fn kind_is_name_based(segments: &[String]) -> bool {
+    call_kind(segments) == Some(MintKind::NameBased)
 }
