@@ -63,7 +63,8 @@ fn a_panic_in_one_rule_on_one_file_names_both_and_the_rest_runs() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("good.rs"), FINDING).unwrap();
     std::fs::write(tmp.path().join("boom.rs"), FINDING.replace("UserView", "BoomView")).unwrap();
-    let rules = [idguard_lints::REGISTRY[0], PANICKING];
+    let response = *idguard_lints::find("sequential-id-in-response").unwrap();
+    let rules = [response, PANICKING];
     let mut options = ScanOptions::new(tmp.path().to_path_buf());
     options.report = ReportOptions::default();
     let report = idguard_core::scan(&options, &rules).unwrap();

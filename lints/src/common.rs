@@ -128,6 +128,14 @@ impl Key {
         labels
     }
 
+    /// The value as messages show it: `` `b` `` or, through a helper, `` `b` (called with `member.id`) ``.
+    pub fn shown(&self, text: &str) -> String {
+        match &self.via {
+            Some((passed, _)) => format!("`{text}` (called with `{passed}`)"),
+            None => format!("`{text}`"),
+        }
+    }
+
     /// The primary label's text: the serial's type, or the integer evidence.
     pub fn describe(&self, index: &Index<'_>) -> String {
         match &self.serial {
@@ -137,14 +145,16 @@ impl Key {
     }
 }
 
-/// Whether the value (with the names it goes to) is a key of a person or personal entity:
-/// a serial by type, or an integer (or, when `named` is enough, any value) with a key name.
-/// A helper's parameter that says nothing itself is followed to its callers' arguments.
+/// Whether the value (with the names it goes to, `targets`) is a key of a person or personal
+/// entity: a serial by type, or an integer (or, when `named` is enough, any value) with a key
+/// name. A parameter of the function `helper` that says nothing itself is followed to the
+/// arguments its callers pass.
 pub fn key_of(
     ctx: &idguard_core::Context<'_>,
     file: u32,
     value: &idguard_core::facts::ValueRef,
     targets: &[String],
+    helper: Option<&str>,
     named: bool,
 ) -> Option<Key> {
     use idguard_core::subject::SubjectClass;
@@ -163,8 +173,7 @@ pub fn key_of(
     // One helper: `fn encode_ref(x: i64) -> String { hex::encode(x.to_be_bytes()) }` called
     // as `encode_ref(member.id)`.
     let position = value.param?;
-    let helper = targets.last()?;
-    index.calls_to(helper).iter().find_map(|&(caller_file, call)| {
+    index.calls_to(helper?).iter().find_map(|&(caller_file, call)| {
         if call.position != position {
             return None;
         }

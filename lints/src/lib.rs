@@ -8,21 +8,27 @@
 use idguard_core::Rule;
 
 mod common;
+pub mod decrypted_id_echo;
 pub mod invalid_suppression;
+pub mod linkable_pseudonym;
 pub mod parse_error;
 pub mod predictable_id_generator;
 pub mod reversible_id_encoding;
 pub mod sequential_id_in_request;
 pub mod sequential_id_in_response;
 pub mod sequential_user_key;
+pub mod weak_id_encryption;
 
 /// Every rule, most specific first.
 pub static REGISTRY: &[Rule] = &[
+    reversible_id_encoding::RULE,
+    linkable_pseudonym::RULE,
+    decrypted_id_echo::RULE,
+    weak_id_encryption::RULE,
+    predictable_id_generator::RULE,
     sequential_id_in_response::RULE,
     sequential_id_in_request::RULE,
     sequential_user_key::RULE,
-    reversible_id_encoding::RULE,
-    predictable_id_generator::RULE,
     invalid_suppression::RULE,
     parse_error::RULE,
 ];

@@ -70,14 +70,24 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let path = index.path(file);
     let mut out = Vec::new();
     for enc in &index.files()[file as usize].encodings {
-        let Some(key) = crate::common::key_of(ctx, file, &enc.value, &enc.target_names, false) else { continue };
+        let Some(key) = crate::common::key_of(
+            ctx,
+            file,
+            &enc.value,
+            &enc.target_names,
+            enc.target_names.last().map(String::as_str),
+            false,
+        ) else {
+            continue;
+        };
         let (severity, noun) = match key.subject.class {
             SubjectClass::User => (Severity::Error, "user serial"),
             SubjectClass::Entity => (Severity::Warning, "personal-entity serial"),
             // Content keys in hex are everywhere in error messages and logs: not reported.
             SubjectClass::Content => continue,
         };
-        let message = format!("{noun} `{}` is only transformed by {}: anyone can undo it", enc.value.text, enc.api);
+        let message =
+            format!("{noun} {} is only transformed by {}: anyone can undo it", key.shown(&enc.value.text), enc.api);
         let scope = enc.target_names.last().cloned().unwrap_or_default();
         let finding = crate::common::Finding {
             rule: RULE.name,

@@ -359,7 +359,7 @@ fn contact_fields(decl: &TypeDecl) -> Vec<&FieldDecl> {
 
 /// Labels from the type up to its root: the fields that carry it, then the handler or
 /// schema derive. Bounded by the number of types (reachability is a tree).
-fn chain_labels(index: &Index<'_>, id: DeclId, reach: &Reach) -> Vec<Label> {
+pub(crate) fn chain_labels(index: &Index<'_>, id: DeclId, reach: &Reach) -> Vec<Label> {
     let mut labels = Vec::new();
     let mut current = id;
     let mut step = reach;

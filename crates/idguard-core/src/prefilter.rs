@@ -266,7 +266,7 @@ pub fn mentions_surface(text: &str) -> bool {
     has_surface_attribute(text)
         || kinds & (WRAPPER | EXTRACTOR | ROUTE) != 0
         || (kinds & RESPONDER != 0 && sends(text))
-        || ((kinds & MINT != 0 || radix_or_xor(text)) && may_mint(text))
+        || ((kinds & MINT != 0 || radix_or_xor(text) || hints(text)) && may_mint(text))
 }
 
 /// Whether the text calls a minting API (see `MINT_MARKERS`) and names a key of a person or
@@ -313,7 +313,22 @@ fn radix_or_xor(text: &str) -> bool {
 /// identifier: a minting API or reversible transform, and a key name in the signature or
 /// the body.
 fn mints_in(header: &str, body: &str, kinds: u8) -> bool {
-    (kinds & MINT != 0 || radix_or_xor(body)) && (names_a_key(header) || names_a_key(body))
+    (kinds & MINT != 0 || radix_or_xor(body) || hints(header) || hints(body))
+        && (names_a_key(header) || names_a_key(body))
+}
+
+/// Whether the text has a word part of the value model's other findings (see
+/// `surface::VALUE_HINTS`): a pseudonym name, a decode, decrypt or encrypt routine.
+fn hints(text: &str) -> bool {
+    static HINTS: OnceLock<AhoCorasick> = OnceLock::new();
+    HINTS
+        .get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(crate::surface::VALUE_HINTS)
+                .expect("the hint words form a valid automaton")
+        })
+        .is_match(text)
 }
 
 /// A cheap test before the token split: a key or reference name contains one of the ID or

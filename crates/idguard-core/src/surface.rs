@@ -93,6 +93,31 @@ pub const MINT_MARKERS: &[&str] = &[
     "to_ne_bytes",
 ];
 
+/// Word parts (any case, anywhere in an identifier) of the names the value model looks for
+/// beyond minting APIs: pseudonyms (`temp_id`, `anon_handle`, `participant_ref`) and decode,
+/// decrypt and encrypt routines. A function body with one is parsed when it also names a key.
+pub const VALUE_HINTS: &[&str] = &[
+    "temp",
+    "tmp",
+    "anon",
+    "pseudo",
+    "alias",
+    "nick",
+    "guest",
+    "ephemeral",
+    "participant",
+    "masked",
+    "open_id",
+    "openid",
+    "adhoc",
+    "ad_hoc",
+    "decode",
+    "decrypt",
+    "encrypt",
+    "unseal",
+    "obfuscat",
+];
+
 /// Derives of request types: their fields are looked up like those of serializable types.
 pub const REQUEST_DERIVES: &[&str] = &["Deserialize", "FromForm", "InputObject", "GraphQLInputObject", "IntoParams"];
 

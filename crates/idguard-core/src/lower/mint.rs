@@ -139,6 +139,8 @@ fn peel(arg: &syn::Expr) -> (&syn::Expr, bool) {
             syn::Expr::Paren(p) => &p.expr,
             syn::Expr::Group(g) => &g.expr,
             syn::Expr::Array(a) if a.elems.len() == 1 => &a.elems[0],
+            // `&id.to_le_bytes()[..]`
+            syn::Expr::Index(i) if matches!(&*i.index, syn::Expr::Range(_)) => &i.expr,
             // `uid ^ 0x5bd1_e995` rendered in hex: the value is the non-constant side.
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::BitXor(_)) => {
                 integer = true;
@@ -349,7 +351,7 @@ impl Mints<'_, '_, '_> {
         let mut weaknesses = Vec::new();
         let plaintext = if method.starts_with("encrypt_block") {
             weaknesses.push(Weakness {
-                what: "each block encrypted on its own (ECB): equal IDs give equal ciphertexts".to_owned(),
+                what: "ECB (each block encrypted on its own)".to_owned(),
                 span: self.lowerer.span(mc.method.span()),
             });
             mc.args.first()
@@ -358,7 +360,7 @@ impl Mints<'_, '_, '_> {
                 return;
             }
             if let Some(mut w) = self.fixed_value(&mc.args[0]) {
-                w.what = format!("a fixed nonce ({}): the same ID always encrypts the same way", w.what);
+                w.what = format!("a fixed nonce ({})", w.what);
                 weaknesses.push(w);
             }
             Some(&mc.args[1])
@@ -386,7 +388,7 @@ impl Mints<'_, '_, '_> {
     }
 
     /// Records the arguments of a call of a function by name that may be keys.
-    fn call_args(&mut self, callee: String, args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) {
+    fn call_args(&mut self, callee: &str, args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) {
         for (position, arg) in args.iter().enumerate() {
             let Some(value) = self.value_ref(arg, false) else { continue };
             let keyish = value.field.is_some()
@@ -400,7 +402,7 @@ impl Mints<'_, '_, '_> {
             let span = self.lowerer.span(arg.span());
             let target_names = self.targets();
             let position = u32::try_from(position).unwrap_or(u32::MAX);
-            self.lowerer.facts.calls.push(CallArg { callee: callee.clone(), position, value, target_names, span });
+            self.lowerer.facts.calls.push(CallArg { callee: callee.to_owned(), position, value, target_names, span });
         }
     }
 
@@ -538,24 +540,6 @@ fn pattern_names(pat: &syn::Pat, out: &mut Vec<String>) {
 /// Whether an expression draws a random value: `rand::rng().random()`, `OsRng.next_u64()`,
 /// `Uuid::new_v4()`, `nanoid!()`.
 fn is_random(expr: &syn::Expr) -> bool {
-    let mut random = false;
-    let mut check = |name: &str| {
-        random |= matches!(
-            name,
-            "rng"
-                | "thread_rng"
-                | "OsRng"
-                | "random"
-                | "gen"
-                | "new_v4"
-                | "fill_bytes"
-                | "next_u64"
-                | "next_u32"
-                | "nanoid"
-                | "random_range"
-                | "gen_range"
-        );
-    };
     fn walk(e: &syn::Expr, check: &mut dyn FnMut(&str), depth: u32) {
         if depth > 32 {
             return;
@@ -577,6 +561,24 @@ fn is_random(expr: &syn::Expr) -> bool {
             _ => {}
         }
     }
+    let mut random = false;
+    let mut check = |name: &str| {
+        random |= matches!(
+            name,
+            "rng"
+                | "thread_rng"
+                | "OsRng"
+                | "random"
+                | "gen"
+                | "new_v4"
+                | "fill_bytes"
+                | "next_u64"
+                | "next_u32"
+                | "nanoid"
+                | "random_range"
+                | "gen_range"
+        );
+    };
     walk(expr, &mut check, 0);
     random
 }
@@ -886,7 +888,7 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             _ => {}
         }
         if matches!(&*mc.receiver, syn::Expr::Path(p) if p.path.is_ident("self")) {
-            self.call_args(method.clone(), &mc.args);
+            self.call_args(&method, &mc.args);
         }
         // The receiver goes where the result goes; arguments only into sinks.
         self.deeper(|w| w.visit_expr(&mc.receiver));
@@ -941,12 +943,15 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             }
             // A helper called by name: its parameters are followed to these arguments.
             if segments.len() == 1 || first == "Self" || first == "self" || first == "crate" || first == "super" {
-                self.call_args(last.to_owned(), &call.args);
+                self.call_args(last, &call.args);
             }
         }
         let called = canonical.as_ref().and_then(|(segments, _)| segments.last().cloned()).unwrap_or_default();
         let how = if SINKS.contains(&called.as_str()) {
-            canonical.as_ref().map(|(segments, _)| format!("`{}(..)`", segments.join("::")))
+            canonical.as_ref().map(|(_, p)| {
+                let written = p.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>();
+                format!("`{}(..)`", written.join("::"))
+            })
         } else if TRANSPARENT.contains(&called.as_str()) {
             self.sinking().map(str::to_owned)
         } else {
@@ -974,6 +979,18 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                 } else if is_constant(&b.left) {
                     self.encoding("XOR with a constant".to_owned(), &b.right, at, true);
                 }
+            }
+            // A comparison sends a `bool`, not its operands.
+            syn::BinOp::Eq(_)
+            | syn::BinOp::Ne(_)
+            | syn::BinOp::Lt(_)
+            | syn::BinOp::Le(_)
+            | syn::BinOp::Gt(_)
+            | syn::BinOp::Ge(_)
+            | syn::BinOp::And(_)
+            | syn::BinOp::Or(_) => {
+                self.with_sink(None, |w| w.deeper(|w| syn::visit::visit_expr_binary(w, b)));
+                return;
             }
             // `self.next_id += 1`: a counter.
             syn::BinOp::AddAssign(_) if matches!(&*b.right, syn::Expr::Lit(_)) => {
