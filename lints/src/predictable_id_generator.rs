@@ -18,7 +18,9 @@ pub const RULE: Rule = Rule {
 const DOC: &str = r#"
 ## What it does
 Finds identifiers of people and personal entities minted predictably: atomic counters
-(`NEXT_MEMBER_ID.fetch_add(1, ..)`), timestamps (`Utc::now().timestamp_millis()`,
+(`NEXT_MEMBER_ID.fetch_add(1, ..)`), plain counters (`self.next_member_no += 1`), name-based
+UUIDs of guessable input (`Uuid::new_v5(&NS, email.as_bytes())`; of a serial, that is
+`reversible-id-encoding`, which wins on the same span), timestamps (`Utc::now().timestamp_millis()`,
 `SystemTime::now().duration_since(UNIX_EPOCH)`), time-based UUIDs (`Uuid::new_v1`, `now_v1`,
 `new_v6`, `now_v6`), non-cryptographic or seeded random generators (`SmallRng`,
 `StdRng::seed_from_u64`, `fastrand`, nanoid's `non_secure`) and monotonic ULID generators.
@@ -58,8 +60,9 @@ pub fn register(nickname: String) -> Member {
 ## Known limitations
 - The subject comes from names in the same function (binding, field, counter, function);
   a value minted in one function and named in another is not followed.
-- `+= 1` on a field or `static mut` counter, and v3/v5 UUIDs of guessable input, are not
-  recognised yet.
+- A `+= 1` counter counts when its own name (or the enclosing function's) names the
+  identifier; one incremented in one function and read in another is reported where it is
+  incremented only if its name says what it counts.
 - A timestamp is reported only where it is assigned to a key name; one mixed with random
   bits is not told apart.
 

@@ -296,7 +296,19 @@ fn radix_or_xor(text: &str) -> bool {
             && matches!(b[at - 1], b'x' | b'X' | b'o' | b'b')
             && (b[at - 2] == b':' || b[at - 2] == b'#' || b[at - 2].is_ascii_digit())
     });
+    // `uid * 0x9E37_79B9`, `id * PRIME`: multiplication by a scrambling constant.
+    let scramble = memchr::memchr_iter(b'*', b).any(|at| {
+        let rest = &b[at + 1..];
+        let start = rest.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(rest.len());
+        let word = &rest[start..];
+        let len = word.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+        len >= 4 && (word[0].is_ascii_digit() || word[..len].iter().all(|c| !c.is_ascii_lowercase()))
+    });
+    // `self.next_member_no += 1`: a counter.
+    let increment = memchr::memmem::find_iter(b, b"+= 1").any(|at| !b.get(at + 4).is_some_and(u8::is_ascii_digit));
     radix
+        || scramble
+        || increment
         || memchr::memchr_iter(b'^', b).any(|at| {
             let next = b[at + 1..].iter().copied().find(|c| !c.is_ascii_whitespace());
             matches!(next, Some(c) if c.is_ascii_digit() || c.is_ascii_uppercase())
@@ -313,8 +325,11 @@ fn radix_or_xor(text: &str) -> bool {
 /// identifier: a minting API or reversible transform, and a key name in the signature or
 /// the body.
 fn mints_in(header: &str, body: &str, kinds: u8) -> bool {
-    (kinds & MINT != 0 || radix_or_xor(body) || hints(header) || hints(body))
-        && (names_a_key(header) || names_a_key(body))
+    let transforms = kinds & MINT != 0 || radix_or_xor(body);
+    // A helper named for what it makes (`fn encode_ref(n: i64)`) transforms whatever its
+    // callers pass: its callers name the key.
+    (transforms && hints(header))
+        || ((transforms || hints(header) || hints(body)) && (names_a_key(header) || names_a_key(body)))
 }
 
 /// Whether the text has a word part of the value model's other findings (see

@@ -91,6 +91,16 @@ pub const MINT_MARKERS: &[&str] = &[
     "to_be_bytes",
     "to_le_bytes",
     "to_ne_bytes",
+    "rotate_left",
+    "rotate_right",
+    "from_u64_pair",
+    "from_u128",
+    "new_v3",
+    "new_v5",
+    "encrypt",
+    "encrypt_in_place",
+    "encrypt_block",
+    "encrypt_blocks",
 ];
 
 /// Word parts (any case, anywhere in an identifier) of the names the value model looks for
@@ -116,6 +126,9 @@ pub const VALUE_HINTS: &[&str] = &[
     "encrypt",
     "unseal",
     "obfuscat",
+    "encode_",
+    "hashid",
+    "sqid",
 ];
 
 /// Derives of request types: their fields are looked up like those of serializable types.

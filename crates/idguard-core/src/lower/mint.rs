@@ -1032,10 +1032,11 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                     self.combination(how.to_owned(), &values, at, !strings);
                 } else if values.len() == 1
                     && !strings
-                    && ops.iter().any(|o| matches!(*o, "*" | "+"))
+                    && ops.contains(&"*")
                     && leaves.iter().any(|l| is_scrambling_constant(l))
                 {
-                    // `uid * 7919 + SALT`: arithmetic with constants, undone by arithmetic.
+                    // `uid * 7919 + SALT`: arithmetic with constants, undone by arithmetic (an
+                    // offset alone, `BASE + id`, is index arithmetic).
                     self.encoding("arithmetic with constants".to_owned(), values[0], at, true);
                 }
                 // Leaves only: the inner operators are part of this tree.
