@@ -993,10 +993,21 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                 return;
             }
             // `self.next_id += 1`: a counter.
+            // Only the counter's own name says what it counts (`i += 1` in `fn sub` counts no
+            // subscriber), and only a sequence name (`next_member_no`, `member_seq`), not a
+            // quantity (`threads_number`, `retries`).
             syn::BinOp::AddAssign(_) if matches!(&*b.right, syn::Expr::Lit(_)) => {
                 let own = expr_names(&b.left);
-                let api = format!("`{} += {}`", own.first().map_or("_", String::as_str), quote_text(&b.right));
-                self.push(MintKind::Counter, api, own, b.op.span());
+                let sequence = own.first().is_some_and(|n| {
+                    crate::subject::tokens(n)
+                        .iter()
+                        .any(|t| matches!(t.as_str(), "next" | "last" | "seq" | "sequence" | "serial" | "id" | "no" | "sn"))
+                });
+                if sequence {
+                    let api = format!("`{} += {}`", own.first().map_or("_", String::as_str), quote_text(&b.right));
+                    let span = self.lowerer.span(b.op.span());
+                    self.lowerer.facts.mints.push(Mint { kind: MintKind::Counter, api, names: own, span });
+                }
             }
             syn::BinOp::Add(_)
             | syn::BinOp::Sub(_)
