@@ -17,13 +17,20 @@ const DOC: &str = r#"
 ## What it does
 Finds user serials (and personal-entity keys) passed through a transform that anyone can
 invert or enumerate: base64 (engines such as `URL_SAFE_NO_PAD.encode` and the legacy
-`base64::encode`), hex (`hex::encode`, data-encoding's `HEXLOWER.encode`), radix formatting
-(`format!("{:x}", id)`), XOR with a constant (`uid ^ 0x5bd1_e995`), unkeyed digests
-(`Sha256::digest`, `md5::compute`, `blake3::hash`: the domain of serials is small enough to
-hash every one), and hashids/sqids (`harsh.encode(&[id])`, `sqids.encode(&[id])`). The
-value is a serial when its type resolves to one (a typed local or parameter, a field of a
-typed value: `member.id`), or when its name is a key name and the code shows it is an
-integer (`to_be_bytes()`, `as u64`, a radix format, XOR, hashids).
+`base64::encode`, also under a renamed import: `use base64::encode as b64;`), hex
+(`hex::encode`, data-encoding's `HEXLOWER.encode`), radix formatting (`format!("{:x}", id)`,
+`format!("{id:x}")`), XOR with a constant (`uid ^ 0x5bd1_e995`), multiplication by a
+scrambling constant (`uid * 0x9E37_79B9 + 12345`), bit rotations (`uid.rotate_left(7)`),
+unkeyed digests (`Sha256::digest`, `md5::compute`, `blake3::hash`: the domain of serials is
+small enough to hash every one), hashids/sqids (`harsh.encode(&[id])`, `sqids.encode(&[id])`),
+name-based UUIDs of the serial (`Uuid::new_v5(&NS, &id.to_be_bytes())`) and fake UUIDs
+(`Uuid::from_u64_pair(0, id)`, `Uuid::from_u128(id as u128)`). The value is a serial when its
+type resolves to one (a typed local or parameter, a field of a typed value: `member.id`, a
+local bound to one: `let uid = member.id;`), or when its name is a key name and the code
+shows it is an integer (`to_be_bytes()`, `as u64`, a radix format, XOR, hashids). A helper
+whose parameter says nothing (`fn encode_ref(n: i64)`) is followed to the arguments its
+callers in the same package pass (`encode_ref(member.id)`); the finding is in the helper,
+with the call as a label.
 
 Severity: error for user keys, warning for personal entities. Keys of other content are not
 reported (hex renderings of small integers fill error messages and logs).
@@ -50,11 +57,12 @@ pub fn public_ref(member_id: i64, key: &HmacKey) -> String {
 ```
 
 ## Known limitations
-- Values are followed within one function (locals, parameters, struct literals, fields of
-  typed values); a serial passed through a helper function is not followed yet.
-- A keyed transform (HMAC, AES-SIV) is not reported; whether its key is a literal is the
-  job of `weak-id-encryption`, not implemented yet.
-- Multiplication or addition with constants and bit rotations are not recognised yet.
+- Values are followed within one function and through one helper call (same package);
+  a serial stored in a collection or a struct and read back elsewhere is not followed.
+- A keyed transform (HMAC, AES-SIV) is not reported; a literal key or fixed nonce is the
+  job of `weak-id-encryption`.
+- An offset alone (`BASE + id`) is index arithmetic and is not reported; only
+  multiplication by a constant of at least 1,000 (or an `UPPER_CASE` constant) is.
 
 ## References
 - CWE-656: Reliance on Security Through Obscurity
