@@ -81,6 +81,7 @@ impl Lowerer<'_, '_> {
             origins: HashMap::new(),
             fixed: HashMap::new(),
             random: std::collections::HashSet::new(),
+            siv: std::collections::HashSet::new(),
             client: client.unwrap_or_default(),
             tainted: HashMap::new(),
             echoes: Vec::new(),
@@ -113,6 +114,8 @@ struct Mints<'l, 'f, 't> {
     params: HashMap<String, u32>,
     /// Locals bound to a field of another value (`let uid = member.id;`): the value.
     origins: HashMap<String, ValueRef>,
+    /// Locals holding an AES-SIV cipher: deterministic by design, a fixed nonce is fine.
+    siv: std::collections::HashSet<String>,
     /// Locals holding a random value (`rand::rng().random()`, `Uuid::new_v4()`): no key.
     random: std::collections::HashSet<String>,
     /// Locals holding a fixed nonce or a literal key or a cipher built from one.
@@ -359,7 +362,7 @@ impl Mints<'_, '_, '_> {
             if mc.args.len() < 2 {
                 return;
             }
-            if let Some(mut w) = self.fixed_value(&mc.args[0]) {
+            if let Some(mut w) = self.fixed_value(&mc.args[0]).filter(|_| !self.siv.contains(&receiver)) {
                 w.what = format!("a fixed nonce ({})", w.what);
                 weaknesses.push(w);
             }
@@ -535,6 +538,12 @@ fn pattern_names(pat: &syn::Pat, out: &mut Vec<String>) {
         syn::Pat::Struct(s) => s.fields.iter().for_each(|f| pattern_names(&f.pat, out)),
         _ => {}
     }
+}
+
+/// Whether an expression builds an AES-SIV cipher (`Aes256SivAead::new(..)`, `Siv::new`).
+fn names_siv(expr: &syn::Expr) -> bool {
+    let text = quote::ToTokens::to_token_stream(expr).to_string();
+    text.contains("Siv") || text.contains("siv")
 }
 
 /// Whether an expression draws a random value: `rand::rng().random()`, `OsRng.next_u64()`,
@@ -731,6 +740,9 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             }
             if let Some(w) = self.fixed_value(init) {
                 self.fixed.insert(name.clone(), w);
+            }
+            if names_siv(init) {
+                self.siv.insert(name.clone());
             }
             if is_random(init) {
                 self.random.insert(name.clone());
@@ -999,9 +1011,9 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             syn::BinOp::AddAssign(_) if matches!(&*b.right, syn::Expr::Lit(_)) => {
                 let own = expr_names(&b.left);
                 let sequence = own.first().is_some_and(|n| {
-                    crate::subject::tokens(n)
-                        .iter()
-                        .any(|t| matches!(t.as_str(), "next" | "last" | "seq" | "sequence" | "serial" | "id" | "no" | "sn"))
+                    crate::subject::tokens(n).iter().any(|t| {
+                        matches!(t.as_str(), "next" | "last" | "seq" | "sequence" | "serial" | "id" | "no" | "sn")
+                    })
                 });
                 if sequence {
                     let api = format!("`{} += {}`", own.first().map_or("_", String::as_str), quote_text(&b.right));
