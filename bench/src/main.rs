@@ -1,6 +1,10 @@
 //! `idguard-bench parse-floor DIR [-jN]`: the floor idguard is measured against: read
 //! every file idguard would consider (same walk) and `syn::parse_file` it, in parallel,
 //! nothing else. Prints the number of files, bytes and parse failures.
+//!
+//! `idguard-bench accuracy ...`: precision and recall against labels (see `accuracy`).
+
+mod accuracy;
 
 use rayon::prelude::*;
 
@@ -9,6 +13,19 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("accuracy") {
+        return match accuracy::run(&args[2..]) {
+            Ok(true) => std::process::ExitCode::SUCCESS,
+            Ok(false) => std::process::ExitCode::from(1),
+            Err(e) => {
+                eprintln!("idguard-bench accuracy: {e}");
+                eprintln!(
+                    "usage: idguard-bench accuracy --libraries DIR --libraries-report JSON --services DIR --services-report JSON --labels TOML --out JSON"
+                );
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     let (Some("parse-floor"), Some(dir)) = (args.get(1).map(String::as_str), args.get(2)) else {
         eprintln!("usage: idguard-bench parse-floor DIR [-jN]");
         return std::process::ExitCode::from(2);

@@ -124,6 +124,11 @@ fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &S
             return None;
         }
         match subject::key_name(name, ctx.vocab) {
+            // `resolver_id: PersonId`: a role the vocabulary does not know, typed by a key
+            // newtype that names its subject.
+            Some(KeyName::Own(subject)) if subject.class == SubjectClass::Content => {
+                return Some(type_subject(ctx, serial).filter(|s| s.class != SubjectClass::Content).unwrap_or(subject));
+            }
             Some(KeyName::Own(subject)) => return Some(subject),
             Some(KeyName::Bare) => return Some(container_subject(ctx, decl, field)),
             None => {}
@@ -138,6 +143,11 @@ fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &S
         }
     }
     // The field's name says nothing, but its type does: `owner: MemberId`.
+    type_subject(ctx, serial)
+}
+
+/// The subject the serial's first newtype or alias names (`PersonId` -> person).
+fn type_subject(ctx: &Context<'_>, serial: &Serial) -> Option<Subject> {
     let hop = serial.hops.first()?;
     match subject::key_name(&ctx.index.decl(hop.decl).name, ctx.vocab)? {
         KeyName::Own(subject) => Some(subject),
@@ -220,6 +230,13 @@ fn container_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl) -> S
         if s.class != SubjectClass::Content {
             return s;
         }
+    }
+    // An ORM row of a relation or log table (`admin_purge_person`, `community_person_ban`):
+    // its `id` is that row's, whatever the type is called (`AdminPurgePerson`).
+    if let Some(table) = &decl.table_name
+        && subject::table_subject(table, ctx.vocab).is_none()
+    {
+        return Subject { class: SubjectClass::Content, token: table.clone() };
     }
     let by_name = subject::container_subject(&decl.name, ctx.vocab);
     if by_name.class != SubjectClass::Content {
