@@ -173,11 +173,11 @@ pub fn key_of(
     // One helper: `fn encode_ref(x: i64) -> String { hex::encode(x.to_be_bytes()) }` called
     // as `encode_ref(member.id)`.
     let position = value.param?;
-    let package = package_dir(index.path(file));
+    let package = idguard_core::index::package_dir(index.path(file));
     index.calls_to(helper?).iter().find_map(|&(caller_file, call)| {
         // A call of a function of that name in the same package (names such as `new` are
         // everywhere).
-        if call.position != position || package_dir(index.path(caller_file)) != package {
+        if call.position != position || idguard_core::index::package_dir(index.path(caller_file)) != package {
             return None;
         }
         let mut passed = call.value.clone();
@@ -186,15 +186,6 @@ pub fn key_of(
         key.via = Some((call.value.text.clone(), Location::new(index.path(caller_file), call.span)));
         Some(key)
     })
-}
-
-/// The package a file belongs to, as far as its path tells: everything before its `src/`
-/// directory (`crates/api/src/users.rs` -> `crates/api/`), else its directory.
-fn package_dir(path: &str) -> &str {
-    match path.rfind("src/") {
-        Some(at) if at == 0 || path.as_bytes()[at - 1] == b'/' => &path[..at],
-        _ => path.rsplit_once('/').map_or("", |(dir, _)| dir),
-    }
 }
 
 /// Whether the value's type resolves to a serial: a typed local, or a field of a typed value.

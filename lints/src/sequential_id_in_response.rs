@@ -292,6 +292,11 @@ fn diagnostic(
     };
     let symbol = if decl.module.is_empty() { member.clone() } else { format!("{}::{member}", decl.module) };
     let mut severity = severity(subject.class, reach.is_some());
+    // A package that marks its API types (`TS`, `ToSchema`...) says this unmarked, unreached
+    // type is not one of them: a storage row or internal value.
+    if reach.is_none() && index.declares_api(id.file) {
+        severity = Severity::Note;
+    }
     if field.serialize_with.is_some() {
         severity = severity.lowered();
     }

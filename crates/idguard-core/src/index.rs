@@ -159,6 +159,7 @@ pub struct Index<'a> {
     requested: std::collections::HashSet<DeclId>,
     tables: HashMap<String, (u32, &'a crate::facts::TableKey)>,
     calls: HashMap<&'a str, Vec<(u32, &'a crate::facts::CallArg)>>,
+    schema_packages: std::collections::HashSet<&'a str>,
     opaque: Vec<String>,
 }
 
@@ -205,6 +206,15 @@ impl Route {
     }
 }
 
+/// The package a file belongs to, as far as its path tells: everything before its `src/`
+/// directory (`crates/api/src/users.rs` -> `crates/api/`), else its directory.
+pub fn package_dir(path: &str) -> &str {
+    match path.rfind("src/") {
+        Some(at) if at == 0 || path.as_bytes()[at - 1] == b'/' => &path[..at],
+        _ => path.rsplit_once('/').map_or("", |(dir, _)| dir),
+    }
+}
+
 impl<'a> Index<'a> {
     /// Builds the index: name table, serial resolution of every declaration and
     /// reachability from every API surface. `opaque` names types that are safe to expose.
@@ -224,6 +234,7 @@ impl<'a> Index<'a> {
             requested: std::collections::HashSet::new(),
             tables: HashMap::new(),
             calls: HashMap::new(),
+            schema_packages: std::collections::HashSet::new(),
             opaque: opaque.to_vec(),
         };
         let mut serial = HashMap::new();
@@ -245,7 +256,26 @@ impl<'a> Index<'a> {
             }
         }
         index.calls = calls;
+        index.schema_packages = files
+            .iter()
+            .filter(|f| {
+                f.types.iter().any(|d| {
+                    // Not prost's `Message`: generated code, and actix's actor messages share the name.
+                    d.derives
+                        .iter()
+                        .chain(&d.attr_macros)
+                        .any(|x| x.name != "Message" && SCHEMA_DERIVES.contains(&x.name.as_str()))
+                })
+            })
+            .map(|f| package_dir(&f.path))
+            .collect();
         index
+    }
+
+    /// Whether the package of `file` marks its API types with a schema derive (`ToSchema`,
+    /// ts-rs `TS`, `SimpleObject`...): then its other serializable types are not its API.
+    pub fn declares_api(&self, file: u32) -> bool {
+        self.schema_packages.contains(package_dir(self.path(file)))
     }
 
     /// The arguments passed (as possible keys) to functions of that name, in file order.

@@ -10,7 +10,7 @@ pub const SERIALIZE_DERIVES: &[&str] =
 
 /// Derives and attribute macros that put a type on an API surface without a traced handler.
 pub const SCHEMA_DERIVES: &[&str] =
-    &["SimpleObject", "GraphQLObject", "Message", "ToSchema", "Object", "ToResponse", "graphql_object"];
+    &["SimpleObject", "GraphQLObject", "Message", "ToSchema", "Object", "ToResponse", "graphql_object", "TS"];
 
 /// Response wrappers whose generic arguments are sent to clients.
 pub const RESPONSE_WRAPPERS: &[&str] = &["Json", "Response", "JsonResponse", "MsgPack", "Cbor", "Protobuf"];
