@@ -231,12 +231,10 @@ fn container_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl) -> S
             return s;
         }
     }
-    // An ORM row of a relation or log table (`admin_purge_person`, `community_person_ban`):
-    // its `id` is that row's, whatever the type is called (`AdminPurgePerson`).
-    if let Some(table) = &decl.table_name
-        && subject::table_subject(table, ctx.vocab).is_none()
-    {
-        return Subject { class: SubjectClass::Content, token: table.clone() };
+    // The record of an action on a person (`AdminPurgePerson`, table `admin_purge_person`):
+    // its `id` is the event's, not the person's.
+    if std::iter::once(decl.name.as_str()).chain(decl.table_name.as_deref()).any(names_an_event) {
+        return Subject { class: SubjectClass::Content, token: decl.name.clone() };
     }
     let by_name = subject::container_subject(&decl.name, ctx.vocab);
     if by_name.class != SubjectClass::Content {
@@ -257,6 +255,40 @@ fn container_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl) -> S
         }
     }
     by_name
+}
+
+/// Verbs that make a record the log of an action (`AdminPurgePerson`, `ModBanFromCommunity`).
+const ACTIONS: &[&str] = &[
+    "purge",
+    "ban",
+    "add",
+    "remove",
+    "lock",
+    "feature",
+    "hide",
+    "transfer",
+    "block",
+    "follow",
+    "mention",
+    "like",
+    "save",
+    "report",
+    "vote",
+    "subscribe",
+    "invite",
+    "mute",
+    "kick",
+    "restore",
+    "delete",
+    "edit",
+    "update",
+];
+
+/// Whether a record's name says it logs an action on its subject: an action verb before the
+/// last word (`admin_purge_person`), not a kind of the subject (`private_message`).
+fn names_an_event(name: &str) -> bool {
+    let toks = subject::tokens(name);
+    toks.len() >= 2 && toks[..toks.len() - 1].iter().any(|t| ACTIONS.contains(&t.as_str()))
 }
 
 /// `uid` next to `gid`/`pid` is a process or file owner, not an account key.
