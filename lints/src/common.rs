@@ -170,8 +170,8 @@ pub fn key_of(
     if let Some(key) = direct(value, targets, file) {
         return Some(key);
     }
-    // One helper: `fn encode_ref(x: i64) -> String { hex::encode(x.to_be_bytes()) }` called
-    // as `encode_ref(member.id)`.
+    // One helper: `fn encode_public_id(x: i64) -> String { hex::encode(x.to_be_bytes()) }` called
+    // as `encode_public_id(member.id)`.
     let position = value.param?;
     let package = idguard_core::index::package_dir(index.path(file));
     index.calls_to(helper?).iter().find_map(|&(caller_file, call)| {

@@ -28,8 +28,8 @@ name-based UUIDs of the serial (`Uuid::new_v5(&NS, &id.to_be_bytes())`) and fake
 type resolves to one (a typed local or parameter, a field of a typed value: `member.id`, a
 local bound to one: `let uid = member.id;`), or when its name is a key name and the code
 shows it is an integer (`to_be_bytes()`, `as u64`, a radix format, XOR, hashids). A helper
-whose parameter says nothing (`fn encode_ref(n: i64)`) is followed to the arguments its
-callers in the same package pass (`encode_ref(member.id)`); the finding is in the helper,
+whose parameter says nothing (`fn encode_public_id(n: i64)`) is followed to the arguments its
+callers in the same package pass (`encode_public_id(member.id)`); the finding is in the helper,
 with the call as a label.
 
 Severity: error for user keys, warning for personal entities. Keys of other content are not

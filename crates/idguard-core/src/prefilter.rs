@@ -296,18 +296,31 @@ fn radix_or_xor(text: &str) -> bool {
             && matches!(b[at - 1], b'x' | b'X' | b'o' | b'b')
             && (b[at - 2] == b':' || b[at - 2] == b'#' || b[at - 2].is_ascii_digit())
     });
-    // `uid * 0x9E37_79B9`, `id * PRIME`: multiplication by a scrambling constant.
+    // `user_no * 0x9E37_79B9`, `uid * PRIME`: a key multiplied by a scrambling constant.
     let scramble = memchr::memchr_iter(b'*', b).any(|at| {
         let rest = &b[at + 1..];
         let start = rest.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(rest.len());
         let word = &rest[start..];
         let len = word.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
-        len >= 4 && (word[0].is_ascii_digit() || word[..len].iter().all(|c| !c.is_ascii_lowercase()))
+        let constant = len >= 4 && (word[0].is_ascii_digit() || word[..len].iter().all(|c| !c.is_ascii_lowercase()));
+        let before = b[..at].iter().rposition(|c| !c.is_ascii_whitespace()).map_or(0, |i| i + 1);
+        let first = b[..before].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
+        constant && crate::subject::tokens(&text[first..before]).iter().any(|t| crate::subject::is_id_token(t))
     });
+    // `Uuid::from_u128(id as u128)`, `Uuid::from_u64_pair(0, id)`: a fake UUID.
+    let fake_uuid = memchr::memmem::find(b, b"Uuid::from_u").is_some();
     // `self.next_member_no += 1`: a counter.
-    let increment = memchr::memmem::find_iter(b, b"+= 1").any(|at| !b.get(at + 4).is_some_and(u8::is_ascii_digit));
+    // `self.next_member_no += 1`: a counter whose name says it numbers things.
+    let increment = memchr::memmem::find_iter(b, b"+= 1").any(|at| {
+        let before = b[..at].iter().rposition(|c| !c.is_ascii_whitespace()).map_or(0, |i| i + 1);
+        let start = b[..before].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
+        let name = text[start..before].to_ascii_lowercase();
+        !b.get(at + 4).is_some_and(u8::is_ascii_digit)
+            && ["next", "last", "seq", "serial", "_id", "_no", "_sn"].iter().any(|p| name.contains(p))
+    });
     radix
         || scramble
+        || fake_uuid
         || increment
         || memchr::memchr_iter(b'^', b).any(|at| {
             let next = b[at + 1..].iter().copied().find(|c| !c.is_ascii_whitespace());
@@ -332,18 +345,55 @@ fn mints_in(header: &str, body: &str, kinds: u8) -> bool {
         || ((transforms || hints(header) || hints(body)) && (names_a_key(header) || names_a_key(body)))
 }
 
-/// Whether the text has a word part of the value model's other findings (see
-/// `surface::VALUE_HINTS`): a pseudonym name, a decode, decrypt or encrypt routine.
+/// Whether the text has an identifier the value model looks for beyond minting APIs (see
+/// `surface::VALUE_HINTS`): a pseudonym name or a helper named for what it makes.
 fn hints(text: &str) -> bool {
-    static HINTS: OnceLock<AhoCorasick> = OnceLock::new();
-    HINTS
+    use crate::surface::{Hint, VALUE_HINTS};
+    // Each word in snake case and capitalised (`temp_id`, `TempId`): a case-sensitive
+    // automaton keeps the fast (vectorised) search, case folding does not.
+    static HINTS: OnceLock<(aho_corasick::packed::Searcher, Vec<Hint>)> = OnceLock::new();
+    let (searcher, kinds) = HINTS.get_or_init(|| {
+        let mut words = Vec::new();
+        let mut kinds = Vec::new();
+        for (word, kind) in VALUE_HINTS {
+            let mut capital = word.to_string();
+            capital[..1].make_ascii_uppercase();
+            for w in [word.to_string(), capital] {
+                words.push(w);
+                kinds.push(*kind);
+            }
+        }
+        // A packed (vectorised) searcher alone: candidates are verified in place, without an
+        // automaton, and the hint words are few.
+        let searcher = aho_corasick::packed::Searcher::new(&words).expect("the hint words fit a packed searcher");
+        (searcher, kinds)
+    });
+    let b = text.as_bytes();
+    searcher.find_iter(b).any(|m| {
+        let start = b[..m.start()].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
+        let end = b[m.end()..].iter().position(|c| !is_ident_byte(*c)).map_or(b.len(), |i| m.end() + i);
+        let ident = &text[start..end];
+        match kinds[m.pattern().as_usize()] {
+            Hint::Pseudonym => crate::subject::is_pseudonym_name(ident),
+            Hint::Helper => true,
+            Hint::IdentityHelper => crate::subject::tokens(ident).iter().any(|t| crate::subject::is_id_token(t)),
+        }
+    })
+}
+
+/// Whether a body calls a decode or decrypt routine (see `surface::DECODE_WORDS`).
+fn decodes(body: &str) -> bool {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    WORDS
         .get_or_init(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(crate::surface::VALUE_HINTS)
-                .expect("the hint words form a valid automaton")
+            let words = crate::surface::DECODE_WORDS.iter().flat_map(|w| {
+                let mut capital = (*w).to_owned();
+                capital[..1].make_ascii_uppercase();
+                [(*w).to_owned(), capital]
+            });
+            AhoCorasick::new(words).expect("the decode words form a valid automaton")
         })
-        .is_match(text)
+        .is_match(body)
 }
 
 /// A cheap test before the token split: a key or reference name contains one of the ID or
@@ -384,7 +434,9 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
             };
             let kinds = marker_kinds(body);
             // The header first: it is short, and most bodies belong to no entry point.
-            (entry() && (sends(body) || mentions_checks(body))) || kinds & ROUTE != 0 || mints_in(header, body, kinds)
+            (entry() && (sends(body) || mentions_checks(body) || decodes(body)))
+                || kinds & ROUTE != 0
+                || mints_in(header, body, kinds)
         }
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body),
         crate::mask::Body::Const => false,

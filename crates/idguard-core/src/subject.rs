@@ -430,22 +430,37 @@ pub fn is_reference_name(name: &str) -> bool {
     toks.iter().any(|t| REFERENCE_TOKENS.contains(&t.as_str())) && toks.iter().any(|t| token_class(t).is_some())
 }
 
-/// Pseudonym tokens that say so on their own: a value named `anon_*`, `pseudonym`,
-/// `alias`, `nickname` is presented as not being the user's key.
-const PSEUDONYM_TOKENS: &[&str] =
-    &["pseudonym", "pseudo", "anon", "anonymous", "alias", "nick", "nickname", "guest", "ephemeral"];
+/// Pseudonym tokens that say so on their own.
+const PSEUDONYM_TOKENS: &[&str] = &["pseudonym", "nickname"];
 
-/// Pseudonym tokens that need an identity token beside them (`temp_id`, `open_id`,
-/// `participant_ref`): alone they are everyday words (`tmp`, `open`, `mask`).
-const PSEUDONYM_QUALIFIERS: &[&str] = &["temp", "tmp", "temporary", "adhoc", "hoc", "masked", "open", "participant"];
+/// Pseudonym tokens that need an identity token (or a second such token) beside them
+/// (`temp_id`, `anon_handle`, `open_id`, `AnonymousParticipant`): alone they are everyday
+/// words (`tmp`, `alias`, `Anonymous` unions, `ephemeral_key`s, `guest` memory).
+const PSEUDONYM_QUALIFIERS: &[&str] = &[
+    "pseudo",
+    "anon",
+    "anonymous",
+    "alias",
+    "nick",
+    "guest",
+    "ephemeral",
+    "temp",
+    "tmp",
+    "temporary",
+    "adhoc",
+    "hoc",
+    "masked",
+    "open",
+    "participant",
+];
 
-/// Tokens that make a name an identity: keys, references, handles, names.
+/// Tokens that make a name an identity: keys, references, handles.
 const IDENTITY_TOKENS: &[&str] =
-    &["id", "ids", "key", "no", "num", "ref", "token", "code", "tag", "handle", "name", "seq", "serial", "uid", "sn"];
+    &["id", "ids", "no", "num", "ref", "token", "code", "tag", "handle", "seq", "serial", "uid", "sn"];
 
 /// Whether a name presents a value as temporary, anonymous or per-context: `temp_id`,
 /// `anon_handle`, `pseudonym`, `OpenChatParticipant`, `participant_ref`, `nickname`. Not
-/// `tmp`, `open`, `file_handle`, `participant_count`.
+/// `tmp`, `alias`, `open`, `file_handle`, `participant_count`, `ephemeral_key`.
 pub fn is_pseudonym_name(name: &str) -> bool {
     let toks = tokens(name);
     if is_never_flag(&toks) {
@@ -533,7 +548,7 @@ mod tests {
     fn pseudonym_names() {
         for yes in [
             "temp_id",
-            "tmpKey",
+            "tmpRef",
             "anon_handle",
             "pseudonym",
             "OpenChatParticipant",
@@ -542,7 +557,7 @@ mod tests {
             "nickname",
             "AdHocId",
             "guest_tag",
-            "AnonymousMember",
+            "AnonymousParticipant",
         ] {
             assert!(is_pseudonym_name(yes), "{yes}");
         }
@@ -556,6 +571,12 @@ mod tests {
             "user_id",
             "template_id",
             "handle",
+            "alias",
+            "Anonymous",
+            "__bindgen_anon_1",
+            "ephemeral_key",
+            "temp_file_name",
+            "pseudo",
         ] {
             assert!(!is_pseudonym_name(no), "{no}");
         }

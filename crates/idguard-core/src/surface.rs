@@ -93,8 +93,6 @@ pub const MINT_MARKERS: &[&str] = &[
     "to_ne_bytes",
     "rotate_left",
     "rotate_right",
-    "from_u64_pair",
-    "from_u128",
     "new_v3",
     "new_v5",
     "encrypt",
@@ -104,32 +102,46 @@ pub const MINT_MARKERS: &[&str] = &[
 ];
 
 /// Word parts (any case, anywhere in an identifier) of the names the value model looks for
-/// beyond minting APIs: pseudonyms (`temp_id`, `anon_handle`, `participant_ref`) and decode,
-/// decrypt and encrypt routines. A function body with one is parsed when it also names a key.
-pub const VALUE_HINTS: &[&str] = &[
-    "temp",
-    "tmp",
-    "anon",
-    "pseudo",
-    "alias",
-    "nick",
-    "guest",
-    "ephemeral",
-    "participant",
-    "masked",
-    "open_id",
-    "openid",
-    "adhoc",
-    "ad_hoc",
-    "decode",
-    "decrypt",
-    "encrypt",
-    "unseal",
-    "obfuscat",
-    "encode_",
-    "hashid",
-    "sqid",
+/// beyond minting APIs: pseudonyms (`temp_id`, `anon_handle`, `participant_ref`; the
+/// identifier must be a pseudonym name, see `subject::is_pseudonym_name`) and helpers named
+/// for what they make (`to_hashids`, `obfuscate_id`, `encode_public_id`; an `encode_` helper
+/// must name an ID: not `encode_varint`, `encode_by_ref`). Words of four letters or more
+/// keep the vectorised search fast: `tmp_id` alone does not select a body (`temp_id` does). A function body with one is parsed when it also
+/// names a key.
+pub const VALUE_HINTS: &[(&str, Hint)] = &[
+    ("temp", Hint::Pseudonym),
+    ("anon", Hint::Pseudonym),
+    ("pseudo", Hint::Pseudonym),
+    ("alias", Hint::Pseudonym),
+    ("nick", Hint::Pseudonym),
+    ("guest", Hint::Pseudonym),
+    ("ephemeral", Hint::Pseudonym),
+    ("participant", Hint::Pseudonym),
+    ("masked", Hint::Pseudonym),
+    ("open_id", Hint::Pseudonym),
+    ("openid", Hint::Pseudonym),
+    ("adhoc", Hint::Pseudonym),
+    ("ad_hoc", Hint::Pseudonym),
+    ("hashid", Hint::Helper),
+    ("sqid", Hint::Helper),
+    ("obfuscat", Hint::Helper),
+    ("encode_", Hint::IdentityHelper),
 ];
+
+/// How a hint word counts (see [`VALUE_HINTS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// When the identifier is a pseudonym name.
+    Pseudonym,
+    /// Always.
+    Helper,
+    /// When the identifier also names an identity (`encode_ref`, not `encode_varint`).
+    IdentityHelper,
+}
+
+/// Words of decode and decrypt routines: an entry point's body with one is parsed (it may
+/// echo a decrypted ID).
+pub const DECODE_WORDS: &[&str] = &["decode", "decrypt", "unseal", "open_", "unmask", "deobfuscate", "reveal"];
 
 /// Derives of request types: their fields are looked up like those of serializable types.
 pub const REQUEST_DERIVES: &[&str] = &["Deserialize", "FromForm", "InputObject", "GraphQLInputObject", "IntoParams"];
