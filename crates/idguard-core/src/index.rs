@@ -504,7 +504,10 @@ impl<'a> Index<'a> {
         if depth > MAX_HOPS {
             return None;
         }
+        // Bytes (`[u8; 16]`, `&[u8]`, `Vec<u8>`: a buffer, a hash, an opaque handle) are data.
+        let bytes = |inner: &TypeRef| inner.name().is_some_and(|n| n == "u8" || n == "i8");
         match ty {
+            TypeRef::Slice(inner) | TypeRef::Array(inner) if bytes(inner) => None,
             TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => {
                 self.resolve_ty(inner, from_file, depth + 1)
             }
@@ -515,6 +518,9 @@ impl<'a> Index<'a> {
                 }
                 if is_integer(name) {
                     return Some(Serial { primitive: name.to_owned(), hops: Vec::new() });
+                }
+                if matches!(name, "Vec" | "VecDeque" | "Box" | "Bytes") && args.first().is_some_and(|a| bytes(a)) {
+                    return None;
                 }
                 if name == "NonZero" || CONTAINERS.contains(&name) {
                     return args.first().and_then(|a| self.resolve_ty(a, from_file, depth + 1));
