@@ -519,7 +519,7 @@ impl<'a> Index<'a> {
                 if is_integer(name) {
                     return Some(Serial { primitive: name.to_owned(), hops: Vec::new() });
                 }
-                if matches!(name, "Vec" | "VecDeque" | "Box" | "Bytes") && args.first().is_some_and(|a| bytes(a)) {
+                if matches!(name, "Vec" | "VecDeque" | "Box" | "Bytes") && args.first().is_some_and(bytes) {
                     return None;
                 }
                 if name == "NonZero" || CONTAINERS.contains(&name) {
