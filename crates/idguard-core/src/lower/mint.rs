@@ -24,9 +24,6 @@ use crate::subject::is_pseudonym_name;
 /// How deep the walk follows nested expressions.
 const MAX_DEPTH: u32 = 256;
 
-/// Words a decode or decrypt routine's name starts with (`decrypt_temp_id`, `open_token`).
-const DECODE_PREFIXES: &[&str] = &["decode", "decrypt", "open_", "unseal", "unmask", "deobfuscate", "reveal"];
-
 /// Calls a value leaves the server through: response bodies, redirects, headers, errors
 /// (by last path segment or method name).
 const SINKS: &[&str] = &[
@@ -434,7 +431,9 @@ impl Mints<'_, '_, '_> {
             _ => return None,
         };
         let routine = name.rsplit(['.', ':']).next().unwrap_or_default().to_lowercase();
-        if !DECODE_PREFIXES.iter().any(|p| routine.starts_with(p)) {
+        // A decode or decrypt routine's name starts with one of the words (`decrypt_temp_id`,
+        // `open_token`, `sqids.decode`).
+        if !crate::surface::DECODE_WORDS.iter().any(|p| routine.starts_with(p)) {
             // `decode(..).unwrap()`, `decrypt(..)?.first()`: look at the receiver.
             if let syn::Expr::MethodCall(mc) = expr {
                 return self.decoded(&mc.receiver);
