@@ -292,6 +292,19 @@ impl Mints<'_, '_, '_> {
         self.sink.pop();
     }
 
+    /// How the arguments of a call of `name` leave the server: through it if it is a sink
+    /// (described by `written`), as the call's result does if it passes them on unchanged,
+    /// else not at all.
+    fn sink_of(&self, name: &str, written: impl FnOnce() -> String) -> Option<String> {
+        if SINKS.contains(&name) {
+            Some(written())
+        } else if TRANSPARENT.contains(&name) {
+            self.sinking().map(str::to_owned)
+        } else {
+            None
+        }
+    }
+
     /// How the current expression leaves the server, if it does.
     fn sinking(&self) -> Option<&str> {
         self.sink.last().and_then(Option::as_deref)
@@ -903,13 +916,7 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
         }
         // The receiver goes where the result goes; arguments only into sinks.
         self.deeper(|w| w.visit_expr(&mc.receiver));
-        let how = if SINKS.contains(&method.as_str()) {
-            Some(format!("`.{method}(..)`"))
-        } else if TRANSPARENT.contains(&method.as_str()) {
-            self.sinking().map(str::to_owned)
-        } else {
-            None
-        };
+        let how = self.sink_of(&method, || format!("`.{method}(..)`"));
         self.with_sink(how, |w| w.deeper(|w| mc.args.iter().for_each(|a| w.visit_expr(a))));
     }
 
@@ -958,16 +965,12 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             }
         }
         let called = canonical.as_ref().and_then(|(segments, _)| segments.last().cloned()).unwrap_or_default();
-        let how = if SINKS.contains(&called.as_str()) {
-            canonical.as_ref().map(|(_, p)| {
-                let written = p.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>();
-                format!("`{}(..)`", written.join("::"))
-            })
-        } else if TRANSPARENT.contains(&called.as_str()) {
-            self.sinking().map(str::to_owned)
-        } else {
-            None
-        };
+        let how = self.sink_of(&called, || {
+            let written = canonical
+                .as_ref()
+                .map(|(_, p)| p.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::"));
+            format!("`{}(..)`", written.unwrap_or_default())
+        });
         self.with_sink(how, |w| w.deeper(|w| call.args.iter().for_each(|a| w.visit_expr(a))));
     }
 
