@@ -25,7 +25,11 @@ arithmetic (`room * 1_000_000 + uid`), string or byte concatenation
 (`[room.to_be_bytes(), uid.to_be_bytes()].concat()`). The construction goes to the
 pseudonym-named `let`, struct field or assignment, or is what a pseudonym-named function
 returns. Also: a pseudonym-named type sent to clients that carries the user's serial itself
-(`struct AnonParticipant { member_id: i64, .. }`).
+(`struct AnonParticipant { member_id: i64, .. }`). A name is pseudonym-named when it has a
+pseudonym word (temp, anon, alias, guest, open, participant, masked, ephemeral, adhoc...)
+and an identity word (id, ref, token, code, tag, handle, no, seq...), two pseudonym words
+(`AnonymousParticipant`), or is `pseudonym`/`nickname`; `tmp`, `alias`, `Anonymous` or
+`ephemeral_key` alone are everyday words.
 
 The serial is recognised by type (a typed local or parameter, a field of a typed value,
 `let uid = member.id;`), by a user key name (`member_id`, `user_seq`, `uid`), and through one
@@ -62,6 +66,8 @@ pub fn open_chat_temp_id(room_id: i64, member_id: i64, key: &PseudonymKey) -> St
   followed; single expressions are.
 - Whether the pseudonym reaches a client is not required for constructions: a pseudonym
   built from the serial is linkable wherever it is shown or logged.
+- The prefilter selects bodies by pseudonym words of four letters or more: a body whose only
+  pseudonym is named `tmp_*` is not analysed unless something else selects it.
 
 ## References
 - CWE-359: Exposure of Private Personal Information to an Unauthorized Actor
