@@ -132,16 +132,13 @@ fn size(root: &Path) -> (usize, usize) {
     let excluded: Vec<String> = idguard_core::walk::DEFAULT_EXCLUDED_DIRS.iter().map(|s| (*s).to_owned()).collect();
     let walked = idguard_core::walk::walk(root, &excluded, &[]);
     let rust: Vec<_> = walked.files.iter().filter(|f| f.abs.extension().is_some_and(|e| e == "rs")).collect();
-    let lines = rust.iter().map(|f| std::fs::read(&f.abs).map_or(0, |b| bytecount(&b))).sum();
+    let lines = rust.iter().map(|f| std::fs::read(&f.abs).map_or(0, |b| line_count(&b))).sum();
     (rust.len(), lines)
 }
 
-fn bytecount(bytes: &[u8]) -> usize {
-    memchr_count(bytes) + usize::from(!bytes.is_empty() && bytes.last() != Some(&b'\n'))
-}
-
-fn memchr_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| **b == b'\n').count()
+/// The number of lines: newline-terminated ones and a last unterminated one.
+fn line_count(bytes: &[u8]) -> usize {
+    bytes.split(|b| *b == b'\n').count() - usize::from(bytes.is_empty() || bytes.ends_with(b"\n"))
 }
 
 /// Runs the evaluation; prints the table, writes the JSON to `out`.
@@ -247,7 +244,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".to_owned(), |v| format!("{:.2}", v))
+    v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"))
 }
 
 fn print_table(r: &Results) {
