@@ -207,11 +207,12 @@ impl Route {
 }
 
 /// The package a file belongs to, as far as its path tells: everything before its `src/`
-/// directory (`crates/api/src/users.rs` -> `crates/api/`), else its directory.
+/// directory (`crates/api/src/users.rs` -> `crates/api/`); a file outside any `src/` (a
+/// loose script, a fixture) is a package of its own.
 pub fn package_dir(path: &str) -> &str {
     match path.rfind("src/") {
         Some(at) if at == 0 || path.as_bytes()[at - 1] == b'/' => &path[..at],
-        _ => path.rsplit_once('/').map_or("", |(dir, _)| dir),
+        _ => path,
     }
 }
 
