@@ -150,3 +150,21 @@ fn fixtures_match_their_annotations_and_blessed_output() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The README's fixture command scans `fixtures/` as one root: every expectation must hold
+/// there too (one fixture's facts must not change another's findings).
+#[test]
+fn fixtures_as_one_root_match_all_annotations() {
+    let root = fixtures_dir();
+    let report = scan_fixture(&root);
+    let mut actual: BTreeMap<Expectation, usize> = BTreeMap::new();
+    for d in &report.diagnostics {
+        let key = (d.location.path.clone(), d.location.span.line, d.severity.as_str().to_owned(), d.rule.to_owned());
+        *actual.entry(key).or_insert(0) += 1;
+    }
+    let expected = expectations(&root);
+    assert!(expected.len() >= 100, "expectations are missing");
+    let missing: Vec<_> = expected.iter().filter(|(k, n)| actual.get(*k) != Some(n)).collect();
+    let extra: Vec<_> = actual.iter().filter(|(k, _)| !expected.contains_key(*k)).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nextra: {extra:#?}");
+}
