@@ -123,6 +123,12 @@ fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &S
         if matches!(name.as_str(), "uid" | "uids") && in_process_context(decl) {
             return None;
         }
+        // `thread_id` next to `span_id`: a telemetry record's thread, not a chat thread.
+        if in_telemetry_context(decl)
+            && matches!(subject::key_name(name, ctx.vocab), Some(KeyName::Own(s)) if s.class == SubjectClass::Entity)
+        {
+            return None;
+        }
         match subject::key_name(name, ctx.vocab) {
             // `resolver_id: PersonId`: a role the vocabulary does not know, typed by a key
             // newtype that names its subject.
@@ -289,6 +295,13 @@ const ACTIONS: &[&str] = &[
 fn names_an_event(name: &str) -> bool {
     let toks = subject::tokens(name);
     toks.len() >= 2 && toks[..toks.len() - 1].iter().any(|t| ACTIONS.contains(&t.as_str()))
+}
+
+/// A tracing or telemetry record: it carries span or trace identifiers.
+fn in_telemetry_context(decl: &TypeDecl) -> bool {
+    decl.fields.iter().any(|f| {
+        f.name.as_deref().is_some_and(|n| matches!(n, "span_id" | "trace_id" | "parent_span_id" | "parent_id" | "span"))
+    })
 }
 
 /// `uid` next to `gid`/`pid` is a process or file owner, not an account key.
