@@ -58,6 +58,22 @@ fn hostile_tree(dir: &Path) {
     marked(dir, "deep_unary.rs", format!("type A = [u8; {}1];\n", "- ".repeat(n)));
     marked(dir, "deep_binary.rs", format!("type A = [u8; 1{}];\n", " + 1".repeat(n)));
     marked(dir, "deep_methods.rs", format!("fn f() {{ x{}; }}\n", ".a()".repeat(n)));
+    // The value model walks the bodies it keeps (a pseudonym, an encryption call): deep
+    // arithmetic, nested constructor calls and long sums inside them, just under the
+    // nesting limit.
+    let value_depth = 4_500;
+    write(
+        dir,
+        "deep_value_model.rs",
+        format!(
+            "pub fn temp_id(member_id: i64, room_id: i64) -> Vec<u8> {{\n    let nonce = Nonce::{}b\"x\"{};\n    let temp_ref = {}member_id{};\n    let anon_id = member_id{};\n    cipher.encrypt(nonce, member_id.to_be_bytes().as_ref()).unwrap()\n}}\n",
+            "from(".repeat(value_depth),
+            ")".repeat(value_depth),
+            "(".repeat(value_depth),
+            " + room_id)".repeat(value_depth),
+            " + room_id".repeat(n),
+        ),
+    );
     marked(dir, "deep_refs.rs", format!("type R = {}i64;\n", "&".repeat(n)));
     marked(dir, "deep_closures.rs", format!("type A = [u8; {}0];\n", "|| ".repeat(n)));
     marked(dir, "deep_mut_refs.rs", format!("type R<'a> = {}i64;\n", "&'a mut ".repeat(n)));
@@ -156,6 +172,9 @@ fn hostile_tree_is_survived_reported_and_deterministic() {
     }
     let bodies = find("deep_bodies.rs", "sequential-id-in-response");
     assert_eq!(bodies.len(), 1, "deep function bodies do not stop the analysis: {diags:#?}");
+    let value = find("deep_value_model.rs", "linkable-pseudonym");
+    assert_eq!(value.len(), 2, "deep expressions in kept bodies are analysed: {diags:#?}");
+    assert_eq!(find("deep_value_model.rs", "weak-id-encryption").len(), 1, "{diags:#?}");
     let nested = find("nested_ok.rs", "sequential-id-in-response");
     assert_eq!(nested.len(), 1, "a file just under the nesting limit is analysed: {diags:#?}");
 

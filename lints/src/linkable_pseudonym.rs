@@ -93,8 +93,20 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         }) else {
             continue;
         };
-        let others: Vec<&str> = combo.parts.iter().filter(|p| p.text != part.text).map(|p| p.text.as_str()).collect();
-        let with = if others.is_empty() { String::new() } else { format!(" and `{}`", others.join("`, `")) };
+        // The other parts, each once, at most three named.
+        let mut others: Vec<&str> = Vec::new();
+        for p in combo.parts.iter().filter(|p| p.text != part.text) {
+            if !others.contains(&p.text.as_str()) {
+                others.push(&p.text);
+            }
+        }
+        let more = others.len().saturating_sub(3);
+        others.truncate(3);
+        let with = match (others.is_empty(), more) {
+            (true, _) => String::new(),
+            (false, 0) => format!(" and `{}`", others.join("`, `")),
+            (false, n) => format!(" and `{}` (and {n} more)", others.join("`, `")),
+        };
         let message = format!(
             "pseudonym `{target}` is built from user serial {}{with} by {}: it is the serial, linkable across contexts",
             key.shown(&part.text),
