@@ -256,3 +256,10 @@ pub fn value_subject(
         _ => None,
     })
 }
+
+/// Whether a name says it holds an ID: a key name (`member_id`, a bare `id`,
+/// `encrypt_id`), a reference to a person or entity, or a pseudonym.
+pub fn names_an_id(vocab: &idguard_core::subject::Vocabulary, name: &str) -> bool {
+    use idguard_core::subject;
+    subject::key_name(name, vocab).is_some() || subject::is_reference_name(name) || subject::is_pseudonym_name(name)
+}

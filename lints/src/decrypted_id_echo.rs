@@ -76,9 +76,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         let names_id = |text: &str| {
             text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|n| {
                 !n.is_empty()
-                    && (subject::key_name(n, ctx.vocab).is_some()
-                        || subject::is_reference_name(n)
-                        || subject::is_pseudonym_name(n)
+                    && (crate::common::names_an_id(ctx.vocab, n)
                         || subject::tokens(n).iter().any(|t| subject::is_id_token(t)))
             })
         };

@@ -3,7 +3,7 @@
 use idguard_core::facts::{FieldDecl, FnDecl, SentValue, TypeDecl};
 use idguard_core::index::{DeclId, Index, Reach, Root, Serial};
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
-use idguard_core::surface::{SCHEMA_DERIVES, is_serializable};
+use idguard_core::surface::is_serializable;
 use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
 
 /// The rule.
@@ -407,7 +407,7 @@ fn diagnostic(
 
 fn exposing_derive(decl: &TypeDecl) -> Option<&idguard_core::facts::Derive> {
     let all = || decl.derives.iter().chain(&decl.attr_macros);
-    all().find(|d| SCHEMA_DERIVES.contains(&d.name.as_str())).or_else(|| all().find(|d| d.name == "Serialize"))
+    idguard_core::surface::schema_derives(decl).next().or_else(|| all().find(|d| d.name == "Serialize"))
 }
 
 fn contact_fields(decl: &TypeDecl) -> Vec<&FieldDecl> {

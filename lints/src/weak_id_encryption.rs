@@ -1,7 +1,7 @@
 //! `weak-id-encryption`: an ID "encrypted" with a fixed nonce, a key written in the source,
 //! or block by block.
 
-use idguard_core::subject::{self, SubjectClass};
+use idguard_core::subject::SubjectClass;
 use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
 
 /// The rule.
@@ -75,8 +75,9 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         let key = enc.plaintext.as_ref().and_then(|p| {
             crate::common::key_of(ctx, file, p, &enc.target_names, enc.target_names.last().map(String::as_str), true)
         });
-        let named_plaintext = enc.plaintext.as_ref().filter(|p| p.names.iter().any(|n| names_an_id(ctx, n)));
-        let id_target = enc.target_names.iter().find(|n| names_an_id(ctx, n));
+        let named_plaintext =
+            enc.plaintext.as_ref().filter(|p| p.names.iter().any(|n| crate::common::names_an_id(ctx.vocab, n)));
+        let id_target = enc.target_names.iter().find(|n| crate::common::names_an_id(ctx.vocab, n));
         if key.is_none() && named_plaintext.is_none() && id_target.is_none() {
             continue;
         }
@@ -118,10 +119,4 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         out.push(finding.diagnostic());
     }
     out
-}
-
-/// Whether a name says it holds an ID: a key name (`member_id`, a bare `id`,
-/// `encrypt_id`), a reference to a person or entity, or a pseudonym.
-fn names_an_id(ctx: &Context<'_>, name: &str) -> bool {
-    subject::key_name(name, ctx.vocab).is_some() || subject::is_reference_name(name) || subject::is_pseudonym_name(name)
 }

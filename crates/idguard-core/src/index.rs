@@ -11,7 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::facts::{DeclKind, FileFacts, FnDecl, TypeDecl, TypeRef};
-use crate::surface::{SCHEMA_DERIVES, is_serializable, response_bodies};
+use crate::surface::{is_serializable, response_bodies, schema_derives};
 
 /// Identifies one declaration: file index and declaration index within the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -260,13 +260,8 @@ impl<'a> Index<'a> {
         index.schema_packages = files
             .iter()
             .filter(|f| {
-                f.types.iter().any(|d| {
-                    // Not prost's `Message`: generated code, and actix's actor messages share the name.
-                    d.derives
-                        .iter()
-                        .chain(&d.attr_macros)
-                        .any(|x| x.name != "Message" && SCHEMA_DERIVES.contains(&x.name.as_str()))
-                })
+                // Not prost's `Message`: generated code, and actix's actor messages share the name.
+                f.types.iter().any(|d| schema_derives(d).any(|x| x.name != "Message"))
             })
             .map(|f| package_dir(&f.path))
             .collect();
@@ -591,8 +586,7 @@ impl<'a> Index<'a> {
         for (f, facts) in self.files.iter().enumerate() {
             for (d, decl) in facts.types.iter().enumerate() {
                 let id = DeclId { file: f as u32, decl: d as u32 };
-                let schema =
-                    decl.derives.iter().chain(&decl.attr_macros).find(|d| SCHEMA_DERIVES.contains(&d.name.as_str()));
+                let schema = schema_derives(decl).next();
                 if let Some(derive) = schema
                     && !reach.contains_key(&id)
                 {

@@ -303,18 +303,14 @@ fn radix_or_xor(text: &str) -> bool {
         let word = &rest[start..];
         let len = word.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
         let constant = len >= 4 && (word[0].is_ascii_digit() || word[..len].iter().all(|c| !c.is_ascii_lowercase()));
-        let before = b[..at].iter().rposition(|c| !c.is_ascii_whitespace()).map_or(0, |i| i + 1);
-        let first = b[..before].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
-        constant && crate::subject::tokens(&text[first..before]).iter().any(|t| crate::subject::is_id_token(t))
+        constant && crate::subject::tokens(ident_before(text, at)).iter().any(|t| crate::subject::is_id_token(t))
     });
     // `Uuid::from_u128(id as u128)`, `Uuid::from_u64_pair(0, id)`: a fake UUID.
     let fake_uuid = memchr::memmem::find(b, b"Uuid::from_u").is_some();
     // `self.next_member_no += 1`: a counter.
     // `self.next_member_no += 1`: a counter whose name says it numbers things.
     let increment = memchr::memmem::find_iter(b, b"+= 1").any(|at| {
-        let before = b[..at].iter().rposition(|c| !c.is_ascii_whitespace()).map_or(0, |i| i + 1);
-        let start = b[..before].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
-        let name = text[start..before].to_ascii_lowercase();
+        let name = ident_before(text, at).to_ascii_lowercase();
         !b.get(at + 4).is_some_and(u8::is_ascii_digit)
             && ["next", "last", "seq", "serial", "_id", "_no", "_sn"].iter().any(|p| name.contains(p))
     });
@@ -334,6 +330,14 @@ fn radix_or_xor(text: &str) -> bool {
         })
 }
 
+/// The identifier that ends right before `at`, spaces skipped (`next_id` of `next_id += 1`).
+fn ident_before(text: &str, at: usize) -> &str {
+    let b = text.as_bytes();
+    let end = b[..at].iter().rposition(|c| !c.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    let start = b[..end].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
+    &text[start..end]
+}
+
 /// Whether a function body (whose marker kinds are `kinds`) may mint or transform an
 /// identifier: a minting API or reversible transform, and a key name in the signature or
 /// the body.
@@ -341,8 +345,8 @@ fn mints_in(header: &str, body: &str, kinds: u8) -> bool {
     let transforms = kinds & MINT != 0 || radix_or_xor(body);
     // A helper named for what it makes (`fn encode_ref(n: i64)`) transforms whatever its
     // callers pass: its callers name the key.
-    (transforms && hints(header))
-        || ((transforms || hints(header) || hints(body)) && (names_a_key(header) || names_a_key(body)))
+    let named = hints(header);
+    (transforms && named) || ((transforms || named || hints(body)) && (names_a_key(header) || names_a_key(body)))
 }
 
 /// Whether the text has an identifier the value model looks for beyond minting APIs (see

@@ -151,6 +151,12 @@ pub fn is_request_type(decl: &TypeDecl) -> bool {
     decl.derives.iter().any(|d| REQUEST_DERIVES.contains(&d.name.as_str()))
 }
 
+/// The API schema/object derives and attribute macros of a declaration (see
+/// [`SCHEMA_DERIVES`]), in the order written.
+pub fn schema_derives(decl: &TypeDecl) -> impl Iterator<Item = &crate::facts::Derive> {
+    decl.derives.iter().chain(&decl.attr_macros).filter(|d| SCHEMA_DERIVES.contains(&d.name.as_str()))
+}
+
 /// Whether the declaration derives a trait that serializes it to clients.
 pub fn is_serializable(decl: &TypeDecl) -> bool {
     decl.derives

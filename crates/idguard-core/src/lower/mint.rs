@@ -17,7 +17,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use super::locals::Locals;
-use super::{Lowerer, last_segment, unraw};
+use super::{Lowerer, last_segment, path_string, unraw};
 use crate::facts::{CallArg, Combination, Echo, Encoding, Encrypt, Mint, MintKind, ValueRef, Weakness};
 use crate::subject::is_pseudonym_name;
 
@@ -966,9 +966,7 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
         }
         let called = canonical.as_ref().and_then(|(segments, _)| segments.last().cloned()).unwrap_or_default();
         let how = self.sink_of(&called, || {
-            let written = canonical
-                .as_ref()
-                .map(|(_, p)| p.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::"));
+            let written = canonical.as_ref().map(|(_, p)| path_string(&p.path));
             format!("`{}(..)`", written.unwrap_or_default())
         });
         self.with_sink(how, |w| w.deeper(|w| call.args.iter().for_each(|a| w.visit_expr(a))));
@@ -1117,7 +1115,7 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             }
         }
         // `nanoid::non_secure::nanoid!()` / `non_secure_nanoid!()`.
-        let text = mac.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
+        let text = path_string(&mac.path);
         if text.contains("non_secure") || name.starts_with("non_secure") {
             let at = mac.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
             self.push(MintKind::WeakRandom, format!("`{text}!`"), Vec::new(), at);
