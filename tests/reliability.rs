@@ -185,3 +185,45 @@ fn the_span_map_does_not_grow_over_a_long_scan() {
     let grown = rss().unwrap().saturating_sub(before);
     assert!(grown < 16 * 1024 * 1024, "memory grew by {} MiB over 1,500 files", grown / (1024 * 1024));
 }
+
+#[test]
+fn a_file_that_supplies_declarations_is_read_for_them_in_both_modes() {
+    // `ids.rs` has nothing the prefilter looks for: it is parsed on demand for `MemberId`,
+    // declarations only, so the syntax error in its function is not its concern; a syntax
+    // error in a declaration is. `--no-prefilter` parses it in full and must agree.
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("api.rs"),
+        "use crate::ids::{MemberId, RoomNo};\n\n#[derive(Serialize)]\npub struct MemberView {\n    pub member: MemberId,\n    pub room: RoomNo,\n}\n\npub async fn get_member() -> Json<MemberView> {\n    todo!()\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("ids.rs"),
+        "/// A member serial.\npub struct MemberId(pub i64);\n\nimpl MemberId {\n    fn broken(&self, ) -> { }\n}\n\npub fn also_broken(x: ) {}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("rooms.rs"), "pub struct RoomNo { no: }\n").unwrap();
+    let lines = |args: &[&str]| {
+        let out = idguard(&[&["--format", "json", "--show-notes"], args].concat(), tmp.path());
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut found: Vec<String> = doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{}:{}:{}", d["path"].as_str().unwrap(), d["line"], d["rule"].as_str().unwrap()))
+            .collect();
+        found.sort();
+        (found, out.stdout)
+    };
+    let (found, prefiltered) = lines(&[]);
+    assert_eq!(found, ["src/api.rs:5:sequential-id-in-response", "src/rooms.rs:1:parse-error"]);
+    let (_, full) = lines(&["--no-prefilter"]);
+    assert!(
+        prefiltered == full,
+        "--no-prefilter differs:\n{}\n{}",
+        String::from_utf8_lossy(&prefiltered),
+        String::from_utf8_lossy(&full)
+    );
+}

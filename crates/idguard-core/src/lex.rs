@@ -44,6 +44,11 @@ impl<'a> Lexer<'a> {
     /// Past the `}` closing the `{` at `open` (which must be a brace seen by this lexer),
     /// or `None` when the text ends first or something inside never closes.
     pub fn skip_braces(&mut self, open: usize) -> Option<usize> {
+        self.skip_braces_with(open, &mut |_, _| {})
+    }
+
+    /// [`Lexer::skip_braces`], telling `comment` where each `//` comment inside is.
+    pub fn skip_braces_with(&mut self, open: usize, comment: &mut dyn FnMut(usize, usize)) -> Option<usize> {
         self.pos = open + 1;
         let mut depth = 1usize;
         loop {
@@ -56,6 +61,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 Tok::Unclosed => return None,
+                Tok::LineComment(s, e) => comment(s, e),
                 _ => {}
             }
         }

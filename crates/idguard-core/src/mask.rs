@@ -153,6 +153,266 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
     String::from_utf8(out).ok()
 }
 
+/// Whether a `//` comment is a doc comment (`///`, `//!`, not `////`).
+fn is_doc_comment(comment: &[u8]) -> bool {
+    (comment.starts_with(b"///") && !comment.starts_with(b"////")) || comment.starts_with(b"//!")
+}
+
+/// `text` with every item blanked (attributes included) except what a file that only
+/// supplies declarations to other files needs: `struct`, `enum`, `union` and `type`
+/// items, `use` and `mod` items (inline modules are masked in turn), inner attributes and
+/// diesel `table!` invocations. Functions, `impl` and `trait` blocks, constants, statics,
+/// `extern` items and other macros are blanked whole. `None` when the lexer cannot follow
+/// the text or an item is not one of these shapes: the caller then parses as usual.
+///
+/// Used for the files parsed on demand (the prefilter found nothing in them, so their
+/// functions carry no facts); `--no-prefilter` parses those files in full, and its output
+/// being identical proves that nothing was lost.
+pub fn declarations_only(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut blank: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut lexer = Lexer::new(text);
+    // Inline `mod name {` blocks open around the current position.
+    let mut modules = 0usize;
+    loop {
+        // At item level: the next item, after comments and stray semicolons.
+        let (start, first) = loop {
+            match lexer.next() {
+                None if modules == 0 => return blank_ranges(b, &blank),
+                Some(Tok::LineComment(s, e)) => {
+                    if is_doc_comment(&b[s..e]) {
+                        blank.push(s..e);
+                    }
+                }
+                Some(Tok::Other | Tok::Punct(b';', _)) => {}
+                Some(Tok::Punct(b'}', _)) if modules > 0 => modules -= 1,
+                Some(tok @ Tok::Ident(s, _)) => break (s, tok),
+                Some(tok @ Tok::Punct(b'#', at)) => break (at, tok),
+                // Text ended inside a module, an unclosed literal, or a stray token.
+                None | Some(Tok::Unclosed | Tok::Punct(..)) => return None,
+            }
+        };
+        let shape = item_shape(&mut lexer, b, first, &mut blank)?;
+        match shape {
+            Shape::InnerAttribute | Shape::Module => {
+                if shape == Shape::Module {
+                    modules += 1;
+                }
+            }
+            Shape::Keep(end) => lexer.seek(end),
+            Shape::Blank(end) => {
+                // Doc comments inside the item are in the range already.
+                blank.retain(|r| r.start < start);
+                blank.push(start..end);
+                lexer.seek(end);
+            }
+        }
+    }
+}
+
+/// What an item is, once its attributes and qualifiers are read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    /// `#![..]`: kept; the scan goes on at item level.
+    InnerAttribute,
+    /// `mod name {`: kept; the scan goes on inside.
+    Module,
+    /// An item kept as it is, which ends before the offset.
+    Keep(usize),
+    /// An item to blank, which ends before the offset.
+    Blank(usize),
+}
+
+/// How an item ends.
+#[derive(Clone, Copy)]
+enum Ends {
+    /// At a `;` outside any group, or after its first `{ .. }` block outside parentheses,
+    /// brackets and generics (functions, `impl`, `trait`, `struct`, `extern`).
+    Braced,
+    /// At a `;` outside any group (`use`, `type`, `const`, `static`).
+    Semicolon,
+    /// A macro invocation: after its `{ .. }` group, or at the `;` after a `( .. )` or `[ .. ]`.
+    Macro,
+}
+
+/// Reads an item from its first token (`first`, already taken from `lexer`): attributes,
+/// visibility and qualifiers, then its keyword; returns its shape, with the lexer left
+/// where the scan must go on for kept modules and inner attributes. Doc comments inside
+/// kept items are added to `blank`.
+fn item_shape(lexer: &mut Lexer<'_>, b: &[u8], first: Tok, blank: &mut Vec<std::ops::Range<usize>>) -> Option<Shape> {
+    let mut tok = first;
+    // After `const`/`static`: a `fn` may still follow (`const unsafe fn`).
+    let mut constant = false;
+    loop {
+        match tok {
+            Tok::Punct(b'#', _) => match lexer.next()? {
+                Tok::Punct(b'[', at) => {
+                    skip_group(lexer, b, at)?;
+                }
+                Tok::Punct(b'!', _) => {
+                    let Tok::Punct(b'[', at) = lexer.next()? else { return None };
+                    skip_group(lexer, b, at)?;
+                    return Some(Shape::InnerAttribute);
+                }
+                _ => return None,
+            },
+            Tok::LineComment(s, e) => {
+                if is_doc_comment(&b[s..e]) {
+                    blank.push(s..e);
+                }
+            }
+            Tok::Other => {
+                // `extern "C"` (an ABI string) or a block comment.
+            }
+            Tok::Ident(s, e) => match &b[s..e] {
+                b"pub" => {
+                    // `pub(crate)`, `pub(in path)`: the group is part of the visibility.
+                    let next = lexer.next()?;
+                    if let Tok::Punct(b'(', at) = next {
+                        skip_group(lexer, b, at)?;
+                    } else {
+                        tok = next;
+                        continue;
+                    }
+                }
+                b"unsafe" | b"async" | b"default" | b"auto" | b"safe" | b"extern" if !constant => {
+                    if &b[s..e] == b"extern" {
+                        // `extern crate x;`, `extern "C" { .. }`, `extern "C" fn`.
+                        let end = item_end(lexer, b, Ends::Braced)?;
+                        return Some(Shape::Blank(end));
+                    }
+                }
+                b"unsafe" | b"async" | b"extern" => {}
+                b"const" | b"static" => constant = true,
+                b"struct" | b"enum" | b"union" if !constant => {
+                    return item_end_doc(lexer, b, Ends::Braced, blank).map(Shape::Keep);
+                }
+                b"type" | b"use" if !constant => {
+                    return item_end_doc(lexer, b, Ends::Semicolon, blank).map(Shape::Keep);
+                }
+                b"mod" if !constant => {
+                    let Tok::Ident(..) = lexer.next()? else { return None };
+                    return match lexer.next()? {
+                        Tok::Punct(b';', at) => Some(Shape::Keep(at + 1)),
+                        Tok::Punct(b'{', _) => Some(Shape::Module),
+                        _ => None,
+                    };
+                }
+                b"fn" | b"impl" | b"trait" => return item_end(lexer, b, Ends::Braced).map(Shape::Blank),
+                _ if constant => return item_end(lexer, b, Ends::Semicolon).map(Shape::Blank),
+                name => {
+                    // A macro invocation: a path, `!`, then (for `macro_rules!`) a name and a group.
+                    let mut last = name;
+                    loop {
+                        match lexer.next()? {
+                            Tok::Punct(b':', _) => {}
+                            Tok::Ident(s, e) => last = &b[s..e],
+                            Tok::Punct(b'!', _) => break,
+                            _ => return None,
+                        }
+                    }
+                    let end = item_end(lexer, b, Ends::Macro)?;
+                    return Some(if last == b"table" { Shape::Keep(end) } else { Shape::Blank(end) });
+                }
+            },
+            _ => return None,
+        }
+        tok = lexer.next()?;
+    }
+}
+
+/// Like [`item_end`], for a kept item: its doc comments are blanked.
+fn item_end_doc(lexer: &mut Lexer<'_>, b: &[u8], ends: Ends, blank: &mut Vec<std::ops::Range<usize>>) -> Option<usize> {
+    let from = blank.len();
+    let mut docs = Vec::new();
+    let end = item_end_with(lexer, b, ends, &mut |s, e| {
+        if is_doc_comment(&b[s..e]) {
+            docs.push(s..e);
+        }
+    })?;
+    blank.truncate(from);
+    blank.extend(docs);
+    Some(end)
+}
+
+/// Where an item whose keyword the lexer has just passed ends (past its last byte).
+fn item_end(lexer: &mut Lexer<'_>, b: &[u8], ends: Ends) -> Option<usize> {
+    item_end_with(lexer, b, ends, &mut |_, _| {})
+}
+
+fn item_end_with(lexer: &mut Lexer<'_>, b: &[u8], ends: Ends, comment: &mut dyn FnMut(usize, usize)) -> Option<usize> {
+    // Open `(` and `[` (and, for `Ends::Semicolon`, `{`), and open generics.
+    let mut depth = 0u32;
+    let mut angles = 0u32;
+    loop {
+        match (ends, lexer.next()?) {
+            // An unclosed literal, or a `}` closing what the item did not open.
+            (_, Tok::Unclosed) | (Ends::Braced | Ends::Macro, Tok::Punct(b'}', _)) => return None,
+            (_, Tok::LineComment(s, e)) => comment(s, e),
+            (_, Tok::Punct(b'(' | b'[', _)) | (Ends::Semicolon, Tok::Punct(b'{', _)) => depth += 1,
+            (_, Tok::Punct(b')' | b']', _)) | (Ends::Semicolon, Tok::Punct(b'}', _)) => {
+                depth = depth.checked_sub(1)?;
+            }
+            (_, Tok::Punct(b';', at)) if depth == 0 && (angles == 0 || !matches!(ends, Ends::Braced)) => {
+                return Some(at + 1);
+            }
+            (Ends::Braced, Tok::Punct(b'<', _)) if depth == 0 => angles += 1,
+            // `->` is not a closing angle bracket.
+            (Ends::Braced, Tok::Punct(b'>', at)) if depth == 0 && b[at - 1] != b'-' => {
+                angles = angles.saturating_sub(1);
+            }
+            (Ends::Braced, Tok::Punct(b'{', at)) if depth == 0 && angles == 0 => {
+                let end = lexer.skip_braces_with(at, comment)?;
+                return Some(end);
+            }
+            (Ends::Braced, Tok::Punct(b'{', at)) => {
+                // A const-generic block (`Foo<{ N }>`).
+                let end = lexer.skip_braces_with(at, comment)?;
+                lexer.seek(end);
+            }
+            (Ends::Macro, Tok::Punct(b'{', at)) if depth == 0 => return lexer.skip_braces_with(at, comment),
+            (Ends::Macro, Tok::Punct(b'{', at)) => {
+                let end = lexer.skip_braces_with(at, comment)?;
+                lexer.seek(end);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Skips the `[ .. ]` or `( .. )` group opened at `open` (already read).
+fn skip_group(lexer: &mut Lexer<'_>, b: &[u8], open: usize) -> Option<()> {
+    let (o, c) = if b[open] == b'[' { (b'[', b']') } else { (b'(', b')') };
+    let mut depth = 1u32;
+    loop {
+        match lexer.next()? {
+            Tok::Unclosed => return None,
+            Tok::Punct(x, _) if x == o => depth += 1,
+            Tok::Punct(x, _) if x == c => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `b` with the ranges replaced by spaces (newlines kept).
+fn blank_ranges(b: &[u8], ranges: &[std::ops::Range<usize>]) -> Option<String> {
+    let mut out = b.to_vec();
+    for range in ranges {
+        for byte in &mut out[range.clone()] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Whole UTF-8 sequences were replaced by ASCII spaces: still valid UTF-8.
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +493,46 @@ mod tests {
         assert_eq!(blank_bodies("struct S;", |_, _, _| false), None);
         // Multi-byte characters become spaces byte for byte.
         assert_eq!(masked("fn f() { \"é\" }"), "fn f() {      }");
+    }
+
+    #[test]
+    fn declarations_only_keeps_types_uses_and_modules() {
+        let text = "#![allow(x)]\n//! doc\nuse a::{b, c};\n/// A user.\n#[derive(Debug)]\npub(crate) struct User<T: Fn() -> u8> where T: X {\n    /// the id\n    id: i64,\n}\nimpl User { fn f(&self) -> u8 { 1 } }\n#[inline]\npub const fn g<const N: usize>() -> Foo<{ N }> { x }\nconst C: [u8; 3] = [1, 2, 3];\nstatic S: &str = \"}\";\ntype Id = i64;\nmod inner {\n    enum E { A = { 1 }, B }\n    fn h() {}\n}\nmod other;\nmacro_rules! m { () => {} }\nlazy_static::lazy_static! { static ref X: u8 = 1; }\nforeign!(struct Y;);\ndiesel::table! { users (id) { id -> Int8, } }\nextern crate alloc;\nextern \"C\" { fn k(); }\npub unsafe trait T { fn t(); }\nunion U { a: u8 }\nstruct P(pub u8);\n";
+        let out = declarations_only(text).unwrap();
+        assert_eq!(out.len(), text.len());
+        let kept: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            kept,
+            [
+                "#![allow(x)]",
+                "use a::{b, c};",
+                "#[derive(Debug)]",
+                "pub(crate) struct User<T: Fn() -> u8> where T: X {",
+                "id: i64,",
+                "}",
+                "type Id = i64;",
+                "mod inner {",
+                "enum E { A = { 1 }, B }",
+                "}",
+                "mod other;",
+                "diesel::table! { users (id) { id -> Int8, } }",
+                "union U { a: u8 }",
+                "struct P(pub u8);",
+            ]
+        );
+        assert!(syn::parse_file(&out).is_ok());
+    }
+
+    #[test]
+    fn declarations_only_gives_up_on_what_it_cannot_follow() {
+        assert_eq!(declarations_only("fn f() { \"open }"), None);
+        assert_eq!(declarations_only("struct S { a: u8 "), None);
+        assert_eq!(declarations_only("mod m { struct S;"), None);
+        assert_eq!(declarations_only("} struct S;"), None);
+        assert_eq!(declarations_only("+ struct S;"), None);
+        // Attributes on their own, shebang-free token soup: never a panic.
+        for text in ["#", "#[", "#!", "pub", "pub(", "mod", "mod m", "x!", "x! y", "struct", "fn f<", "const X"] {
+            let _ = declarations_only(text);
+        }
     }
 }

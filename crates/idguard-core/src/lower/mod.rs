@@ -121,7 +121,7 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, parse_all: bool) -
     let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(text) };
     let lowered = selected || parse_all;
     if lowered {
-        lower_source(text, limits, &mut facts);
+        lower_source(text, limits, &mut facts, if selected { Parse::Selected } else { Parse::Unselected });
     }
     if let Some(modules) = lexical_test_modules {
         facts.test_modules = modules;
@@ -144,7 +144,7 @@ pub fn lower_on_demand(prepared: &mut Prepared, text: Result<String, Problem>, l
         return;
     }
     match text {
-        Ok(text) => lower_source(&text, limits, &mut prepared.facts),
+        Ok(text) => lower_source(&text, limits, &mut prepared.facts, Parse::Declarations),
         Err(problem) => prepared.facts.problems.push(problem),
     }
     prepared.lowered = true;
@@ -174,7 +174,7 @@ pub fn lower_text(rel_path: &str, text: &str, limits: &Limits) -> FileFacts {
     }
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     facts.suppressions = suppressions(text);
-    lower_source(text, limits, &mut facts);
+    lower_source(text, limits, &mut facts, Parse::Selected);
     facts
 }
 
@@ -219,7 +219,20 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
-fn lower_source(text: &str, limits: &Limits, facts: &mut FileFacts) {
+/// How a Rust file is parsed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Parse {
+    /// A file the prefilter selected: function bodies the rules read are kept (see `mask`).
+    Selected,
+    /// A file parsed on demand for the declarations it supplies: its type declarations,
+    /// `use` and `mod` items only (see `mask::declarations_only`), else as `Selected`.
+    Declarations,
+    /// A file the prefilter passed over, parsed in full by `--no-prefilter`; if it does not
+    /// parse, as `Declarations` (what the prefilter's run sees of it, should it be reached).
+    Unselected,
+}
+
+fn lower_source(text: &str, limits: &Limits, facts: &mut FileFacts, how: Parse) {
     // Byte order mark: skipped, offsets shifted back when spans are converted.
     let (text, base) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, 3u32),
@@ -241,7 +254,12 @@ fn lower_source(text: &str, limits: &Limits, facts: &mut FileFacts) {
         }
         None => text,
     };
-    let result = parse_and_lower(text, base, limits, facts);
+    let mut result = parse_and_lower(text, base, limits, facts, how);
+    if how == Parse::Unselected
+        && result.as_ref().is_err_and(|problem| matches!(problem.kind, ProblemKind::Syntax | ProblemKind::TooDeep))
+    {
+        result = parse_and_lower(text, base, limits, facts, Parse::Declarations);
+    }
     // Spans are positions in a per-thread source map that grows with every file parsed
     // on the thread; all spans of this file were converted, so clear it.
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -284,17 +302,29 @@ fn blank(text: &str, end: usize) -> String {
     out
 }
 
-fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts) -> Result<(), Problem> {
+fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts, how: Parse) -> Result<(), Problem> {
     // Function bodies are blanked first (see `mask`); if the masked text does not parse,
     // the original is parsed so that the error is the one the file really has.
     let conv = SpanConv { base, text };
-    // Only signatures that name a response wrapper are recorded (`func`), so an `impl` or
-    // `trait` block that names none is blanked whole.
-    let masked = crate::mask::blank_bodies(text, crate::prefilter::keep_body);
-    let file = match masked.as_deref().map(|m| parse(m, conv, limits)) {
-        Some(Ok(file)) => file,
-        Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
-        _ => parse(text, conv, limits)?,
+    let declarations = match how {
+        Parse::Declarations => match crate::mask::declarations_only(text).map(|m| parse(&m, conv, limits)) {
+            Some(Ok(file)) => Some(file),
+            Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
+            _ => None,
+        },
+        Parse::Selected | Parse::Unselected => None,
+    };
+    let file = if let Some(file) = declarations {
+        file
+    } else {
+        // Only signatures that name a response wrapper are recorded (`func`), so an `impl`
+        // or `trait` block that names none is blanked whole.
+        let masked = crate::mask::blank_bodies(text, crate::prefilter::keep_body);
+        match masked.as_deref().map(|m| parse(m, conv, limits)) {
+            Some(Ok(file)) => file,
+            Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
+            _ => parse(text, conv, limits)?,
+        }
     };
     let module = module_of_path(&facts.path);
     if is_cfg_test(&file.attrs) {
