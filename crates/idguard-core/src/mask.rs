@@ -1,8 +1,10 @@
 //! Function-body masking: the parse stage records declarations, signatures and `use`
 //! items, never what a function body says, and bodies are most of the tokens of a Rust
-//! file (with doc comments, which are blanked too). So before parsing, the inside of every function body is replaced by spaces:
-//! newlines and byte offsets stay where they were, so every span is unchanged, and `syn`
-//! sees `fn f() -> T {}` for the price of lexing the whitespace.
+//! file (with doc comments, which are masked too). So before parsing, the inside of every
+//! function body is cut out of the text ([`Masked`]): each cut leaves a space and the
+//! newlines it had, so line numbers hold, and offsets are mapped back to the original
+//! text, so every span is unchanged; `syn` sees `fn f() -> T { }` and the lexer never walks
+//! the body.
 //!
 //! Masking is part of how idguard parses, in every mode (`--no-prefilter` included), so
 //! it never makes two modes disagree. When the lexer cannot follow the text (an unclosed
@@ -40,11 +42,16 @@ enum State {
 /// Values shorter than this are left alone: blanking them saves nothing.
 const MIN_VALUE: usize = 32;
 
-/// `text` with the inside of each function body (and each `impl` or `trait` block) blanked,
-/// or `None` when there is nothing to blank or the lexer cannot follow the text. A body
-/// for which `keep(kind, header, body)` answers yes is left as it is, and the items in it
-/// are masked in turn; `header` is the item up to its body (attributes, signature).
-pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Option<String> {
+/// Byte ranges of a text to blank, in any order (they may nest); `true` where a `0` must
+/// stand in for the value that was there.
+pub type Blanks = Vec<(std::ops::Range<usize>, bool)>;
+
+/// The ranges of `text` to blank so that the inside of each function body (and each `impl`
+/// or `trait` block) is gone, or `None` when there is nothing to blank or the lexer cannot
+/// follow the text. A body for which `keep(kind, header, body)` answers yes is left as it
+/// is, and the items in it are masked in turn; `header` is the item up to its body
+/// (attributes, signature).
+pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Option<Blanks> {
     let b = text.as_bytes();
     // Ranges to blank, and whether a `0` must stand in for a value there.
     let mut blank: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
@@ -137,20 +144,72 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
     if blank.is_empty() {
         return None;
     }
-    let mut out = b.to_vec();
-    for (range, placeholder) in blank {
-        let mut zero = placeholder;
-        for byte in &mut out[range] {
-            if zero && !byte.is_ascii_whitespace() {
-                *byte = b'0';
-                zero = false;
-            } else if *byte != b'\n' {
-                *byte = b' ';
+    Some(blank)
+}
+
+/// A masked text: the text with its blanked ranges cut out, each replaced by a space (a `0`
+/// before it where a value stood) and the newlines it had, so line numbers hold and the
+/// parser never walks the blanked bytes; offsets map back to the original text.
+#[derive(Debug)]
+pub struct Masked {
+    /// The text to parse.
+    pub text: String,
+    /// Where each kept run starts: (offset in `text`, offset in the original), ascending.
+    runs: Vec<(usize, usize)>,
+}
+
+impl Masked {
+    /// Cuts `blanks` out of `original`; `None` if a range does not fall on character
+    /// boundaries (the lexer's ranges always do).
+    pub fn new(original: &str, mut blanks: Blanks) -> Option<Masked> {
+        blanks.sort_unstable_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+        let mut text = String::with_capacity(original.len() / 2);
+        let mut runs = Vec::with_capacity(blanks.len() + 1);
+        let mut pos = 0;
+        for (range, zero) in blanks {
+            // A range inside one already cut (a doc comment inside a constant's value).
+            if range.end <= pos {
+                continue;
             }
+            let start = range.start.max(pos);
+            runs.push((text.len(), pos));
+            text.push_str(original.get(pos..start)?);
+            if zero {
+                text.push('0');
+            }
+            text.push(' ');
+            let cut = original.get(start..range.end)?;
+            text.extend(std::iter::repeat_n('\n', memchr::memchr_iter(b'\n', cut.as_bytes()).count()));
+            pos = range.end;
         }
+        runs.push((text.len(), pos));
+        text.push_str(&original[pos..]);
+        Some(Masked { text, runs })
     }
-    // Whole UTF-8 sequences were replaced by ASCII spaces: still valid UTF-8.
-    String::from_utf8(out).ok()
+
+    /// Nothing masked: offsets are their own.
+    pub fn identity() -> Masked {
+        Masked { text: String::new(), runs: Vec::new() }
+    }
+
+    /// The kept runs: (offset in the masked text, offset in the original), ascending.
+    pub fn runs(&self) -> &[(usize, usize)] {
+        &self.runs
+    }
+}
+
+/// The original offset of an offset of a masked text with these kept runs (see
+/// [`Masked::runs`]); a position inside a cut maps to where the cut starts. No runs: the
+/// offset itself.
+pub fn original_offset(runs: &[(usize, usize)], offset: usize) -> usize {
+    match runs.partition_point(|(masked, _)| *masked <= offset).checked_sub(1) {
+        Some(i) => {
+            let (masked, original) = runs[i];
+            let next = runs.get(i + 1).map_or(usize::MAX, |r| r.1);
+            (original + (offset - masked)).min(next)
+        }
+        None => offset,
+    }
 }
 
 /// Whether a `//` comment is a doc comment (`///`, `//!`, not `////`).
@@ -158,7 +217,7 @@ fn is_doc_comment(comment: &[u8]) -> bool {
     (comment.starts_with(b"///") && !comment.starts_with(b"////")) || comment.starts_with(b"//!")
 }
 
-/// `text` with every item blanked (attributes included) except what a file that only
+/// The ranges of `text` to blank so that every item is gone (attributes included) except what a file that only
 /// supplies declarations to other files needs: `struct`, `enum`, `union` and `type`
 /// items, `use` and `mod` items (inline modules are masked in turn), inner attributes and
 /// diesel `table!` invocations. Functions, `impl` and `trait` blocks, constants, statics,
@@ -168,7 +227,7 @@ fn is_doc_comment(comment: &[u8]) -> bool {
 /// Used for the files parsed on demand (the prefilter found nothing in them, so their
 /// functions carry no facts); `--no-prefilter` parses those files in full, and its output
 /// being identical proves that nothing was lost.
-pub fn declarations_only(text: &str) -> Option<String> {
+pub fn declarations_only(text: &str) -> Option<Blanks> {
     let b = text.as_bytes();
     let mut blank: Vec<std::ops::Range<usize>> = Vec::new();
     let mut lexer = Lexer::new(text);
@@ -178,7 +237,7 @@ pub fn declarations_only(text: &str) -> Option<String> {
         // At item level: the next item, after comments and stray semicolons.
         let (start, first) = loop {
             match lexer.next() {
-                None if modules == 0 => return blank_ranges(b, &blank),
+                None if modules == 0 => return Some(blank.into_iter().map(|r| (r, false)).collect()),
                 Some(Tok::LineComment(s, e)) => {
                     if is_doc_comment(&b[s..e]) {
                         blank.push(s..e);
@@ -399,26 +458,30 @@ fn skip_group(lexer: &mut Lexer<'_>, b: &[u8], open: usize) -> Option<()> {
     }
 }
 
-/// `b` with the ranges replaced by spaces (newlines kept).
-fn blank_ranges(b: &[u8], ranges: &[std::ops::Range<usize>]) -> Option<String> {
-    let mut out = b.to_vec();
-    for range in ranges {
-        for byte in &mut out[range.clone()] {
-            if *byte != b'\n' {
-                *byte = b' ';
-            }
-        }
-    }
-    // Whole UTF-8 sequences were replaced by ASCII spaces: still valid UTF-8.
-    String::from_utf8(out).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The text with the ranges replaced by spaces (newlines kept, a `0` first where a value
+    /// stood): the same offsets as the original, easy to read in assertions.
+    fn spaced(text: &str, blanks: Option<Blanks>) -> Option<String> {
+        let mut out = text.as_bytes().to_vec();
+        for (range, placeholder) in blanks? {
+            let mut zero = placeholder;
+            for byte in &mut out[range] {
+                if zero && !byte.is_ascii_whitespace() {
+                    *byte = b'0';
+                    zero = false;
+                } else if *byte != b'\n' {
+                    *byte = b' ';
+                }
+            }
+        }
+        String::from_utf8(out).ok()
+    }
+
     fn masked(text: &str) -> String {
-        blank_bodies(text, |body, _, _| body == Body::Impl).unwrap_or_else(|| text.to_owned())
+        spaced(text, blank_bodies(text, |body, _, _| body == Body::Impl)).unwrap_or_else(|| text.to_owned())
     }
 
     #[test]
@@ -445,11 +508,12 @@ mod tests {
     #[test]
     fn kept_bodies_are_scanned_inside() {
         let text = "fn outer() { route(); fn inner() { z } }";
-        let out = blank_bodies(text, |_, _, body| body.contains("route")).unwrap();
+        let out = spaced(text, blank_bodies(text, |_, _, body| body.contains("route"))).unwrap();
         assert_eq!(out, "fn outer() { route(); fn inner() {   } }");
         // Impl and trait blocks: blanked whole unless kept.
         let text = "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> { b } } trait T { fn c(); }";
-        let out = blank_bodies(text, |body, _, text| body == Body::Impl && text.contains("Json")).unwrap();
+        let out =
+            spaced(text, blank_bodies(text, |body, _, text| body == Body::Impl && text.contains("Json"))).unwrap();
         assert_eq!(out, "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> {   } } trait T {         }");
     }
 
@@ -462,7 +526,7 @@ mod tests {
     #[test]
     fn keep_sees_the_item_header() {
         let text = "use x;\n#[get(\"/u/{id}\")]\nasync fn get_user(id: Path<i64>) { check(id) }\nfn other() { y }";
-        let out = blank_bodies(text, |_, header, _| header.contains("#[get")).unwrap();
+        let out = spaced(text, blank_bodies(text, |_, header, _| header.contains("#[get"))).unwrap();
         assert_eq!(
             out,
             "use x;\n#[get(\"/u/{id}\")]\nasync fn get_user(id: Path<i64>) { check(id) }\nfn other() {   }"
@@ -491,14 +555,14 @@ mod tests {
         assert_eq!(blank_bodies("fn f() { \"open }", |_, _, _| false), None);
         assert_eq!(blank_bodies("fn f() { {", |_, _, _| false), None);
         assert_eq!(blank_bodies("struct S;", |_, _, _| false), None);
-        // Multi-byte characters become spaces byte for byte.
+        // Multi-byte characters become spaces byte for byte (in `spaced`), or are cut.
         assert_eq!(masked("fn f() { \"é\" }"), "fn f() {      }");
     }
 
     #[test]
     fn declarations_only_keeps_types_uses_and_modules() {
         let text = "#![allow(x)]\n//! doc\nuse a::{b, c};\n/// A user.\n#[derive(Debug)]\npub(crate) struct User<T: Fn() -> u8> where T: X {\n    /// the id\n    id: i64,\n}\nimpl User { fn f(&self) -> u8 { 1 } }\n#[inline]\npub const fn g<const N: usize>() -> Foo<{ N }> { x }\nconst C: [u8; 3] = [1, 2, 3];\nstatic S: &str = \"}\";\ntype Id = i64;\nmod inner {\n    enum E { A = { 1 }, B }\n    fn h() {}\n}\nmod other;\nmacro_rules! m { () => {} }\nlazy_static::lazy_static! { static ref X: u8 = 1; }\nforeign!(struct Y;);\ndiesel::table! { users (id) { id -> Int8, } }\nextern crate alloc;\nextern \"C\" { fn k(); }\npub unsafe trait T { fn t(); }\nunion U { a: u8 }\nstruct P(pub u8);\n";
-        let out = declarations_only(text).unwrap();
+        let out = spaced(text, declarations_only(text)).unwrap();
         assert_eq!(out.len(), text.len());
         let kept: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         assert_eq!(
@@ -521,6 +585,28 @@ mod tests {
             ]
         );
         assert!(syn::parse_file(&out).is_ok());
+        let masked = Masked::new(text, declarations_only(text).unwrap()).unwrap();
+        assert!(syn::parse_file(&masked.text).is_ok());
+        assert_eq!(masked.text.lines().count(), text.lines().count());
+    }
+
+    #[test]
+    fn masked_text_maps_offsets_back() {
+        let value = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]";
+        let text = format!("/// doc\nfn f() {{\n  a();\n  b();\n}}\nconst C: [u8; 15] = {value}; // x\nstruct S;\n");
+        let masked = Masked::new(&text, blank_bodies(&text, |_, _, _| false).unwrap()).unwrap();
+        assert_eq!(masked.text, " \nfn f() { \n\n\n}\nconst C: [u8; 15] =0 ; // x\nstruct S;\n");
+        for word in ["fn f", "}\nconst", "; // x", "struct S"] {
+            let at = masked.text.find(word).unwrap();
+            assert_eq!(original_offset(masked.runs(), at), text.find(word).unwrap(), "{word}");
+        }
+        // Inside a cut: where the cut starts.
+        let zero = masked.text.find('0').unwrap();
+        assert_eq!(original_offset(masked.runs(), zero), text.find(" [1,").unwrap());
+        assert_eq!(original_offset(&[], 7), 7);
+        // A range inside another (a doc comment in a value) is cut once.
+        let nested = Masked::new("abcdef", vec![(1..5, false), (2..3, false)]).unwrap();
+        assert_eq!(nested.text, "a f");
     }
 
     #[test]

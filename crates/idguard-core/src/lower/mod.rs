@@ -305,27 +305,34 @@ fn blank(text: &str, end: usize) -> String {
 fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts, how: Parse) -> Result<(), Problem> {
     // Function bodies are blanked first (see `mask`); if the masked text does not parse,
     // the original is parsed so that the error is the one the file really has.
-    let conv = SpanConv { base, text };
+    let conv = SpanConv { base, text, runs: &[] };
+    // The masked text is parsed, its spans mapped back to `text` (see `mask::Masked`).
+    let parse_masked = |blanks: Option<crate::mask::Blanks>| {
+        let masked = crate::mask::Masked::new(text, blanks?)?;
+        let file = parse(&masked.text, SpanConv { runs: masked.runs(), ..conv }, limits);
+        // Spans of the masked text are converted while it is alive; the tree keeps none.
+        Some(file.map(|file| (file, masked)))
+    };
     let declarations = match how {
-        Parse::Declarations => match crate::mask::declarations_only(text).map(|m| parse(&m, conv, limits)) {
-            Some(Ok(file)) => Some(file),
+        Parse::Declarations => match parse_masked(crate::mask::declarations_only(text)) {
+            Some(Ok(parsed)) => Some(parsed),
             Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
             _ => None,
         },
         Parse::Selected | Parse::Unselected => None,
     };
-    let file = if let Some(file) = declarations {
-        file
+    let (file, masked) = if let Some(parsed) = declarations {
+        parsed
     } else {
         // Only signatures that name a response wrapper are recorded (`func`), so an `impl`
         // or `trait` block that names none is blanked whole.
-        let masked = crate::mask::blank_bodies(text, crate::prefilter::keep_body);
-        match masked.as_deref().map(|m| parse(m, conv, limits)) {
-            Some(Ok(file)) => file,
+        match parse_masked(crate::mask::blank_bodies(text, crate::prefilter::keep_body)) {
+            Some(Ok(parsed)) => parsed,
             Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
-            _ => parse(text, conv, limits)?,
+            _ => (parse(text, conv, limits)?, crate::mask::Masked::identity()),
         }
     };
+    let conv = SpanConv { runs: masked.runs(), ..conv };
     let module = module_of_path(&facts.path);
     if is_cfg_test(&file.attrs) {
         facts.test_only = true;
@@ -520,19 +527,24 @@ pub fn module_of_path(path: &str) -> String {
 struct SpanConv<'t> {
     base: u32,
     text: &'t str,
+    /// The kept runs of the masked text that was parsed (see `mask::Masked`); empty when
+    /// `text` itself was parsed.
+    runs: &'t [(usize, usize)],
 }
 
 impl SpanConv<'_> {
     fn span(self, s: proc_macro2::Span) -> Span {
         let range = s.byte_range();
         let (start, end) = (s.start(), s.end());
+        let (from, to) =
+            (crate::mask::original_offset(self.runs, range.start), crate::mask::original_offset(self.runs, range.end));
         Span {
-            start: range.start as u32 + self.base,
-            end: range.end as u32 + self.base,
+            start: from as u32 + self.base,
+            end: to as u32 + self.base,
             line: start.line as u32,
-            column: self.column(range.start),
+            column: self.column(from),
             end_line: end.line as u32,
-            end_column: self.column(range.end),
+            end_column: self.column(to),
         }
     }
 
