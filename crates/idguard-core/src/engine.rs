@@ -325,7 +325,7 @@ fn resolve_on_demand(
     // names, which files, which facts) does not depend on the order.
     let shared = OnDemand {
         relevant: relevant.into_iter().map(std::sync::atomic::AtomicBool::new).collect(),
-        cells: prepared.iter_mut().map(std::sync::Mutex::new).collect(),
+        cells: prepared.iter_mut().map(|p| std::sync::Mutex::new(Cell { prepared: p, parsing: None })).collect(),
         declared_by,
         seen: std::sync::Mutex::new(HashSet::new()),
         crashes: std::sync::Mutex::new(Vec::new()),
@@ -349,11 +349,20 @@ fn resolve_on_demand(
     shared.relevant.into_iter().map(std::sync::atomic::AtomicBool::into_inner).collect()
 }
 
+/// One file during on-demand resolution.
+struct Cell<'p> {
+    prepared: &'p mut Prepared,
+    /// While a worker parses the file (its facts are out): the names reached meanwhile,
+    /// which that worker follows once the facts are in.
+    parsing: Option<Vec<String>>,
+}
+
 /// The shared state of on-demand resolution.
 struct OnDemand<'p, 'i> {
-    /// Per file: it is selected or declares a reached name.
+    /// Per file: it is selected or declares a reached name (and then its facts are in,
+    /// unless it is being parsed).
     relevant: Vec<std::sync::atomic::AtomicBool>,
-    cells: Vec<std::sync::Mutex<&'p mut Prepared>>,
+    cells: Vec<std::sync::Mutex<Cell<'p>>>,
     declared_by: HashMap<String, Vec<usize>>,
     seen: std::sync::Mutex<HashSet<String>>,
     crashes: std::sync::Mutex<Vec<Diagnostic>>,
@@ -372,49 +381,104 @@ impl OnDemand<'_, '_> {
         let files = self.declared_by.get(name).map(Vec::as_slice).unwrap_or_default();
         for &j in files {
             let name = name.to_owned();
-            scope.spawn(move |scope| self.check(scope, j, &name));
+            scope.spawn(move |scope| self.check(scope, j, name));
         }
     }
 
     /// Whether file `j` declares `name` (a lexical match may be an associated type or a
     /// local item: the tokens are checked), parsing it the first time it does; then the
-    /// names its declaration of `name` leads to.
-    fn check<'s>(&'s self, scope: &rayon::Scope<'s>, j: usize, name: &str) {
+    /// names its declaration of `name` leads to. No worker waits for another: the file is
+    /// read and checked without its lock, and a name that reaches a file being parsed is
+    /// left to the worker parsing it.
+    fn check<'s>(&'s self, scope: &rayon::Scope<'s>, j: usize, name: String) {
         use std::sync::atomic::Ordering;
-        let Ok(mut guard) = self.cells[j].lock() else { return };
-        let p: &mut Prepared = &mut guard;
-        if !self.relevant[j].load(Ordering::Relaxed) {
-            self.checked.fetch_add(1, Ordering::Relaxed);
-            let (rel, source) = &self.inputs[j];
-            let (path, bytes) = source_parts(source);
-            let result = isolated(rel, || {
-                let text = lower::source_text(path, bytes, &self.options.limits);
-                let declares = match &text {
-                    Ok(text) => crate::prefilter::declares_at_module_level(text, &[name]),
-                    Err(_) => true,
-                };
-                if declares && !p.lowered {
-                    lower::lower_on_demand(p, text, &self.options.limits);
-                }
-                declares
-            });
-            let declares = match result {
-                Ok(declares) => declares,
-                Err(diagnostic) => {
-                    if let Ok(mut crashes) = self.crashes.lock() {
-                        crashes.push(*diagnostic);
-                    }
-                    true
-                }
-            };
-            if declares {
-                self.relevant[j].store(true, Ordering::Relaxed);
-            }
+        if self.settled(scope, j, name.clone()) {
+            return;
         }
-        let next = outside_names(&p.facts, crate::prefilter::follow_names(&p.facts, name));
-        drop(guard);
+        self.checked.fetch_add(1, Ordering::Relaxed);
+        let (rel, source) = &self.inputs[j];
+        let (path, bytes) = source_parts(source);
+        let read = isolated(rel, || {
+            let text = lower::source_text(path, bytes, &self.options.limits);
+            let declares = match &text {
+                Ok(text) => crate::prefilter::declares_at_module_level(text, &[name.as_str()]),
+                Err(_) => true,
+            };
+            (declares, text)
+        });
+        let text = match read {
+            Ok((false, _)) => return,
+            Ok((true, text)) => Some(text),
+            Err(diagnostic) => {
+                self.crash(*diagnostic);
+                None
+            }
+        };
+        // The file declares `name` (or could not be checked): claim its parse, unless it is
+        // parsed or being parsed.
+        let Ok(mut cell) = self.cells[j].lock() else { return };
+        if let Some(pending) = cell.parsing.as_mut() {
+            pending.push(name);
+            return;
+        }
+        let text = match text {
+            Some(text) if !self.relevant[j].load(Ordering::Relaxed) && !cell.prepared.lowered => text,
+            _ => {
+                self.relevant[j].store(true, Ordering::Relaxed);
+                drop(cell);
+                self.settled(scope, j, name);
+                return;
+            }
+        };
+        cell.parsing = Some(Vec::new());
+        let mut facts = std::mem::take(&mut cell.prepared.facts);
+        drop(cell);
+        let lowered = isolated(rel, || lower::lower_on_demand(&mut facts, text, &self.options.limits));
+        let Ok(mut cell) = self.cells[j].lock() else { return };
+        cell.prepared.facts = facts;
+        // A file that crashed stays unlowered (so the cache does not keep its partial facts).
+        match lowered {
+            Ok(()) => cell.prepared.lowered = true,
+            Err(diagnostic) => self.crash(*diagnostic),
+        }
+        self.relevant[j].store(true, Ordering::Relaxed);
+        let mut names = cell.parsing.take().unwrap_or_default();
+        names.push(name);
+        let next: Vec<String> = names
+            .iter()
+            .flat_map(|name| {
+                outside_names(&cell.prepared.facts, crate::prefilter::follow_names(&cell.prepared.facts, name))
+            })
+            .collect();
+        drop(cell);
         for name in &next {
             self.visit(scope, name);
+        }
+    }
+
+    /// For a file already relevant: follows the names its declaration of `name` leads to
+    /// (or leaves `name` to the worker parsing it) and answers true; false if the file is
+    /// not relevant yet.
+    fn settled<'s>(&'s self, scope: &rayon::Scope<'s>, j: usize, name: String) -> bool {
+        let Ok(mut cell) = self.cells[j].lock() else { return true };
+        if let Some(pending) = cell.parsing.as_mut() {
+            pending.push(name);
+            return true;
+        }
+        if !self.relevant[j].load(std::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        let next = outside_names(&cell.prepared.facts, crate::prefilter::follow_names(&cell.prepared.facts, &name));
+        drop(cell);
+        for name in &next {
+            self.visit(scope, name);
+        }
+        true
+    }
+
+    fn crash(&self, diagnostic: Diagnostic) {
+        if let Ok(mut crashes) = self.crashes.lock() {
+            crashes.push(diagnostic);
         }
     }
 }

@@ -139,15 +139,11 @@ pub fn source_text(abs_path: Option<&Path>, bytes: Option<&[u8]>, limits: &Limit
 }
 
 /// Parses a file the prefilter passed over, because a parsed file uses a type it declares.
-pub fn lower_on_demand(prepared: &mut Prepared, text: Result<String, Problem>, limits: &Limits) {
-    if prepared.lowered {
-        return;
-    }
+pub fn lower_on_demand(facts: &mut FileFacts, text: Result<String, Problem>, limits: &Limits) {
     match text {
-        Ok(text) => lower_source(&text, limits, &mut prepared.facts, Parse::Declarations),
-        Err(problem) => prepared.facts.problems.push(problem),
+        Ok(text) => lower_source(&text, limits, facts, Parse::Declarations),
+        Err(problem) => facts.problems.push(problem),
     }
-    prepared.lowered = true;
 }
 
 /// The facts of a `.proto` definition or a `.sql` migration; `None` for Rust sources.
