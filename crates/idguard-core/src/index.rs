@@ -238,14 +238,13 @@ impl<'a> Index<'a> {
             schema_packages: std::collections::HashSet::new(),
             opaque: opaque.to_vec(),
         };
-        let mut serial = HashMap::new();
-        for ids in index.by_name.values() {
-            for &id in ids {
-                let resolved = index.resolve_decl(id, 0);
-                serial.insert(id, resolved);
-            }
-        }
-        index.serial = serial;
+        // Each declaration resolves on its own (no memo is shared): in parallel.
+        let ids: Vec<DeclId> = index.by_name.values().flatten().copied().collect();
+        index.serial = {
+            use rayon::prelude::*;
+            let index = &index;
+            ids.into_par_iter().map(|id| (id, index.resolve_decl(id, 0))).collect()
+        };
         index.reach = index.compute_reach();
         index.routes = index.compute_routes();
         index.requested = index.compute_requested();
