@@ -130,7 +130,7 @@ fn read<T: for<'de> Deserialize<'de>>(path: &str, toml_file: bool) -> Result<T, 
 /// The files and lines idguard considers under `root` (same walk and exclusions).
 fn size(root: &Path) -> (usize, usize) {
     let excluded: Vec<String> = idguard_core::walk::DEFAULT_EXCLUDED_DIRS.iter().map(|s| (*s).to_owned()).collect();
-    let walked = idguard_core::walk::walk(root, &excluded, &[]);
+    let walked = idguard_core::walk::walk(root, &excluded, &[], 2);
     let rust: Vec<_> = walked.files.iter().filter(|f| f.abs.extension().is_some_and(|e| e == "rs")).collect();
     let lines = rust.iter().map(|f| std::fs::read(&f.abs).map_or(0, |b| line_count(&b))).sum();
     (rust.len(), lines)

@@ -33,7 +33,7 @@ fn main() -> std::process::ExitCode {
     let jobs = args.iter().find_map(|a| a.strip_prefix("-j")).and_then(|n| n.parse().ok()).unwrap_or(2);
     let root = std::path::Path::new(dir);
     let excluded: Vec<String> = idguard_core::walk::DEFAULT_EXCLUDED_DIRS.iter().map(|s| (*s).to_owned()).collect();
-    let walked = idguard_core::walk::walk(root, &excluded, &[]);
+    let walked = idguard_core::walk::walk(root, &excluded, &[], jobs);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(idguard_core::engine::WORKER_STACK_SIZE)

@@ -103,7 +103,8 @@ enum Source<'a> {
 pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     std::fs::metadata(&options.root).map_err(|source| Error::Root { path: options.root.clone(), source })?;
     let started = std::time::Instant::now();
-    let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude);
+    let threads = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude, threads);
     if std::env::var_os("IDGUARD_STATS").is_some() {
         eprintln!("idguard stats: walk {:.2}s", started.elapsed().as_secs_f64());
     }

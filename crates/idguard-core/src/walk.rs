@@ -43,10 +43,9 @@ pub struct Walk {
 /// Directory names never descended into below the root.
 pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &["target", "tests", "benches", "examples"];
 
-/// Walks `root` (a directory, or a single file). `exclude` holds globs of root-relative
-/// file paths not to scan (already validated).
-pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String]) -> Walk {
-    let mut out = Walk::default();
+/// Walks `root` (a directory, or a single file) on `threads` threads. `exclude` holds
+/// globs of root-relative file paths not to scan (already validated).
+pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String], threads: usize) -> Walk {
     let mut globs = globset::GlobSetBuilder::new();
     for glob in exclude {
         if let Ok(glob) = globset::Glob::new(glob) {
@@ -64,41 +63,65 @@ pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String]) -> Walk {
         .ignore(true)
         .require_git(false)
         .follow_links(false)
+        .threads(threads.max(1))
         .filter_entry(move |entry| {
             entry.depth() == 0
                 || !entry.file_type().is_some_and(|t| t.is_dir())
                 || !excluded.iter().any(|d| entry.file_name() == d.as_str())
         })
-        .build();
-    for result in walker {
-        match result {
-            Ok(entry) => {
-                let path = entry.path();
-                let rel = relative(root, path);
-                let Some(file_type) = entry.file_type() else { continue };
-                if file_type.is_dir() {
-                    continue;
-                }
-                if !is_source(path) || globs.is_match(&rel) {
-                    continue;
-                }
-                if file_type.is_symlink() {
-                    out.skipped.push(Skipped { rel, reason: "symlink not followed".into(), report: false });
-                } else if file_type.is_file() {
-                    out.files.push(SourceFile { rel, abs: path.to_path_buf() });
-                } else {
-                    out.skipped.push(Skipped { rel, reason: "file skipped: not a regular file".into(), report: true });
+        .build_parallel();
+    let out = std::sync::Mutex::new(Walk::default());
+    walker.run(|| {
+        let (globs, out) = (&globs, &out);
+        Box::new(move |result| {
+            let found = classify(root, globs, result);
+            if let (Some(found), Ok(mut out)) = (found, out.lock()) {
+                match found {
+                    Ok(file) => out.files.push(file),
+                    Err(skipped) => out.skipped.push(skipped),
                 }
             }
-            Err(err) => {
-                let rel = error_path(&err).map_or_else(|| ".".to_owned(), |p| relative(root, p));
-                out.skipped.push(Skipped { rel, reason: format!("cannot walk: {err}"), report: true });
-            }
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut out = out.into_inner().unwrap_or_default();
+    // The threads finish in any order: sorted, the walk is the same every time.
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
+}
+
+/// What one entry of the walk is: a file to analyse, a path passed over, or nothing
+/// (directories, other files).
+fn classify(
+    root: &Path,
+    globs: &globset::GlobSet,
+    result: Result<ignore::DirEntry, ignore::Error>,
+) -> Option<Result<SourceFile, Skipped>> {
+    match result {
+        Ok(entry) => {
+            let path = entry.path();
+            let file_type = entry.file_type()?;
+            if file_type.is_dir() || !is_source(path) {
+                return None;
+            }
+            let rel = relative(root, path);
+            if globs.is_match(&rel) {
+                return None;
+            }
+            Some(if file_type.is_symlink() {
+                Err(Skipped { rel, reason: "symlink not followed".into(), report: false })
+            } else if file_type.is_file() {
+                Ok(SourceFile { rel, abs: path.to_path_buf() })
+            } else {
+                Err(Skipped { rel, reason: "file skipped: not a regular file".into(), report: true })
+            })
+        }
+        Err(err) => {
+            let rel = error_path(&err).map_or_else(|| ".".to_owned(), |p| relative(root, p));
+            Some(Err(Skipped { rel, reason: format!("cannot walk: {err}"), report: true }))
+        }
+    }
 }
 
 /// The files idguard reads: Rust sources, `.proto` definitions and `.sql` migrations.
