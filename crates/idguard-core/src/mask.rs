@@ -59,6 +59,8 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
     let mut state = State::Idle;
     // Where the current item starts: after the previous `;`, `{` or `}` outside headers.
     let mut item_start = 0;
+    // Where the keyword of the current `impl` or `trait` block is.
+    let mut block_at = 0;
     while let Some(tok) = lexer.next() {
         state = match (state, tok) {
             (_, Tok::Unclosed) => return None,
@@ -77,7 +79,10 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
             }
             (State::Idle, Tok::Ident(s, e)) => match &b[s..e] {
                 b"fn" => State::AfterFn,
-                b"impl" | b"trait" => State::Header { body: Body::Impl, depth: 0 },
+                b"impl" | b"trait" => {
+                    block_at = s;
+                    State::Header { body: Body::Impl, depth: 0 }
+                }
                 b"const" | b"static" => State::AfterConst,
                 _ => State::Idle,
             },
@@ -128,7 +133,12 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
                             lexer.seek(at + 1);
                             item_start = at + 1;
                         } else {
-                            if b[at + 1..close].iter().any(|c| !c.is_ascii_whitespace()) {
+                            // No stage reads the header of an `impl` or `trait` block whose body
+                            // is gone: the whole item goes, when its start is certain (only
+                            // attributes and qualifiers before the keyword).
+                            if body == Body::Impl && only_qualifiers(&text[item_start..block_at]) {
+                                blank.push((item_start..close + 1, false));
+                            } else if b[at + 1..close].iter().any(|c| !c.is_ascii_whitespace()) {
                                 blank.push((at + 1..close, false));
                             }
                             item_start = close + 1;
@@ -210,6 +220,31 @@ pub fn original_offset(runs: &[(usize, usize)], offset: usize) -> usize {
         }
         None => offset,
     }
+}
+
+/// Whether the text before an item's keyword is only what may start the item: outer
+/// attributes, `pub` (with its group), `unsafe`, `default`, `auto`, and comments.
+fn only_qualifiers(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut depth = 0u32;
+    let mut after = b' ';
+    for tok in Lexer::new(text) {
+        match tok {
+            Tok::LineComment(..) => continue,
+            Tok::Punct(b'[' | b'(', _) if depth > 0 || after == b'#' || after == b'p' => depth += 1,
+            Tok::Punct(b']' | b')', _) if depth > 0 => depth -= 1,
+            _ if depth > 0 => {}
+            Tok::Punct(b'#', _) => {}
+            Tok::Ident(s, e) if matches!(&b[s..e], b"pub" | b"unsafe" | b"default" | b"auto") => {}
+            _ => return false,
+        }
+        after = match tok {
+            Tok::Punct(b'#', _) => b'#',
+            Tok::Ident(s, e) if &b[s..e] == b"pub" => b'p',
+            _ => b' ',
+        };
+    }
+    depth == 0
 }
 
 /// Whether a `//` comment is a doc comment (`///`, `//!`, not `////`).
@@ -514,7 +549,24 @@ mod tests {
         let text = "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> { b } } trait T { fn c(); }";
         let out =
             spaced(text, blank_bodies(text, |body, _, text| body == Body::Impl && text.contains("Json"))).unwrap();
-        assert_eq!(out, "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> {   } } trait T {         }");
+        assert_eq!(out, "impl<T: Fn() -> u8> S for T where T: X { fn a() -> Json<U> {   } }                    ");
+    }
+
+    #[test]
+    fn unkept_impl_and_trait_blocks_go_whole() {
+        let text = "struct S;\n#[async_trait]\nunsafe impl<T> X for S where T: Y {\n    fn a() {}\n}\npub(crate) trait T { fn b(); }\nfn f() { x }\n";
+        let out = spaced(text, blank_bodies(text, |_, _, _| false)).unwrap();
+        assert_eq!(
+            out,
+            "struct S;\n              \n                                   \n             \n \n                              \nfn f() {   }\n"
+        );
+        // After a `*const T` field the item start is not certain: only the body goes.
+        let text = "struct P { p: *const u8 } impl X { fn a() {} }";
+        let out = spaced(text, blank_bodies(text, |_, _, _| false)).unwrap();
+        assert_eq!(out, "struct P { p: *const u8 } impl X {           }");
+        assert!(only_qualifiers(" #[a(b)] pub(crate) unsafe "));
+        assert!(!only_qualifiers("const X: u8 = 1; "));
+        assert!(!only_qualifiers("#[a] x "));
     }
 
     #[test]

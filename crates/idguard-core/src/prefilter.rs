@@ -86,12 +86,19 @@ fn markers() -> &'static Markers {
 
 /// The ways the whole-word markers of `text` count (`WRAPPER` | `ROUTE` | ...), in one pass.
 fn marker_kinds(text: &str) -> u8 {
+    marker_scan(text, None)
+}
+
+/// [`marker_kinds`], also collecting where each whole-word minting marker starts when
+/// `mints` is given (then the whole text is searched).
+fn marker_scan(text: &str, mut mints: Option<&mut Vec<usize>>) -> u8 {
     const ALL: u8 = WRAPPER | RESPONDER | EXTRACTOR | ROUTE | MINT;
     let bytes = text.as_bytes();
     let markers = markers();
     let mut found = 0u8;
     for m in markers.automaton.find_iter(bytes) {
-        let kind = markers.kinds[m.pattern().as_usize()] & !found;
+        let all = markers.kinds[m.pattern().as_usize()];
+        let kind = if mints.is_some() && all & MINT != 0 { all & (!found | MINT) } else { all & !found };
         if kind == 0
             || (m.start() > 0 && is_ident_byte(bytes[m.start() - 1]))
             || bytes.get(m.end()).is_some_and(|b| is_ident_byte(*b))
@@ -104,6 +111,9 @@ fn marker_kinds(text: &str) -> u8 {
         let word = &bytes[m.start()..m.end()];
         if kind & MINT != 0 {
             found |= MINT;
+            if let Some(mints) = mints.as_deref_mut() {
+                mints.push(m.start());
+            }
         }
         if kind & ROUTE != 0 && registers(word, &bytes[rest..]) {
             found |= ROUTE;
@@ -117,7 +127,7 @@ fn marker_kinds(text: &str) -> u8 {
             }
             found |= kind & RESPONDER;
         }
-        if found == ALL {
+        if found == ALL && mints.is_none() {
             break;
         }
     }
@@ -262,72 +272,102 @@ fn sends(text: &str) -> bool {
 /// wrapper inside a function's return type (or a responder, where something is sent), a
 /// request extractor with type arguments, or registers routes.
 pub fn mentions_surface(text: &str) -> bool {
-    let kinds = marker_kinds(text);
+    let mut mints = Vec::new();
+    let kinds = marker_scan(text, Some(&mut mints));
     has_surface_attribute(text)
         || kinds & (WRAPPER | EXTRACTOR | ROUTE) != 0
         || (kinds & RESPONDER != 0 && sends(text))
-        || ((kinds & MINT != 0 || radix_or_xor(text) || hints(text)) && may_mint(text))
+        || may_mint(text, &mints)
 }
 
-/// Whether the text calls a minting API (see `MINT_MARKERS`) and names a key of a person or
-/// personal entity (`user_id`, `member_no`, `order_ref`) or a bare `id`: a body that does may
-/// mint an identifier predictably.
-fn may_mint(text: &str) -> bool {
-    // Exactly the bodies the parse stage would keep for minting (see `keep_body`).
+/// Whether a function of the text (whose minting markers start at `mints`) may mint or
+/// transform a key (see [`mints_in`]): a superset of the bodies the parse stage keeps for
+/// minting (see `keep_body`), found in one pass. The transforms and hints of the whole text
+/// are found once, and each function outside other functions is judged by those inside
+/// it; a function inside another is not looked at, since whatever makes it mint (markers,
+/// hints, key names) is inside the outer one too, which then mints as well.
+fn may_mint(text: &str, mints: &[usize]) -> bool {
+    let mut transforms = radix_or_xor(text);
+    let hinted = hint_positions(text);
+    if mints.is_empty() && transforms.is_empty() && hinted.is_empty() {
+        return false;
+    }
+    transforms.extend_from_slice(mints);
+    transforms.sort_unstable();
+    let within = |hits: &[usize], range: std::ops::Range<usize>| {
+        let first = hits.partition_point(|at| *at < range.start);
+        hits.get(first).is_some_and(|at| *at < range.end)
+    };
     let found = std::cell::Cell::new(false);
     crate::mask::blank_bodies(text, |kind, header, body| {
         if found.get() {
             return false;
         }
-        if kind == crate::mask::Body::Fn && mints_in(header, body, marker_kinds(body)) {
-            found.set(true);
+        if kind == crate::mask::Body::Fn {
+            let header_at = offset_in(text, header);
+            let body_at = offset_in(text, body);
+            let transforms = within(&transforms, body_at..body_at + body.len());
+            let named = within(&hinted, header_at..header_at + header.len());
+            let hints_body = || within(&hinted, body_at..body_at + body.len());
+            if (transforms && named)
+                || ((transforms || named || hints_body()) && (names_a_key(header) || names_a_key(body)))
+            {
+                found.set(true);
+            }
         }
-        keep_body(kind, header, body)
+        // `impl`, `trait` and module blocks are looked into; function bodies are not.
+        kind == crate::mask::Body::Impl
     });
     found.get()
 }
 
-/// Whether the text may render a value in another radix (`{:x}`, `{:08X}`, `{:#o}`, `{id:b}`)
-/// or XOR it with a constant (`^ 0x5bd1`, `^ MASK`): reversible transforms without a word.
-fn radix_or_xor(text: &str) -> bool {
+/// The byte offset of `part` (a slice of `text`) in `text`.
+fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+}
+
+/// Where the text may render a value in another radix (`{:x}`, `{:08X}`, `{:#o}`, `{id:b}`),
+/// XOR it with a constant (`^ 0x5bd1`, `^ MASK`), multiply a key by a scrambling constant,
+/// build a fake UUID or count with a sequence name: reversible transforms without a
+/// word. Sorted offsets.
+fn radix_or_xor(text: &str) -> Vec<usize> {
     let b = text.as_bytes();
-    let radix = memchr::memchr_iter(b'}', b).any(|at| {
-        at >= 2
-            && matches!(b[at - 1], b'x' | b'X' | b'o' | b'b')
-            && (b[at - 2] == b':' || b[at - 2] == b'#' || b[at - 2].is_ascii_digit())
-    });
+    let mut at_hits: Vec<usize> = memchr::memchr_iter(b'}', b)
+        .filter(|&at| {
+            at >= 2
+                && matches!(b[at - 1], b'x' | b'X' | b'o' | b'b')
+                && (b[at - 2] == b':' || b[at - 2] == b'#' || b[at - 2].is_ascii_digit())
+        })
+        .collect();
     // `user_no * 0x9E37_79B9`, `uid * PRIME`: a key multiplied by a scrambling constant.
-    let scramble = memchr::memchr_iter(b'*', b).any(|at| {
+    at_hits.extend(memchr::memchr_iter(b'*', b).filter(|&at| {
         let rest = &b[at + 1..];
         let start = rest.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(rest.len());
         let word = &rest[start..];
         let len = word.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
         let constant = len >= 4 && (word[0].is_ascii_digit() || word[..len].iter().all(|c| !c.is_ascii_lowercase()));
         constant && crate::subject::tokens(ident_before(text, at)).iter().any(|t| crate::subject::is_id_token(t))
-    });
+    }));
     // `Uuid::from_u128(id as u128)`, `Uuid::from_u64_pair(0, id)`: a fake UUID.
-    let fake_uuid = memchr::memmem::find(b, b"Uuid::from_u").is_some();
-    // `self.next_member_no += 1`: a counter.
+    at_hits.extend(memchr::memmem::find_iter(b, b"Uuid::from_u"));
     // `self.next_member_no += 1`: a counter whose name says it numbers things.
-    let increment = memchr::memmem::find_iter(b, b"+= 1").any(|at| {
+    at_hits.extend(memchr::memmem::find_iter(b, b"+= 1").filter(|&at| {
         let name = ident_before(text, at).to_ascii_lowercase();
         !b.get(at + 4).is_some_and(u8::is_ascii_digit)
             && ["next", "last", "seq", "serial", "_id", "_no", "_sn"].iter().any(|p| name.contains(p))
-    });
-    radix
-        || scramble
-        || fake_uuid
-        || increment
-        || memchr::memchr_iter(b'^', b).any(|at| {
-            let next = b[at + 1..].iter().copied().find(|c| !c.is_ascii_whitespace());
-            matches!(next, Some(c) if c.is_ascii_digit() || c.is_ascii_uppercase())
-                || b[..at]
-                    .iter()
-                    .rev()
-                    .copied()
-                    .find(|c| !c.is_ascii_whitespace())
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b')')
-        })
+    }));
+    at_hits.extend(memchr::memchr_iter(b'^', b).filter(|&at| {
+        let next = b[at + 1..].iter().copied().find(|c| !c.is_ascii_whitespace());
+        matches!(next, Some(c) if c.is_ascii_digit() || c.is_ascii_uppercase())
+            || b[..at]
+                .iter()
+                .rev()
+                .copied()
+                .find(|c| !c.is_ascii_whitespace())
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b')')
+    }));
+    at_hits.sort_unstable();
+    at_hits
 }
 
 /// The identifier that ends right before `at`, spaces skipped (`next_id` of `next_id += 1`).
@@ -342,16 +382,17 @@ fn ident_before(text: &str, at: usize) -> &str {
 /// identifier: a minting API or reversible transform, and a key name in the signature or
 /// the body.
 fn mints_in(header: &str, body: &str, kinds: u8) -> bool {
-    let transforms = kinds & MINT != 0 || radix_or_xor(body);
+    let transforms = kinds & MINT != 0 || !radix_or_xor(body).is_empty();
     // A helper named for what it makes (`fn encode_ref(n: i64)`) transforms whatever its
     // callers pass: its callers name the key.
     let named = hints(header);
     (transforms && named) || ((transforms || named || hints(body)) && (names_a_key(header) || names_a_key(body)))
 }
 
-/// Whether the text has an identifier the value model looks for beyond minting APIs (see
-/// `surface::VALUE_HINTS`): a pseudonym name or a helper named for what it makes.
-fn hints(text: &str) -> bool {
+/// The identifiers of the text the value model looks for beyond minting APIs (see
+/// `surface::VALUE_HINTS`): a pseudonym name or a helper named for what it makes; each as
+/// the offset where the word matched.
+fn hint_matches(text: &str) -> impl Iterator<Item = usize> + '_ {
     use crate::surface::{Hint, VALUE_HINTS};
     // Each word in snake case and capitalised (`temp_id`, `TempId`): a case-sensitive
     // automaton keeps the fast (vectorised) search, case folding does not.
@@ -373,16 +414,28 @@ fn hints(text: &str) -> bool {
         (searcher, kinds)
     });
     let b = text.as_bytes();
-    searcher.find_iter(b).any(|m| {
+    searcher.find_iter(b).filter_map(move |m| {
         let start = b[..m.start()].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
         let end = b[m.end()..].iter().position(|c| !is_ident_byte(*c)).map_or(b.len(), |i| m.end() + i);
         let ident = &text[start..end];
-        match kinds[m.pattern().as_usize()] {
+        let counts = match kinds[m.pattern().as_usize()] {
             Hint::Pseudonym => crate::subject::is_pseudonym_name(ident),
             Hint::Helper => true,
             Hint::IdentityHelper => crate::subject::tokens(ident).iter().any(|t| crate::subject::is_id_token(t)),
-        }
+        };
+        counts.then_some(m.start())
     })
+}
+
+/// Whether the text has an identifier the value model looks for (see [`hint_matches`]).
+fn hints(text: &str) -> bool {
+    hint_matches(text).next().is_some()
+}
+
+/// Where the identifiers the value model looks for start matching (see [`hint_matches`]),
+/// ascending.
+fn hint_positions(text: &str) -> Vec<usize> {
+    hint_matches(text).collect()
 }
 
 /// Whether a body calls a decode or decrypt routine (see `surface::DECODE_WORDS`).
