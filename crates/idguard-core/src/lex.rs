@@ -68,23 +68,75 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// Byte classes of the lexer, looked up once per token start and per byte of a run.
+const WS: u8 = 1;
+const IDENT: u8 = 2;
+const DIGIT: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        table[i] = if c.is_ascii_whitespace() {
+            WS
+        } else if c.is_ascii_digit() {
+            DIGIT | IDENT
+        } else if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+            IDENT
+        } else {
+            0
+        };
+        i += 1;
+    }
+    table
+};
+
+/// The end of the run of bytes of class `class` that starts at `i`.
+#[inline]
+fn run_end(b: &[u8], mut i: usize, class: u8) -> usize {
+    while i < b.len() && CLASS[b[i] as usize] & class != 0 {
+        i += 1;
+    }
+    i
+}
+
 impl Iterator for Lexer<'_> {
     type Item = Tok;
 
     fn next(&mut self) -> Option<Tok> {
         let b = self.b;
         let end = b.len();
-        loop {
-            let i = self.pos;
-            if i >= end {
-                return None;
+        let i = run_end(b, self.pos, WS);
+        if i >= end {
+            self.pos = end;
+            return None;
+        }
+        let c = b[i];
+        let class = CLASS[c as usize];
+        let (tok, past) = if class & DIGIT != 0 {
+            // Numbers (with suffixes, `1e-3` is close enough: `-` then `3`).
+            let mut past = i + 1;
+            while past < end && (CLASS[b[past] as usize] & IDENT != 0 || b[past] == b'.') {
+                past += 1;
             }
-            let c = b[i];
-            let (tok, past) = match c {
-                c if c.is_ascii_whitespace() => {
-                    self.pos = i + 1;
-                    continue;
+            (Tok::Other, past)
+        } else if class & IDENT != 0 {
+            let raw = if matches!(c, b'r' | b'b' | b'c') { skip_raw_string(b, i) } else { Raw::No };
+            match raw {
+                Raw::Ends(past) => (Tok::Other, past),
+                Raw::Unclosed => (Tok::Unclosed, end),
+                Raw::No => {
+                    let mut past = run_end(b, i + 1, IDENT);
+                    // `r#ident`
+                    if past == i + 1 && c == b'r' && b.get(i + 1) == Some(&b'#') {
+                        past = run_end(b, i + 2, IDENT);
+                    }
+                    (Tok::Ident(i, past), past)
                 }
+            }
+        } else {
+            match c {
                 b'/' if b.get(i + 1) == Some(&b'/') => {
                     let stop = memchr::memchr(b'\n', &b[i..]).map_or(end, |e| i + e);
                     (Tok::LineComment(i, stop), stop)
@@ -101,32 +153,15 @@ impl Iterator for Lexer<'_> {
                     let mut past = skip_char_or_lifetime(b, i);
                     if past == i + 1 {
                         // A lifetime or label: its name is part of it.
-                        past += b[past..].iter().take_while(|x| is_ident_byte(**x)).count();
+                        past = run_end(b, past, IDENT);
                     }
                     (Tok::Other, past)
                 }
-                c if c.is_ascii_digit() => {
-                    // Numbers (with suffixes, `1e-3` is close enough: `-` then `3`).
-                    let len = b[i..].iter().take_while(|x| is_ident_byte(**x) || **x == b'.').count();
-                    (Tok::Other, i + len)
-                }
-                c if is_ident_byte(c) => match skip_raw_string(b, i) {
-                    Raw::Ends(past) => (Tok::Other, past),
-                    Raw::Unclosed => (Tok::Unclosed, end),
-                    Raw::No => {
-                        let mut len = b[i..].iter().take_while(|x| is_ident_byte(**x)).count();
-                        // `r#ident`
-                        if len == 1 && c == b'r' && b.get(i + 1) == Some(&b'#') {
-                            len = 2 + b[i + 2..].iter().take_while(|x| is_ident_byte(**x)).count();
-                        }
-                        (Tok::Ident(i, i + len), i + len)
-                    }
-                },
                 c => (Tok::Punct(c, i), i + 1),
-            };
-            self.pos = past;
-            return Some(tok);
-        }
+            }
+        };
+        self.pos = past;
+        Some(tok)
     }
 }
 
@@ -161,17 +196,18 @@ fn skip_block_comment(b: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 1;
     i += 2;
     while depth > 0 {
-        match (b.get(i), b.get(i + 1)) {
-            (Some(b'/'), Some(b'*')) => {
+        // Only a `/` or a `*` can open or close a comment.
+        i += memchr::memchr2(b'/', b'*', b.get(i..)?)?;
+        match (b[i], b.get(i + 1)) {
+            (b'/', Some(b'*')) => {
                 depth += 1;
                 i += 2;
             }
-            (Some(b'*'), Some(b'/')) => {
+            (b'*', Some(b'/')) => {
                 depth -= 1;
                 i += 2;
             }
-            (Some(_), _) => i += 1,
-            (None, _) => return None,
+            _ => i += 1,
         }
     }
     Some(i)
@@ -179,14 +215,13 @@ fn skip_block_comment(b: &[u8], mut i: usize) -> Option<usize> {
 
 /// The end of a string literal whose body starts at `i` (after the quote).
 fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
+    loop {
+        i += memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+        if b[i] == b'"' {
+            return Some(i + 1);
         }
+        i += 2;
     }
-    None
 }
 
 /// Past a character literal (`'a'`, `'\n'`, `'\u{1F600}'`, `'é'`) or a lifetime (`'a`).
