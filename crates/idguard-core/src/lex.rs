@@ -342,7 +342,7 @@ mod tests {
             "{", "}", "r#\"{\"#", "r\"}\"", "br\"{\"", "\"}\"", "\"\\\"\"", "'{'", "'\\''", "'a", "b'}'", "/* { */",
             "/*", "*/", "// }\n", "x", "r", "#", "\"", "'", "/", "1.0", "é",
         ];
-        crate::lower::token_soup(&words, 0x5eed_b7ac_e5, 3_000, skips_agree);
+        crate::lower::token_soup(&words, 0x005e_edb7_ace5, 3_000, skips_agree);
     }
 
     /// Differential check over a tree of real sources (`IDGUARD_LEX_TREE=dir`; ignored by
