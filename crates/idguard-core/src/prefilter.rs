@@ -657,34 +657,42 @@ pub fn declared_names(text: &str) -> Vec<String> {
 /// string or comment, unbalanced braces) counts as declaring, so the file gets parsed.
 pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
     let b = text.as_bytes();
-    // Braces that are not module blocks, and whether each open brace is one.
-    let mut nested = 0usize;
-    let mut stack: Vec<bool> = Vec::new();
+    // Open module blocks (any other block is skipped whole: nothing in it is at module level).
+    let mut modules = 0usize;
     // 1 after `mod`, 2 after `mod NAME`: the next `{` opens a module block.
     let mut after_mod = 0u8;
-    let mut lexer = Lexer::new(text).peekable();
+    // After `struct`, `enum`, `union` or `type`: the next identifier is the declared name.
+    let mut after_keyword = false;
+    let mut lexer = Lexer::new(text);
     while let Some(tok) = lexer.next() {
+        let keyword = after_keyword;
+        after_keyword = false;
         match tok {
             Tok::Unclosed => return true,
-            Tok::Punct(b'{', _) => {
-                let module = after_mod == 2;
-                stack.push(module);
-                if !module {
-                    nested += 1;
+            Tok::Punct(b'{', at) => {
+                if after_mod == 2 {
+                    modules += 1;
+                } else if lexer.skip_braces(at).is_none() {
+                    return true;
                 }
                 after_mod = 0;
             }
             Tok::Punct(b'}', _) => {
-                match stack.pop() {
-                    Some(false) => nested -= 1,
-                    Some(true) => {}
-                    None => return true,
+                if modules == 0 {
+                    return true;
                 }
+                modules -= 1;
                 after_mod = 0;
             }
             Tok::Punct(b';', _) => after_mod = 0,
             Tok::Ident(s, e) => {
                 let word = &b[s..e];
+                if keyword {
+                    let name = &text[s..e];
+                    if names.contains(&name.strip_prefix("r#").unwrap_or(name)) {
+                        return true;
+                    }
+                }
                 if word == b"mod" {
                     after_mod = 1;
                     continue;
@@ -694,20 +702,12 @@ pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
                     continue;
                 }
                 after_mod = 0;
-                if nested == 0
-                    && matches!(word, b"struct" | b"enum" | b"union" | b"type")
-                    && let Some(Tok::Ident(s, e)) = lexer.peek()
-                {
-                    let name = &text[*s..*e];
-                    if names.contains(&name.strip_prefix("r#").unwrap_or(name)) {
-                        return true;
-                    }
-                }
+                after_keyword = matches!(word, b"struct" | b"enum" | b"union" | b"type");
             }
             _ => {}
         }
     }
-    !stack.is_empty()
+    modules > 0
 }
 
 /// The byte ranges of the `//` comments of a Rust text (from `//` to the end of the
