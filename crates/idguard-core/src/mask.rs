@@ -166,6 +166,13 @@ pub struct Masked {
     pub text: String,
     /// Where each kept run starts: (offset in `text`, offset in the original), ascending.
     runs: Vec<(usize, usize)>,
+    /// Where each line of `text` starts.
+    lines: Vec<usize>,
+}
+
+/// Where each line of a text starts (the first at 0).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect()
 }
 
 impl Masked {
@@ -194,12 +201,13 @@ impl Masked {
         }
         runs.push((text.len(), pos));
         text.push_str(&original[pos..]);
-        Some(Masked { text, runs })
+        let lines = line_starts(&text);
+        Some(Masked { text, runs, lines })
     }
 
-    /// Nothing masked: offsets are their own.
-    pub fn identity() -> Masked {
-        Masked { text: String::new(), runs: Vec::new() }
+    /// Where each line of the masked text starts.
+    pub fn lines(&self) -> &[usize] {
+        &self.lines
     }
 
     /// The kept runs: (offset in the masked text, offset in the original), ascending.

@@ -301,13 +301,12 @@ fn blank(text: &str, end: usize) -> String {
 fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts, how: Parse) -> Result<(), Problem> {
     // Function bodies are blanked first (see `mask`); if the masked text does not parse,
     // the original is parsed so that the error is the one the file really has.
-    let conv = SpanConv { base, text, runs: &[] };
     // The masked text is parsed, its spans mapped back to `text` (see `mask::Masked`).
     let parse_masked = |blanks: Option<crate::mask::Blanks>| {
         let masked = crate::mask::Masked::new(text, blanks?)?;
-        let file = parse(&masked.text, SpanConv { runs: masked.runs(), ..conv }, limits);
+        let file = parse(&masked.text, SpanConv::masked(base, text, &masked), limits);
         // Spans of the masked text are converted while it is alive; the tree keeps none.
-        Some(file.map(|file| (file, masked)))
+        Some(file.map(|file| (file, Some(masked))))
     };
     let declarations = match how {
         Parse::Declarations => match parse_masked(crate::mask::declarations_only(text)) {
@@ -317,6 +316,7 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
         },
         Parse::Selected | Parse::Unselected => None,
     };
+    let mut original_lines = Vec::new();
     let (file, masked) = if let Some(parsed) = declarations {
         parsed
     } else {
@@ -325,10 +325,16 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
         match parse_masked(crate::mask::blank_bodies(text, crate::prefilter::keep_body)) {
             Some(Ok(parsed)) => parsed,
             Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
-            _ => (parse(text, conv, limits)?, crate::mask::Masked::identity()),
+            _ => {
+                original_lines = crate::mask::line_starts(text);
+                (parse(text, SpanConv { base, text, runs: &[], parsed: text, lines: &original_lines }, limits)?, None)
+            }
         }
     };
-    let conv = SpanConv { runs: masked.runs(), ..conv };
+    let conv = match &masked {
+        Some(masked) => SpanConv::masked(base, text, masked),
+        None => SpanConv { base, text, runs: &[], parsed: text, lines: &original_lines },
+    };
     let module = module_of_path(&facts.path);
     if is_cfg_test(&file.attrs) {
         facts.test_only = true;
@@ -516,24 +522,34 @@ pub fn module_of_path(path: &str) -> String {
     module.join("::")
 }
 
-/// Converts spans of the parsed text to positions. Lines and byte offsets come from the
-/// span (masking keeps both); columns are counted in characters of the original text,
-/// since a masked multi-byte character became several spaces.
+/// Converts spans of the parsed text to positions. Lines come from the span (masking
+/// keeps them); byte offsets are found from the span's line and character column in the
+/// parsed text, then mapped back to the original (see `mask::Masked`); columns are counted
+/// in characters of the original text.
 #[derive(Clone, Copy)]
 struct SpanConv<'t> {
     base: u32,
+    /// The original text.
     text: &'t str,
     /// The kept runs of the masked text that was parsed (see `mask::Masked`); empty when
     /// `text` itself was parsed.
     runs: &'t [(usize, usize)],
+    /// The text that was parsed, and where its lines start.
+    parsed: &'t str,
+    lines: &'t [usize],
 }
 
-impl SpanConv<'_> {
+impl<'t> SpanConv<'t> {
+    fn masked(base: u32, text: &'t str, masked: &'t crate::mask::Masked) -> Self {
+        SpanConv { base, text, runs: masked.runs(), parsed: &masked.text, lines: masked.lines() }
+    }
+
     fn span(self, s: proc_macro2::Span) -> Span {
-        let range = s.byte_range();
         let (start, end) = (s.start(), s.end());
-        let (from, to) =
-            (crate::mask::original_offset(self.runs, range.start), crate::mask::original_offset(self.runs, range.end));
+        let (from, to) = (
+            crate::mask::original_offset(self.runs, self.offset(start)),
+            crate::mask::original_offset(self.runs, self.offset(end)),
+        );
         Span {
             start: from as u32 + self.base,
             end: to as u32 + self.base,
@@ -544,10 +560,19 @@ impl SpanConv<'_> {
         }
     }
 
+    /// The byte offset in the parsed text of a line and character column.
+    fn offset(self, at: proc_macro2::LineColumn) -> usize {
+        let Some(&line_start) = self.lines.get(at.line.saturating_sub(1)) else { return self.parsed.len() };
+        let line = self.parsed.get(line_start..).unwrap_or_default();
+        let ascii = line.as_bytes().get(..at.column).is_some_and(<[u8]>::is_ascii);
+        let within = if ascii { at.column } else { line.char_indices().nth(at.column).map_or(line.len(), |(i, _)| i) };
+        line_start + within
+    }
+
     /// The 1-based character column of a byte offset.
     fn column(self, offset: usize) -> u32 {
         let offset = offset.min(self.text.len());
-        let line_start = self.text.as_bytes()[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let line_start = memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]).map_or(0, |i| i + 1);
         let chars = self.text.get(line_start..offset).map_or(offset - line_start, |s| s.chars().count());
         chars as u32 + 1
     }
