@@ -331,43 +331,57 @@ fn offset_in(text: &str, part: &str) -> usize {
 /// build a fake UUID or count with a sequence name: reversible transforms without a
 /// word. Sorted offsets.
 fn radix_or_xor(text: &str) -> Vec<usize> {
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let [fake_uuid, increment] =
+        FINDERS.get_or_init(|| [memchr::memmem::Finder::new(b"Uuid::from_u"), memchr::memmem::Finder::new(b"+= 1")]);
     let b = text.as_bytes();
-    let mut at_hits: Vec<usize> = memchr::memchr_iter(b'}', b)
-        .filter(|&at| {
-            at >= 2
-                && matches!(b[at - 1], b'x' | b'X' | b'o' | b'b')
-                && (b[at - 2] == b':' || b[at - 2] == b'#' || b[at - 2].is_ascii_digit())
-        })
-        .collect();
-    // `user_no * 0x9E37_79B9`, `uid * PRIME`: a key multiplied by a scrambling constant.
-    at_hits.extend(memchr::memchr_iter(b'*', b).filter(|&at| {
-        let rest = &b[at + 1..];
-        let start = rest.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(rest.len());
-        let word = &rest[start..];
-        let len = word.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
-        let constant = len >= 4 && (word[0].is_ascii_digit() || word[..len].iter().all(|c| !c.is_ascii_lowercase()));
-        constant && crate::subject::tokens(ident_before(text, at)).iter().any(|t| crate::subject::is_id_token(t))
-    }));
+    let mut hits = Vec::new();
+    for at in memchr::memchr3_iter(b'}', b'*', b'^', b) {
+        let hit = match b[at] {
+            b'}' => {
+                at >= 2
+                    && matches!(b[at - 1], b'x' | b'X' | b'o' | b'b')
+                    && (b[at - 2] == b':' || b[at - 2] == b'#' || b[at - 2].is_ascii_digit())
+            }
+            // `user_no * 0x9E37_79B9`, `uid * PRIME`: a key multiplied by a scrambling constant.
+            b'*' => {
+                let rest = &b[at + 1..];
+                let start = rest.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(rest.len());
+                let word = &rest[start..];
+                let len = word.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+                len >= 4
+                    && (word[0].is_ascii_digit() || word[..len].iter().all(|c| !c.is_ascii_lowercase()))
+                    && crate::subject::tokens(ident_before(text, at)).iter().any(|t| crate::subject::is_id_token(t))
+            }
+            // `^ 0x5bd1`, `^ MASK`, `id ^ key`.
+            _ => {
+                let next = b[at + 1..].iter().copied().find(|c| !c.is_ascii_whitespace());
+                matches!(next, Some(c) if c.is_ascii_digit() || c.is_ascii_uppercase())
+                    || b[..at]
+                        .iter()
+                        .rev()
+                        .copied()
+                        .find(|c| !c.is_ascii_whitespace())
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b')')
+            }
+        };
+        if hit {
+            hits.push(at);
+        }
+    }
     // `Uuid::from_u128(id as u128)`, `Uuid::from_u64_pair(0, id)`: a fake UUID.
-    at_hits.extend(memchr::memmem::find_iter(b, b"Uuid::from_u"));
+    hits.extend(fake_uuid.find_iter(b));
     // `self.next_member_no += 1`: a counter whose name says it numbers things.
-    at_hits.extend(memchr::memmem::find_iter(b, b"+= 1").filter(|&at| {
+    for at in increment.find_iter(b) {
         let name = ident_before(text, at).to_ascii_lowercase();
-        !b.get(at + 4).is_some_and(u8::is_ascii_digit)
+        if !b.get(at + 4).is_some_and(u8::is_ascii_digit)
             && ["next", "last", "seq", "serial", "_id", "_no", "_sn"].iter().any(|p| name.contains(p))
-    }));
-    at_hits.extend(memchr::memchr_iter(b'^', b).filter(|&at| {
-        let next = b[at + 1..].iter().copied().find(|c| !c.is_ascii_whitespace());
-        matches!(next, Some(c) if c.is_ascii_digit() || c.is_ascii_uppercase())
-            || b[..at]
-                .iter()
-                .rev()
-                .copied()
-                .find(|c| !c.is_ascii_whitespace())
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b')')
-    }));
-    at_hits.sort_unstable();
-    at_hits
+        {
+            hits.push(at);
+        }
+    }
+    hits.sort_unstable();
+    hits
 }
 
 /// The identifier that ends right before `at`, spaces skipped (`next_id` of `next_id += 1`).
