@@ -52,6 +52,17 @@ pub type Blanks = Vec<(std::ops::Range<usize>, bool)>;
 /// is, and the items in it are masked in turn; `header` is the item up to its body
 /// (attributes, signature).
 pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Option<Blanks> {
+    mask_items(text, keep, |_| true)
+}
+
+/// [`blank_bodies`], also cutting whole a function outside any kept body whose body is
+/// not kept and whose header (attributes, signature) `signature_matters` says no stage
+/// reads, when its start is certain.
+pub fn mask_items(
+    text: &str,
+    keep: impl Fn(Body, &str, &str) -> bool,
+    signature_matters: impl Fn(&str) -> bool,
+) -> Option<Blanks> {
     let b = text.as_bytes();
     // Ranges to blank, and whether a `0` must stand in for a value there.
     let mut blank: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
@@ -59,8 +70,10 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
     let mut state = State::Idle;
     // Where the current item starts: after the previous `;`, `{` or `}` outside headers.
     let mut item_start = 0;
-    // Where the keyword of the current `impl` or `trait` block is.
+    // Where the keyword of the current `impl` or `trait` block, or function, is.
     let mut block_at = 0;
+    // Where the kept bodies around the current position end (innermost last).
+    let mut kept_until: Vec<usize> = Vec::new();
     while let Some(tok) = lexer.next() {
         state = match (state, tok) {
             (_, Tok::Unclosed) => return None,
@@ -78,7 +91,10 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
                 State::Idle
             }
             (State::Idle, Tok::Ident(s, e)) => match &b[s..e] {
-                b"fn" => State::AfterFn,
+                b"fn" => {
+                    block_at = s;
+                    State::AfterFn
+                }
                 b"impl" | b"trait" => {
                     block_at = s;
                     State::Header { body: Body::Impl, depth: 0 }
@@ -88,7 +104,10 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
             },
             (State::AfterFn, Tok::Ident(..)) => State::Header { body: Body::Fn, depth: 0 },
             (State::AfterConst, Tok::Ident(s, e)) => match &b[s..e] {
-                b"fn" => State::AfterFn,
+                b"fn" => {
+                    block_at = s;
+                    State::AfterFn
+                }
                 b"unsafe" | b"async" | b"extern" => State::AfterConst,
                 _ => State::Header { body: Body::Const, depth: 0 },
             },
@@ -129,14 +148,26 @@ pub fn blank_bodies(text: &str, keep: impl Fn(Body, &str, &str) -> bool) -> Opti
                         // A const-generic block (`Foo<{ N + 1 }>`): part of the signature.
                         State::Header { body, depth }
                     } else {
-                        if keep(body, &text[item_start..at], &text[at + 1..close]) {
+                        while kept_until.last().is_some_and(|end| *end <= at) {
+                            kept_until.pop();
+                        }
+                        let header = &text[item_start..at];
+                        if keep(body, header, &text[at + 1..close]) {
                             lexer.seek(at + 1);
                             item_start = at + 1;
+                            kept_until.push(close);
                         } else {
                             // No stage reads the header of an `impl` or `trait` block whose body
-                            // is gone: the whole item goes, when its start is certain (only
-                            // attributes and qualifiers before the keyword).
-                            if body == Body::Impl && only_qualifiers(&text[item_start..block_at]) {
+                            // is gone, nor of a function outside kept bodies (an `impl` of
+                            // resolvers, say) whose signature does not matter: the whole item
+                            // goes, when its start is certain (only attributes and qualifiers
+                            // before the keyword).
+                            let whole = match body {
+                                Body::Impl => true,
+                                Body::Fn => kept_until.is_empty() && !signature_matters(header),
+                                Body::Const => false,
+                            };
+                            if whole && only_qualifiers(&text[item_start..block_at]) {
                                 blank.push((item_start..close + 1, false));
                             } else if b[at + 1..close].iter().any(|c| !c.is_ascii_whitespace()) {
                                 blank.push((at + 1..close, false));
@@ -231,7 +262,8 @@ pub fn original_offset(runs: &[(usize, usize)], offset: usize) -> usize {
 }
 
 /// Whether the text before an item's keyword is only what may start the item: outer
-/// attributes, `pub` (with its group), `unsafe`, `default`, `auto`, and comments.
+/// attributes, `pub` (with its group), `unsafe`, `default`, `auto`, `async`, `const`,
+/// `extern` with its ABI, and comments.
 fn only_qualifiers(text: &str) -> bool {
     let b = text.as_bytes();
     let mut depth = 0u32;
@@ -243,12 +275,16 @@ fn only_qualifiers(text: &str) -> bool {
             Tok::Punct(b']' | b')', _) if depth > 0 => depth -= 1,
             _ if depth > 0 => {}
             Tok::Punct(b'#', _) => {}
-            Tok::Ident(s, e) if matches!(&b[s..e], b"pub" | b"unsafe" | b"default" | b"auto") => {}
+            Tok::Ident(s, e)
+                if matches!(&b[s..e], b"pub" | b"unsafe" | b"default" | b"auto" | b"async" | b"const" | b"extern") => {}
+            // The ABI string after `extern`.
+            Tok::Other if after == b'e' => {}
             _ => return false,
         }
         after = match tok {
             Tok::Punct(b'#', _) => b'#',
             Tok::Ident(s, e) if &b[s..e] == b"pub" => b'p',
+            Tok::Ident(s, e) if &b[s..e] == b"extern" => b'e',
             _ => b' ',
         };
     }
@@ -575,6 +611,32 @@ mod tests {
         assert!(only_qualifiers(" #[a(b)] pub(crate) unsafe "));
         assert!(!only_qualifiers("const X: u8 = 1; "));
         assert!(!only_qualifiers("#[a] x "));
+    }
+
+    #[test]
+    fn functions_whose_signature_does_not_matter_go_whole() {
+        let text = "/// Doc.\n#[inline]\npub(crate) const unsafe extern \"C\" fn a(x: u8) -> u8 { x }\n#[get(\"/\")]\nasync fn b() -> Json<T> { y }\n#[Object]\nimpl Q { async fn c(&self, id: i64) -> U { z } }\nfn d() { fn e() {} }\n";
+        let blanks = mask_items(
+            text,
+            |kind, header, body| kind == Body::Impl || body.contains("fn e"),
+            |header| header.contains("#[get") || header.contains("fn e"),
+        );
+        let out = spaced(text, blanks).unwrap();
+        let kept: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        // `a` goes whole; `b`'s signature matters; `c` is inside a kept `impl`; `e` inside a
+        // kept body.
+        assert_eq!(
+            kept,
+            [
+                "#[get(\"/\")]",
+                "async fn b() -> Json<T> {   }",
+                "#[Object]",
+                "impl Q { async fn c(&self, id: i64) -> U {   } }",
+                "fn d() { fn e() {} }"
+            ]
+        );
+        assert!(only_qualifiers("\n#[a] pub async extern \"C\" "));
+        assert!(!only_qualifiers("\"C\" "));
     }
 
     #[test]

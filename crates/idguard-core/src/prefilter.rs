@@ -498,11 +498,7 @@ fn names_a_key(text: &str) -> bool {
 pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
     match kind {
         crate::mask::Body::Fn => {
-            let entry = || {
-                has_surface_attribute(header)
-                    || marker_kinds(header) & (WRAPPER | RESPONDER | EXTRACTOR) != 0
-                    || names_graphql_id(header)
-            };
+            let entry = || signature_matters(header);
             let kinds = marker_kinds(body);
             // The header first: it is short, and most bodies belong to no entry point.
             (entry() && (sends(body) || mentions_checks(body) || decodes(body)))
@@ -512,6 +508,17 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body),
         crate::mask::Body::Const => false,
     }
+}
+
+/// Whether the header of a function (attributes, signature) may make it an entry point
+/// the parse stage records (see `lower::handler`): a surface, route or handler attribute,
+/// a response wrapper or responder in its return type, a request extractor among its
+/// parameters, or a GraphQL `ID`. A function outside kept bodies whose header does not, and
+/// whose body is not kept, records nothing: it is cut whole before parsing (`mask`).
+pub fn signature_matters(header: &str) -> bool {
+    has_surface_attribute(header)
+        || marker_kinds(header) & (WRAPPER | RESPONDER | EXTRACTOR) != 0
+        || names_graphql_id(header)
 }
 
 /// Whether a signature names a GraphQL `ID` (a resolver building one from a serial).

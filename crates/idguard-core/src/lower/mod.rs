@@ -322,7 +322,8 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
     } else {
         // Only signatures that name a response wrapper are recorded (`func`), so an `impl`
         // or `trait` block that names none is blanked whole.
-        match parse_masked(crate::mask::blank_bodies(text, crate::prefilter::keep_body)) {
+        let blanks = crate::mask::mask_items(text, crate::prefilter::keep_body, crate::prefilter::signature_matters);
+        match parse_masked(blanks) {
             Some(Ok(parsed)) => parsed,
             Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
             _ => {
