@@ -618,7 +618,7 @@ mod tests {
         let text = "/// Doc.\n#[inline]\npub(crate) const unsafe extern \"C\" fn a(x: u8) -> u8 { x }\n#[get(\"/\")]\nasync fn b() -> Json<T> { y }\n#[Object]\nimpl Q { async fn c(&self, id: i64) -> U { z } }\nfn d() { fn e() {} }\n";
         let blanks = mask_items(
             text,
-            |kind, header, body| kind == Body::Impl || body.contains("fn e"),
+            |kind, _, body| kind == Body::Impl || body.contains("fn e"),
             |header| header.contains("#[get") || header.contains("fn e"),
         );
         let out = spaced(text, blanks).unwrap();
