@@ -12,7 +12,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::AhoCorasick;
 
 use crate::lex::{Lexer, Tok, is_ident_byte};
 
@@ -35,52 +35,74 @@ const ROUTE: u8 = 8;
 const MINT: u8 = 16;
 
 struct Markers {
-    /// Type names: wrappers, responders and extractors.
-    automaton: AhoCorasick,
-    /// Per pattern: the ways it counts (`WRAPPER` | `RESPONDER` | `EXTRACTOR`).
-    kinds: Vec<u8>,
+    /// Finds the parts of the markers (see [`MARKER_PARTS`]).
+    parts: aho_corasick::packed::Searcher,
+    /// Each marker (a whole identifier) and the ways it counts (`WRAPPER` | `ROUTE` | ...),
+    /// sorted by marker.
+    kinds: Vec<(&'static str, u8)>,
     /// Response sends in code (plain substrings).
     sends: AhoCorasick,
 }
 
+/// Substrings such that every marker contains one (`Respon` for `Response`, `IntoResponse`
+/// and `Responder`; `e_bytes` for `to_be_bytes`...), at least four bytes each and few enough
+/// for the fast vectorised searcher: a match is widened to its identifier, which counts if
+/// it is a marker. About twice as fast as searching the sixty markers themselves.
+const MARKER_PARTS: &[&str] = &[
+    "Json",
+    "Respon",
+    "MsgPack",
+    "Cbor",
+    "Protobuf",
+    "Reply",
+    "Path",
+    "Query",
+    "Form",
+    "Request",
+    "oute",
+    "nest",
+    "resource",
+    "scope",
+    "path",
+    "mount",
+    "table",
+    "fetch_add",
+    "new_v",
+    "now_v",
+    "Ulid",
+    "SmallRng",
+    "seed_from",
+    "fastrand",
+    "non_secure",
+    "timestamp",
+    "duration_since",
+    "encode",
+    "digest",
+    "compute",
+    "e_bytes",
+    "rotate_",
+    "encrypt",
+];
+
 fn markers() -> &'static Markers {
     static MARKERS: OnceLock<Markers> = OnceLock::new();
     MARKERS.get_or_init(|| {
-        let mut words: Vec<&str> = Vec::new();
-        let mut kinds: Vec<u8> = Vec::new();
-        let mut add = |word: &'static str, kind: u8| {
-            if let Some(i) = words.iter().position(|w| *w == word) {
-                kinds[i] |= kind;
-            } else {
-                words.push(word);
-                kinds.push(kind);
+        let mut kinds: Vec<(&'static str, u8)> = Vec::new();
+        let groups: [(&[&'static str], u8); 4] =
+            [(RESPONSE_WRAPPERS, WRAPPER), (RESPONDER_WORDS, RESPONDER), (ROUTE_MARKERS, ROUTE), (MINT_MARKERS, MINT)];
+        let extractors = EXTRACTORS.iter().map(|(w, _)| (*w, EXTRACTOR));
+        for (word, kind) in
+            groups.iter().flat_map(|(words, kind)| words.iter().map(move |w| (*w, *kind))).chain(extractors)
+        {
+            match kinds.iter_mut().find(|(w, _)| *w == word) {
+                Some((_, k)) => *k |= kind,
+                None => kinds.push((word, kind)),
             }
-        };
-        for w in RESPONSE_WRAPPERS {
-            add(w, WRAPPER);
         }
-        for w in RESPONDER_WORDS {
-            add(w, RESPONDER);
-        }
-        for (w, _) in EXTRACTORS {
-            add(w, EXTRACTOR);
-        }
-        for w in ROUTE_MARKERS {
-            add(w, ROUTE);
-        }
-        for w in MINT_MARKERS {
-            add(w, MINT);
-        }
-        // Every marker is a whole identifier, so the longest match at a position is the only
-        // one that can be a whole word there, and a marker starting inside another match is
-        // preceded by an identifier byte: a non-overlapping search finds every whole-word
-        // occurrence, and (unlike an overlapping one) can skip ahead with its prefilter.
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&words)
-            .expect("the marker words form a valid automaton");
+        kinds.sort_unstable();
+        let parts = aho_corasick::packed::Searcher::new(MARKER_PARTS).expect("the marker parts fit a packed searcher");
         let sends = AhoCorasick::new(SEND_MARKERS).expect("valid send markers");
-        Markers { automaton, kinds, sends }
+        Markers { parts, kinds, sends }
     })
 }
 
@@ -96,23 +118,29 @@ fn marker_scan(text: &str, mut mints: Option<&mut Vec<usize>>) -> u8 {
     let bytes = text.as_bytes();
     let markers = markers();
     let mut found = 0u8;
-    for m in markers.automaton.find_iter(bytes) {
-        let all = markers.kinds[m.pattern().as_usize()];
+    // The identifier last looked up: a part matched twice in one identifier counts once.
+    let mut last = usize::MAX;
+    for part in markers.parts.find_iter(bytes) {
+        let start = bytes[..part.start()].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
+        if start == last {
+            continue;
+        }
+        last = start;
+        let end = bytes[part.end()..].iter().position(|c| !is_ident_byte(*c)).map_or(bytes.len(), |i| part.end() + i);
+        let Ok(at) = markers.kinds.binary_search_by(|(w, _)| w.as_bytes().cmp(&bytes[start..end])) else { continue };
+        let all = markers.kinds[at].1;
         let kind = if mints.is_some() && all & MINT != 0 { all & (!found | MINT) } else { all & !found };
-        if kind == 0
-            || (m.start() > 0 && is_ident_byte(bytes[m.start() - 1]))
-            || bytes.get(m.end()).is_some_and(|b| is_ident_byte(*b))
-        {
+        if kind == 0 {
             continue;
         }
         // `Json<T>`, `Json <T>`, or a comment between.
-        let rest = skip_space(bytes, m.end());
+        let rest = skip_space(bytes, end);
         let generic = matches!(bytes.get(rest), Some(b'<' | b'/'));
-        let word = &bytes[m.start()..m.end()];
+        let word = &bytes[start..end];
         if kind & MINT != 0 {
             found |= MINT;
             if let Some(mints) = mints.as_deref_mut() {
-                mints.push(m.start());
+                mints.push(start);
             }
         }
         if kind & ROUTE != 0 && registers(word, &bytes[rest..]) {
@@ -121,7 +149,7 @@ fn marker_scan(text: &str, mut mints: Option<&mut Vec<usize>>) -> u8 {
         if kind & EXTRACTOR != 0 && generic && extracts(word, &bytes[rest..]) {
             found |= EXTRACTOR;
         }
-        if kind & (WRAPPER | RESPONDER) != 0 && in_return_type(bytes, m.start()) {
+        if kind & (WRAPPER | RESPONDER) != 0 && in_return_type(bytes, start) {
             if kind & WRAPPER != 0 && generic {
                 found |= WRAPPER;
             }
@@ -827,6 +855,20 @@ fn push_names<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_marker_contains_a_part() {
+        for (marker, _) in &markers().kinds {
+            assert!(MARKER_PARTS.iter().any(|p| marker.contains(p)), "no part of `{marker}` in MARKER_PARTS");
+        }
+        // Four bytes or more (the searcher's fingerprint), and few enough for its fast path.
+        assert!(MARKER_PARTS.iter().all(|p| p.len() >= 4) && MARKER_PARTS.len() <= 64);
+        // Whole identifiers only, however the part matched.
+        assert_eq!(marker_kinds("fn f() -> Json<T> {}"), WRAPPER | EXTRACTOR);
+        assert_eq!(marker_kinds("fn f() -> JsonValue<T> {} fn g() -> impl IntoResponse {}"), RESPONDER);
+        assert_eq!(marker_kinds("let r = Router::new().route(\"/u\", get(h)); x.to_be_bytes()"), ROUTE | MINT);
+        assert_eq!(marker_kinds("let outer = router; x.from_be_bytes_x()"), 0);
+    }
 
     #[test]
     fn surface_markers_match_whole_identifiers() {
