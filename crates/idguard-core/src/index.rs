@@ -206,6 +206,17 @@ impl Route {
     }
 }
 
+/// Whether two names are equal with `_` and `-` taken as the same byte.
+fn dash_equal(a: &str, b: &str) -> bool {
+    let dash = |c: u8| if c == b'_' { b'-' } else { c };
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| dash(x) == dash(y))
+}
+
+/// Whether `a` equals `b` with each `_` of `b` written `-`.
+fn dashed_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == if y == b'_' { b'-' } else { y })
+}
+
 /// The package a file belongs to, as far as its path tells: everything before its `src/`
 /// directory (`crates/api/src/users.rs` -> `crates/api/`); a file outside any `src/` (a
 /// loose script, a fixture) is a package of its own.
@@ -451,18 +462,20 @@ impl<'a> Index<'a> {
             return candidates.iter().copied().find(|id| id.file == from_file);
         }
         let from_path = facts.path.as_str();
+        let qualifiers: Vec<&str> =
+            qualifiers.iter().map(String::as_str).filter(|q| !matches!(*q, "crate" | "self" | "super")).collect();
         candidates.iter().copied().max_by_key(|id| {
             let same_file = id.file == from_file;
             let path = self.path(id.file);
             let module = &self.decl(*id).module;
+            // A qualifier names a path component or a module, `_` and `-` alike (a file
+            // `name.rs` as the qualifier is written with `-` for `_`).
             let qualified = qualifiers
                 .iter()
-                .filter(|q| !matches!(q.as_str(), "crate" | "self" | "super"))
                 .filter(|q| {
-                    let q = q.replace('_', "-");
-                    path.split('/').any(|c| {
-                        c == q.as_str() || c.replace('_', "-") == q || c.strip_suffix(".rs") == Some(q.as_str())
-                    }) || module.split("::").any(|m| m.replace('_', "-") == q)
+                    path.split('/')
+                        .any(|c| dash_equal(c, q) || c.strip_suffix(".rs").is_some_and(|c| dashed_equal(c, q)))
+                        || module.split("::").any(|m| dash_equal(m, q))
                 })
                 .count();
             (same_file, qualified, shared_prefix(path, from_path), std::cmp::Reverse(*id))
