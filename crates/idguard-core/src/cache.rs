@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::lower::Prepared;
 
 /// Bumped whenever the layout of the facts, or what the parse stage puts in them, changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// Where and under which key facts are cached.
 #[derive(Debug, Clone)]
@@ -110,6 +110,7 @@ mod tests {
             facts: FileFacts { path: path.to_owned(), parsed: true, ..FileFacts::default() },
             selected: true,
             lowered: true,
+            declarations_only: false,
             declares: vec!["UserId".into()],
         }
     }

@@ -263,7 +263,7 @@ fn prepare_isolated(
             let hash = cache.map(|_| crate::cache::hash(bytes));
             if let (Some(cache), Some(hash)) = (cache, hash)
                 && let Some(hit) = cache.get(rel, hash)
-                && (options.prefilter || hit.lowered)
+                && (options.prefilter || (hit.lowered && !hit.declarations_only))
             {
                 return (hit.clone(), Some(hash), true);
             }
@@ -283,7 +283,9 @@ fn prepare_isolated(
         Ok((prepared, hash, hit)) => (prepared, hash, None, hit),
         Err(diagnostic) => {
             let facts = FileFacts { path: rel.to_owned(), ..FileFacts::default() };
-            (Prepared { facts, selected: false, lowered: true, declares: Vec::new() }, None, Some(*diagnostic), false)
+            let prepared =
+                Prepared { facts, selected: false, lowered: true, declarations_only: false, declares: Vec::new() };
+            (prepared, None, Some(*diagnostic), false)
         }
     }
 }
@@ -439,7 +441,10 @@ impl OnDemand<'_, '_> {
         cell.prepared.facts = facts;
         // A file that crashed stays unlowered (so the cache does not keep its partial facts).
         match lowered {
-            Ok(()) => cell.prepared.lowered = true,
+            Ok(()) => {
+                cell.prepared.lowered = true;
+                cell.prepared.declarations_only = true;
+            }
             Err(diagnostic) => self.crash(*diagnostic),
         }
         self.relevant[j].store(true, Ordering::Relaxed);

@@ -52,8 +52,10 @@ pub struct Prepared {
     pub facts: FileFacts,
     /// The prefilter selected the file on its own account (see [`crate::prefilter`]).
     pub selected: bool,
-    /// The file was parsed (selected, or every file under `--no-prefilter`).
+    /// The file was parsed (selected, or every file under `--no-prefilter`, or on demand).
     pub lowered: bool,
+    /// It was parsed on demand, for its declarations only: `--no-prefilter` parses it again.
+    pub declarations_only: bool,
     /// Type names the file declares lexically (for on-demand parsing).
     pub declares: Vec<String>,
 }
@@ -92,7 +94,7 @@ pub fn read_into(path: &Path, limits: &Limits, bytes: &mut Vec<u8>) -> Result<()
 /// A file that could not be read: its facts hold the problem.
 pub fn unreadable(rel_path: &str, problem: Problem) -> Prepared {
     let facts = FileFacts { path: rel_path.to_owned(), problems: vec![problem], ..FileFacts::default() };
-    Prepared { facts, selected: false, lowered: false, declares: Vec::new() }
+    Prepared { facts, selected: false, lowered: false, declarations_only: false, declares: Vec::new() }
 }
 
 /// Takes a file's bytes, finds its suppressions, runs the prefilter, and parses it if it
@@ -108,7 +110,7 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, parse_all: bool) -
     if let Some(facts) = lower_other(rel_path, text) {
         // `.proto` and `.sql` files are few and small: always read in full.
         let selected = !(facts.tables.is_empty() && facts.types.is_empty() && facts.fns.is_empty());
-        return Prepared { facts, selected, lowered: true, declares: Vec::new() };
+        return Prepared { facts, selected, lowered: true, declarations_only: false, declares: Vec::new() };
     }
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     facts.suppressions = suppressions(text);
@@ -126,7 +128,7 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, parse_all: bool) -
     if let Some(modules) = lexical_test_modules {
         facts.test_modules = modules;
     }
-    Prepared { facts, selected, lowered, declares }
+    Prepared { facts, selected, lowered, declarations_only: false, declares }
 }
 
 /// The text of a file the prefilter passed over, read again (or taken from memory).
