@@ -231,7 +231,7 @@ impl Masked {
             pos = range.end;
         }
         runs.push((text.len(), pos));
-        text.push_str(&original[pos..]);
+        text.push_str(original.get(pos..)?);
         let lines = line_starts(&text);
         Some(Masked { text, runs, lines })
     }
