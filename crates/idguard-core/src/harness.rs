@@ -11,8 +11,8 @@ use crate::render;
 
 /// Splits `data` into up to three files at `\0\0` separators (so cross-file resolution is
 /// exercised), scans them with `rules` on one worker, renders every format, and panics if
-/// anything is wrong: an internal error, invalid JSON or SARIF JSON, or a GitHub line
-/// that is not a single workflow command.
+/// anything is wrong: an internal error, a report that `--no-prefilter` does not repeat,
+/// invalid JSON or SARIF JSON, or a GitHub line that is not a single workflow command.
 pub fn pipeline(rules: &[Rule], data: &[u8]) {
     let names = ["src/lib.rs", "src/api/dto.rs", "src/ids.rs"];
     let sources: Vec<(String, Vec<u8>)> = data
@@ -33,6 +33,11 @@ pub fn pipeline(rules: &[Rule], data: &[u8]) {
     );
     let json = render::json::render(&report);
     serde_json::from_str::<serde_json::Value>(&json).expect("JSON output parses");
+    // The prefilter never changes the report: parsing every file says the same.
+    options.prefilter = false;
+    let full = scan_sources(&options, rules, &sources).expect("in-memory scans do not fail");
+    assert_eq!(render::json::render(&full), json, "--no-prefilter gives another report");
+    options.prefilter = true;
     let sarif = render::sarif::render(&report, rules, "0.0.0");
     serde_json::from_str::<serde_json::Value>(&sarif).expect("SARIF output parses");
     let github = render::github::render(&report);
