@@ -436,16 +436,21 @@ impl OnDemand<'_, '_> {
         cell.parsing = Some(Vec::new());
         let mut facts = std::mem::take(&mut cell.prepared.facts);
         drop(cell);
+        let before = facts.clone();
         let lowered = isolated(rel, || lower::lower_on_demand(&mut facts, text, &self.options.limits));
         let Ok(mut cell) = self.cells[j].lock() else { return };
-        cell.prepared.facts = facts;
-        // A file that crashed stays unlowered (so the cache does not keep its partial facts).
+        // A file that crashed keeps the facts it had and stays unlowered (nothing partial is
+        // used or cached).
         match lowered {
             Ok(()) => {
+                cell.prepared.facts = facts;
                 cell.prepared.lowered = true;
                 cell.prepared.declarations_only = true;
             }
-            Err(diagnostic) => self.crash(*diagnostic),
+            Err(diagnostic) => {
+                cell.prepared.facts = before;
+                self.crash(*diagnostic);
+            }
         }
         self.relevant[j].store(true, Ordering::Relaxed);
         let mut names = cell.parsing.take().unwrap_or_default();

@@ -301,9 +301,9 @@ fn blank(text: &str, end: usize) -> String {
 }
 
 fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts, how: Parse) -> Result<(), Problem> {
-    // Function bodies are blanked first (see `mask`); if the masked text does not parse,
-    // the original is parsed so that the error is the one the file really has.
-    // The masked text is parsed, its spans mapped back to `text` (see `mask::Masked`).
+    // What no stage reads is cut out first (see `mask`) and the masked text is parsed, its
+    // spans mapped back to `text`; if it does not parse, the original is parsed so that the
+    // error is the one the file really has.
     let parse_masked = |blanks: Option<crate::mask::Blanks>| {
         let masked = crate::mask::Masked::new(text, blanks?)?;
         let file = parse(&masked.text, SpanConv::masked(base, text, &masked), limits);
@@ -322,8 +322,8 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
     let (file, masked) = if let Some(parsed) = declarations {
         parsed
     } else {
-        // Only signatures that name a response wrapper are recorded (`func`), so an `impl`
-        // or `trait` block that names none is blanked whole.
+        // Only signatures that name an entry point are recorded (`func`): an `impl` or
+        // `trait` block that holds none, and such a function, are cut whole.
         let blanks = crate::mask::mask_items(text, crate::prefilter::keep_body, crate::prefilter::signature_matters);
         match parse_masked(blanks) {
             Some(Ok(parsed)) => parsed,
