@@ -102,6 +102,11 @@ enum Source<'a> {
 /// Runs the pipeline over the files under `options.root`.
 pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     std::fs::metadata(&options.root).map_err(|source| Error::Root { path: options.root.clone(), source })?;
+    // The cache is read while the tree is walked.
+    let loading = options.cache.as_ref().map(|c| {
+        let (dir, key) = (c.dir.clone(), cache_key(c, options));
+        std::thread::spawn(move || Cache::load(&dir, &key))
+    });
     let started = std::time::Instant::now();
     let threads = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude, threads);
@@ -110,7 +115,9 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     }
     let inputs: Vec<(&str, Source<'_>)> =
         walked.files.iter().map(|f| (f.rel.as_str(), Source::Path(f.abs.as_path()))).collect();
-    run(options, rules, &inputs, &walked.skipped)
+    // A loader that failed is an empty cache: only this run's speed is lost.
+    let cache = loading.map(|loading| loading.join().unwrap_or_default());
+    run(options, rules, &inputs, &walked.skipped, cache)
 }
 
 /// Runs the pipeline over in-memory sources `(root-relative path, bytes)`, as if they
@@ -118,7 +125,8 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
 pub fn scan_sources(options: &ScanOptions, rules: &[Rule], sources: &[(String, Vec<u8>)]) -> Result<Report, Error> {
     let inputs: Vec<(&str, Source<'_>)> =
         sources.iter().map(|(path, bytes)| (path.as_str(), Source::Bytes(bytes.as_slice()))).collect();
-    run(options, rules, &inputs, &[])
+    let cache = options.cache.as_ref().map(|c| Cache::load(&c.dir, &cache_key(c, options)));
+    run(options, rules, &inputs, &[], cache)
 }
 
 fn run(
@@ -126,6 +134,7 @@ fn run(
     rules: &[Rule],
     inputs: &[(&str, Source<'_>)],
     skipped: &[walk::Skipped],
+    cache: Option<Cache>,
 ) -> Result<Report, Error> {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_SIZE);
     if let Some(jobs) = options.jobs {
@@ -135,7 +144,6 @@ fn run(
     let stats = std::env::var_os("IDGUARD_STATS").is_some();
     let preparing = std::time::Instant::now();
     pool.install(|| {
-        let cache = options.cache.as_ref().map(|c| Cache::load(&c.dir, &cache_key(c, options)));
         if let Some(progress) = &options.progress {
             progress.total.store(inputs.len(), std::sync::atomic::Ordering::Relaxed);
         }
@@ -398,6 +406,15 @@ impl OnDemand<'_, '_> {
         if self.settled(scope, j, name.clone()) {
             return;
         }
+        match self.known(j, &name) {
+            Some(false) => return,
+            Some(true) => {
+                self.relevant[j].store(true, Ordering::Relaxed);
+                self.settled(scope, j, name);
+                return;
+            }
+            None => {}
+        }
         self.checked.fetch_add(1, Ordering::Relaxed);
         let (rel, source) = &self.inputs[j];
         let (path, bytes) = source_parts(source);
@@ -410,7 +427,14 @@ impl OnDemand<'_, '_> {
             (declares, text)
         });
         let text = match read {
-            Ok((false, _)) => return,
+            Ok((false, _)) => {
+                // Not a module-level declaration (an associated type, a local item): the file
+                // is no longer a candidate for `name`, here or (through the cache) next time.
+                if let Ok(mut cell) = self.cells[j].lock() {
+                    cell.prepared.declares.retain(|n| *n != name);
+                }
+                return;
+            }
             Ok((true, text)) => Some(text),
             Err(diagnostic) => {
                 self.crash(*diagnostic);
@@ -485,6 +509,20 @@ impl OnDemand<'_, '_> {
             self.visit(scope, name);
         }
         true
+    }
+
+    /// Whether file `j` declares `name`, when its facts tell: it is already parsed (from the
+    /// cache, or under `--no-prefilter`) without a syntax problem. Its facts then hold every
+    /// module-level declaration the rules can follow; one the text has beyond them (a
+    /// `#[cfg(test)]` item) changes nothing, since being relevant only keeps syntax problems.
+    /// Saves reading the file again.
+    fn known(&self, j: usize, name: &str) -> Option<bool> {
+        let Ok(cell) = self.cells[j].lock() else { return None };
+        let facts = &cell.prepared.facts;
+        let parsed = cell.prepared.lowered
+            && cell.parsing.is_none()
+            && !facts.problems.iter().any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::TooDeep));
+        parsed.then(|| facts.types.iter().any(|d| d.name == name))
     }
 
     fn crash(&self, diagnostic: Diagnostic) {

@@ -56,7 +56,8 @@ pub struct Prepared {
     pub lowered: bool,
     /// It was parsed on demand, for its declarations only: `--no-prefilter` parses it again.
     pub declarations_only: bool,
-    /// Type names the file declares lexically (for on-demand parsing).
+    /// Type names the file declares lexically (for on-demand parsing), less those that
+    /// on-demand resolution found it does not declare at module level.
     pub declares: Vec<String>,
 }
 
