@@ -117,7 +117,7 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
         walked.files.iter().map(|f| (f.rel.as_str(), Source::Path(f.abs.as_path()))).collect();
     // A loader that failed is an empty cache: only this run's speed is lost.
     let cache = loading.map(|loading| loading.join().unwrap_or_default());
-    run(options, rules, &inputs, &walked.skipped, cache)
+    run(options, rules, &inputs, &walked.skipped, cache.as_ref())
 }
 
 /// Runs the pipeline over in-memory sources `(root-relative path, bytes)`, as if they
@@ -126,7 +126,7 @@ pub fn scan_sources(options: &ScanOptions, rules: &[Rule], sources: &[(String, V
     let inputs: Vec<(&str, Source<'_>)> =
         sources.iter().map(|(path, bytes)| (path.as_str(), Source::Bytes(bytes.as_slice()))).collect();
     let cache = options.cache.as_ref().map(|c| Cache::load(&c.dir, &cache_key(c, options)));
-    run(options, rules, &inputs, &[], cache)
+    run(options, rules, &inputs, &[], cache.as_ref())
 }
 
 fn run(
@@ -134,7 +134,7 @@ fn run(
     rules: &[Rule],
     inputs: &[(&str, Source<'_>)],
     skipped: &[walk::Skipped],
-    cache: Option<Cache>,
+    cache: Option<&Cache>,
 ) -> Result<Report, Error> {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_SIZE);
     if let Some(jobs) = options.jobs {
@@ -150,7 +150,7 @@ fn run(
         let prepared: Vec<(Prepared, Option<u128>, Option<Diagnostic>, bool)> = inputs
             .par_iter()
             .map(|(rel, source)| {
-                let out = prepare_isolated(rel, source, options, cache.as_ref());
+                let out = prepare_isolated(rel, source, options, cache);
                 if let Some(progress) = &options.progress {
                     progress.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -187,7 +187,7 @@ fn run(
         }
         // Rewritten only when something changed: a file read afresh, a file parsed on
         // demand for the first time, or entries to drop (files gone or renamed).
-        let unchanged = cache.as_ref().is_some_and(|c| {
+        let unchanged = cache.is_some_and(|c| {
             hits == prepared.len()
                 && c.len() == prepared.len()
                 && prepared.iter().filter(|p| p.lowered).count() == lowered_before
