@@ -80,8 +80,7 @@ pub fn mask_items(
             // Doc comments become `#[doc = ".."]` attributes: tokens and string literals that
             // no stage reads. Blanked wherever they are (the state does not change).
             (state, Tok::LineComment(start, end)) => {
-                let comment = &b[start..end];
-                if (comment.starts_with(b"///") && !comment.starts_with(b"////")) || comment.starts_with(b"//!") {
+                if is_doc_comment(&b[start..end]) {
                     blank.push((start..end, false));
                 }
                 state

@@ -121,12 +121,11 @@ fn marker_scan(text: &str, mut mints: Option<&mut Vec<usize>>) -> u8 {
     // The identifier last looked up: a part matched twice in one identifier counts once.
     let mut last = usize::MAX;
     for part in markers.parts.find_iter(bytes) {
-        let start = bytes[..part.start()].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
+        let (start, end) = identifier_around(bytes, part.start(), part.end());
         if start == last {
             continue;
         }
         last = start;
-        let end = bytes[part.end()..].iter().position(|c| !is_ident_byte(*c)).map_or(bytes.len(), |i| part.end() + i);
         let Ok(at) = markers.kinds.binary_search_by(|(w, _)| w.as_bytes().cmp(&bytes[start..end])) else { continue };
         let all = markers.kinds[at].1;
         let kind = if mints.is_some() && all & MINT != 0 { all & (!found | MINT) } else { all & !found };
@@ -412,6 +411,13 @@ fn radix_or_xor(text: &str) -> Vec<usize> {
     hits
 }
 
+/// The identifier that a match at `start..end` is part of, as its byte range.
+fn identifier_around(b: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let from = b[..start].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
+    let to = b[end..].iter().position(|c| !is_ident_byte(*c)).map_or(b.len(), |i| end + i);
+    (from, to)
+}
+
 /// The identifier that ends right before `at`, spaces skipped (`next_id` of `next_id += 1`).
 fn ident_before(text: &str, at: usize) -> &str {
     let b = text.as_bytes();
@@ -457,8 +463,7 @@ fn hint_matches(text: &str) -> impl Iterator<Item = usize> + '_ {
     });
     let b = text.as_bytes();
     searcher.find_iter(b).filter_map(move |m| {
-        let start = b[..m.start()].iter().rposition(|c| !is_ident_byte(*c)).map_or(0, |i| i + 1);
-        let end = b[m.end()..].iter().position(|c| !is_ident_byte(*c)).map_or(b.len(), |i| m.end() + i);
+        let (start, end) = identifier_around(b, m.start(), m.end());
         let ident = &text[start..end];
         let counts = match kinds[m.pattern().as_usize()] {
             Hint::Pseudonym => crate::subject::is_pseudonym_name(ident),
