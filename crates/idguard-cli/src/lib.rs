@@ -329,7 +329,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    if report.diagnostics.iter().any(|d| d.rule == idguard_core::engine::INTERNAL_ERROR) {
+    if report.diagnostics.iter().any(|d| d.rule == idguard_core::isolate::INTERNAL_ERROR) {
         // idguard itself failed on some file: the findings are incomplete.
         return Ok(2);
     }

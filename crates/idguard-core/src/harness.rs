@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use crate::engine::{INTERNAL_ERROR, ScanOptions, scan_sources};
+use crate::engine::{ScanOptions, scan_sources};
+use crate::isolate::INTERNAL_ERROR;
 use crate::lint::Rule;
 use crate::render;
 

@@ -149,11 +149,58 @@ pub fn is_builtin(name: &str) -> bool {
 /// pathological chains end here).
 const MAX_HOPS: usize = 32;
 
+/// The names files not parsed yet may declare (found lexically), and which of them a
+/// lookup asked for: the driver of on-demand parsing (see `crate::demand`). A name is
+/// watched until its files are decided; a lookup of a watched name marks it, whether or
+/// not a parsed file already declares it (a nearer declaration may still be unparsed).
+#[derive(Debug, Default)]
+pub struct Lookups {
+    /// Per watched name: 0 watched, 1 asked for, 2 decided.
+    names: HashMap<String, std::sync::atomic::AtomicU8>,
+}
+
+const WATCHED: u8 = 0;
+const ASKED: u8 = 1;
+const DECIDED: u8 = 2;
+
+impl Lookups {
+    /// Watches `names`.
+    pub fn new(names: impl IntoIterator<Item = String>) -> Self {
+        Lookups { names: names.into_iter().map(|n| (n, std::sync::atomic::AtomicU8::new(WATCHED))).collect() }
+    }
+
+    fn touch(&self, name: &str) {
+        use std::sync::atomic::Ordering;
+        if let Some(state) = self.names.get(name)
+            && state.load(Ordering::Relaxed) == WATCHED
+        {
+            state.store(ASKED, Ordering::Relaxed);
+        }
+    }
+
+    /// The watched names asked for since the last call, sorted; from now on they are
+    /// decided (no longer watched).
+    pub fn take_asked(&self) -> Vec<String> {
+        use std::sync::atomic::Ordering;
+        let mut out: Vec<String> = self
+            .names
+            .iter()
+            .filter(|(_, state)| state.load(Ordering::Relaxed) == ASKED)
+            .map(|(name, state)| {
+                state.store(DECIDED, Ordering::Relaxed);
+                name.clone()
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
 /// The merged view of all files.
 pub struct Index<'a> {
     files: &'a [FileFacts],
     by_name: HashMap<&'a str, Vec<DeclId>>,
-    serial: HashMap<DeclId, Option<Serial>>,
+    lookups: &'a Lookups,
     reach: HashMap<DeclId, Reach>,
     routes: HashMap<FnId, Vec<Route>>,
     requested: std::collections::HashSet<DeclId>,
@@ -228,9 +275,17 @@ pub fn package_dir(path: &str) -> &str {
 }
 
 impl<'a> Index<'a> {
-    /// Builds the index: name table, serial resolution of every declaration and
-    /// reachability from every API surface. `opaque` names types that are safe to expose.
+    /// Builds the index: name table, reachability from every API surface, routes, request
+    /// types, tables and calls. `opaque` names types that are safe to expose.
     pub fn build(files: &'a [FileFacts], opaque: &[String]) -> Self {
+        static NONE: std::sync::OnceLock<Lookups> = std::sync::OnceLock::new();
+        Self::build_watching(files, opaque, NONE.get_or_init(Lookups::default))
+    }
+
+    /// [`Index::build`], recording in `lookups` every name it (and then the rules) looks up
+    /// that `lookups` watches: the names files not parsed yet may declare (see
+    /// [`Lookups`]).
+    pub fn build_watching(files: &'a [FileFacts], opaque: &[String], lookups: &'a Lookups) -> Self {
         let mut by_name: HashMap<&str, Vec<DeclId>> = HashMap::new();
         for (f, facts) in files.iter().enumerate() {
             for (d, decl) in facts.types.iter().enumerate() {
@@ -240,7 +295,7 @@ impl<'a> Index<'a> {
         let mut index = Index {
             files,
             by_name,
-            serial: HashMap::new(),
+            lookups,
             reach: HashMap::new(),
             routes: HashMap::new(),
             requested: std::collections::HashSet::new(),
@@ -248,13 +303,6 @@ impl<'a> Index<'a> {
             calls: HashMap::new(),
             schema_packages: std::collections::HashSet::new(),
             opaque: opaque.to_vec(),
-        };
-        // Each declaration resolves on its own (no memo is shared): in parallel.
-        let ids: Vec<DeclId> = index.by_name.values().flatten().copied().collect();
-        index.serial = {
-            use rayon::prelude::*;
-            let index = &index;
-            ids.into_par_iter().map(|id| (id, index.resolve_decl(id, 0))).collect()
         };
         index.reach = index.compute_reach();
         index.routes = index.compute_routes();
@@ -452,6 +500,7 @@ impl<'a> Index<'a> {
             }
             _ => (written.as_str(), &segments[..segments.len() - 1]),
         };
+        self.lookups.touch(name);
         let candidates = self.by_name.get(name)?;
         if candidates.len() == 1 {
             return candidates.first().copied();
@@ -487,9 +536,10 @@ impl<'a> Index<'a> {
         self.resolve_ty(ty, from_file, 0)
     }
 
-    /// The memoized serial resolution of a declaration.
-    pub fn decl_serial(&self, id: DeclId) -> Option<&Serial> {
-        self.serial.get(&id).and_then(Option::as_ref)
+    /// The serial resolution of a declaration (computed when asked: only the names a
+    /// question leads to are looked up, which is what decides the files parsed on demand).
+    pub fn decl_serial(&self, id: DeclId) -> Option<Serial> {
+        self.resolve_decl(id, 0)
     }
 
     /// How a declaration reaches an API surface, if it does.
@@ -537,12 +587,8 @@ impl<'a> Index<'a> {
                     return args.get(1).and_then(|a| self.resolve_ty(a, from_file, depth + 1));
                 }
                 let id = self.lookup(ty, from_file)?;
-                if depth == 0
-                    && let Some(memo) = self.serial.get(&id)
-                {
-                    return memo.clone();
-                }
-                self.resolve_decl(id, depth + 1)
+                // A name written in a field starts a chain: its own hops count from zero.
+                self.resolve_decl(id, if depth == 0 { 0 } else { depth + 1 })
             }
             _ => None,
         }

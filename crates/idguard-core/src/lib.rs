@@ -8,12 +8,14 @@
 
 pub mod cache;
 pub mod config;
+mod demand;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
 pub mod facts;
 pub mod harness;
 pub mod index;
+pub mod isolate;
 mod lex;
 pub mod lint;
 pub mod lower;

@@ -1,8 +1,6 @@
 //! The lint driver: rules are plain values (metadata, documentation, check function)
 //! that read the index and return diagnostics. Rules never print or do I/O.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -82,13 +80,9 @@ pub fn run(rules: &[Rule], ctx: &Context<'_>) -> Vec<Diagnostic> {
         .map(|f| {
             let mut out = Vec::new();
             for rule in rules {
-                match catch_unwind(AssertUnwindSafe(|| (rule.check)(ctx, f as u32))) {
+                match crate::isolate::isolated(&files[f].path, Some(rule.name), || (rule.check)(ctx, f as u32)) {
                     Ok(found) => out.extend(found),
-                    Err(payload) => out.push(crate::engine::internal_error(
-                        &files[f].path,
-                        Some(rule.name),
-                        &crate::engine::panic_message(payload.as_ref()),
-                    )),
+                    Err(internal) => out.push(*internal),
                 }
             }
             out

@@ -16,11 +16,9 @@ use aho_corasick::AhoCorasick;
 
 use crate::lex::{Lexer, Tok, is_ident_byte};
 
-use crate::facts::{FileFacts, TypeRef};
 use crate::surface::{
     EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, MINT_MARKERS, RESOLVER_ATTRS, RESPONDER_WORDS, RESPONSE_WRAPPERS,
-    ROUTE_ATTRS, ROUTE_MARKERS, SCHEMA_DERIVES, SEND_MARKERS, SERIALIZE_DERIVES, is_request_type, is_serializable,
-    response_bodies,
+    ROUTE_ATTRS, ROUTE_MARKERS, SCHEMA_DERIVES, SEND_MARKERS, SERIALIZE_DERIVES,
 };
 
 /// A wrapper: followed by `<`, in a return type.
@@ -703,14 +701,15 @@ pub fn declared_names(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether the text declares one of `names` as a module-level type (`struct`, `enum`,
-/// `union` or `type` directly in the file or in inline `mod x { .. }` blocks: where the
-/// parse stage records declarations), rather than as an associated type or inside a
-/// function. A small lexer skips comments, strings, raw strings and character literals
-/// and tracks which braces are module blocks; anything it cannot follow (an unclosed
-/// string or comment, unbalanced braces) counts as declaring, so the file gets parsed.
-pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
+/// Which of `names` the text declares as module-level types (`struct`, `enum`, `union` or
+/// `type` directly in the file or in inline `mod x { .. }` blocks: where the parse stage
+/// records declarations), rather than as associated types or inside functions. A small
+/// lexer skips comments, strings, raw strings and character literals and tracks which
+/// braces are module blocks; where it cannot follow the text (an unclosed string or
+/// comment, unbalanced braces) every name counts as declared, so the file gets parsed.
+pub fn module_level_declarations<'n>(text: &str, names: &[&'n str]) -> Vec<&'n str> {
     let b = text.as_bytes();
+    let mut found: Vec<&'n str> = Vec::new();
     // Open module blocks (any other block is skipped whole: nothing in it is at module level).
     let mut modules = 0usize;
     // 1 after `mod`, 2 after `mod NAME`: the next `{` opens a module block.
@@ -722,18 +721,18 @@ pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
         let keyword = after_keyword;
         after_keyword = false;
         match tok {
-            Tok::Unclosed => return true,
+            Tok::Unclosed => return names.to_vec(),
             Tok::Punct(b'{', at) => {
                 if after_mod == 2 {
                     modules += 1;
                 } else if lexer.skip_braces(at).is_none() {
-                    return true;
+                    return names.to_vec();
                 }
                 after_mod = 0;
             }
             Tok::Punct(b'}', _) => {
                 if modules == 0 {
-                    return true;
+                    return names.to_vec();
                 }
                 modules -= 1;
                 after_mod = 0;
@@ -743,8 +742,11 @@ pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
                 let word = &b[s..e];
                 if keyword {
                     let name = &text[s..e];
-                    if names.contains(&name.strip_prefix("r#").unwrap_or(name)) {
-                        return true;
+                    let name = name.strip_prefix("r#").unwrap_or(name);
+                    if let Some(n) = names.iter().find(|n| **n == name)
+                        && !found.contains(n)
+                    {
+                        found.push(n);
                     }
                 }
                 if word == b"mod" {
@@ -761,7 +763,10 @@ pub fn declares_at_module_level(text: &str, names: &[&str]) -> bool {
             _ => {}
         }
     }
-    modules > 0
+    if modules > 0 {
+        return names.to_vec();
+    }
+    names.iter().copied().filter(|n| found.contains(n)).collect()
 }
 
 /// The byte ranges of the `//` comments of a Rust text (from `//` to the end of the
@@ -776,90 +781,21 @@ pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
-/// The names a parsed file looks up on its own account, mirroring what the index
-/// resolves from it: the types of visible fields and `serde(into)` targets of
-/// serializable types, and the response bodies of handlers; minus the names serial
-/// resolution handles itself; plus the original name of each `use ... as` rename.
-pub fn root_names(facts: &FileFacts) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for decl in facts.types.iter().filter(|d| is_serializable(d)) {
-        for field in decl.fields.iter().filter(|f| !f.hidden) {
-            push_names(&field.ty, &mut out);
-        }
-        if let Some(into) = &decl.serde_into {
-            push_names(into, &mut out);
-        }
-    }
-    for func in &facts.fns {
-        if let Some(ret) = &func.ret {
-            for (_, body) in response_bodies(ret) {
-                push_names(body, &mut out);
-            }
-        }
-        for sent in &func.sent {
-            push_names(&sent.ty, &mut out);
-        }
-        for param in &func.params {
-            push_names(&param.ty, &mut out);
-        }
-        for route in &func.routes {
-            for (_, ty) in &route.declared {
-                push_names(ty, &mut out);
-            }
-        }
-    }
-    for segment in &facts.segments {
-        push_names(&segment.ty, &mut out);
-    }
-    with_renames(facts, out)
-}
-
-/// The names looking up `name` in this file leads to: the target of an alias and the
-/// inner type of a single-field wrapper declared under that name.
-pub fn follow_names<'a>(facts: &'a FileFacts, name: &str) -> Vec<&'a str> {
-    let mut out: Vec<&'a str> = Vec::new();
-    for decl in facts.types.iter().filter(|d| d.name == name) {
-        if let Some(alias) = &decl.alias_of {
-            push_names(alias, &mut out);
-        } else if crate::index::Index::is_wrapper(decl) {
-            push_names(&decl.fields[0].ty, &mut out);
-        } else if is_request_type(decl) || is_serializable(decl) {
-            // A request (or message) type found through a parameter: the request rule
-            // reads its fields (a serializable one may be a request too).
-            for field in decl.fields.iter().filter(|f| !f.hidden) {
-                push_names(&field.ty, &mut out);
-            }
-        }
-    }
-    with_renames(facts, out)
-}
-
-fn with_renames<'a>(facts: &'a FileFacts, mut out: Vec<&'a str>) -> Vec<&'a str> {
-    let renamed: Vec<&str> = facts
-        .uses
-        .iter()
-        .filter(|u| out.contains(&u.local.as_str()))
-        .filter_map(|u| u.path.last().map(String::as_str))
-        .collect();
-    out.extend(renamed);
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-fn push_names<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-    ty.for_each_path(&mut |p| {
-        if let Some(name) = p.name()
-            && !crate::index::is_builtin(name)
-        {
-            out.push(name);
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether the text declares any of `names` at module level.
+    fn declares(text: &str, names: &[&str]) -> bool {
+        !module_level_declarations(text, names).is_empty()
+    }
+
+    #[test]
+    fn module_level_declarations_answers_per_name() {
+        let text = "pub struct A;\nimpl X { type B = u8; }\nmod m { pub type C = i64; }\n";
+        assert_eq!(module_level_declarations(text, &["C", "B", "A", "D"]), vec!["C", "A"]);
+        assert_eq!(module_level_declarations("struct A {", &["A", "Z"]), vec!["A", "Z"]);
+    }
 
     #[test]
     fn every_marker_contains_a_part() {
@@ -906,23 +842,20 @@ mod tests {
     }
 
     #[test]
-    fn module_level_declarations() {
+    fn module_level_declarations_skip_associated_and_local_items() {
         let text = "impl Deref for A { type Target = B; }\nmod inner { pub type UserId = i64; }\nfn f() { struct Local; }\nconst S: &str = \"struct Fake\";";
-        assert!(!declares_at_module_level(text, &["Target"]));
-        assert!(declares_at_module_level(text, &["UserId"]));
-        assert!(!declares_at_module_level(text, &["Local"]));
-        assert!(!declares_at_module_level(text, &["Fake"]));
-        assert!(declares_at_module_level("struct Unclosed {", &["Anything"]));
-        assert!(!declares_at_module_level(
+        assert!(!declares(text, &["Target"]));
+        assert!(declares(text, &["UserId"]));
+        assert!(!declares(text, &["Local"]));
+        assert!(!declares(text, &["Fake"]));
+        assert!(declares("struct Unclosed {", &["Anything"]));
+        assert!(!declares(
             "// type X = u8;\n/* type X /* nested */ = u8; */\nfn f() { let s = r#\"type X\"#; let c = '{'; let l: &'static str = \"}\"; }",
             &["X"]
         ));
-        assert!(declares_at_module_level("fn f() { let c = '}'; }\npub(crate) struct X;", &["X"]));
-        assert!(declares_at_module_level(
-            "#[cfg(test)]\nmod tests {\n    mod deeper {\n        pub type X = u8;\n    }\n}\n",
-            &["X"]
-        ));
-        assert!(!declares_at_module_level("trait T {\n    type X;\n}\nmacro_rules! m { () => { struct X; } }", &["X"]));
+        assert!(declares("fn f() { let c = '}'; }\npub(crate) struct X;", &["X"]));
+        assert!(declares("#[cfg(test)]\nmod tests {\n    mod deeper {\n        pub type X = u8;\n    }\n}\n", &["X"]));
+        assert!(!declares("trait T {\n    type X;\n}\nmacro_rules! m { () => { struct X; } }", &["X"]));
     }
 
     #[test]

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::engine::INTERNAL_ERROR;
 use crate::facts::FileFacts;
+use crate::isolate::INTERNAL_ERROR;
 use crate::lint::Rule;
 
 /// Counts shown at the end of a run and in the JSON `summary`.

@@ -1,0 +1,193 @@
+//! Sound selection: files the prefilter passed over are parsed when a lookup needs them.
+//!
+//! The prefilter parses only the files that can carry findings on their own account.
+//! What those files use (`Member` in `fn me(member: Member)`, an alias target, a wrapper's
+//! inner type) may be declared in a file it passed over. Instead of predicting which names
+//! the index and the rules will look up, the pipeline asks them: the index records every
+//! lookup of a name that an undecided file declares lexically ([`Lookups`]), and this
+//! module decides those files (does the file declare the name at module level? then parse
+//! its declarations), until a whole pass of index and rules asks for nothing new. Whatever
+//! a rule starts looking up tomorrow is covered by the same loop, so `--no-prefilter` (every
+//! file parsed) gives the same findings by construction.
+//!
+//! A file is *relevant* when the prefilter selected it or it declares a looked-up name at
+//! module level: syntax problems are reported for relevant files only, in both modes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::facts::{FileFacts, Problem, ProblemKind};
+use crate::index::Lookups;
+use crate::lower::{self, Limits, Prepared};
+
+/// Which undecided files declare which names, lexically (see `Prepared::declares`).
+pub struct Candidates {
+    by_name: HashMap<String, Vec<u32>>,
+}
+
+impl Candidates {
+    /// The lexical declarations of the files the prefilter did not select.
+    pub fn new(prepared: &[Prepared]) -> Self {
+        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, p) in prepared.iter().enumerate() {
+            if !p.selected {
+                for name in &p.declares {
+                    by_name.entry(name.clone()).or_default().push(i as u32);
+                }
+            }
+        }
+        Candidates { by_name }
+    }
+
+    /// The files that declare `name` lexically.
+    pub fn files_of(&self, name: &str) -> &[u32] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The names to watch: every name an undecided file declares.
+    pub fn lookups(&self) -> Lookups {
+        Lookups::new(self.by_name.keys().cloned())
+    }
+}
+
+/// One file's answer for the names asked of it.
+struct Decided {
+    /// The asked names it declares at module level.
+    declared: Vec<String>,
+    /// The asked names it does not declare there (an associated type, a local item).
+    undeclared: Vec<String>,
+    /// Its facts after parsing its declarations, if it was parsed now.
+    parsed: Option<FileFacts>,
+    /// A crash while reading or parsing it.
+    crash: Option<Diagnostic>,
+}
+
+/// The files (and their metadata) on-demand parsing reads and updates.
+pub struct Files<'a> {
+    /// The facts of every file, in input order.
+    pub facts: &'a mut [FileFacts],
+    /// The rest of what preparation found, per file (its `facts` field is not used).
+    pub meta: &'a mut [Prepared],
+    /// Per file: selected, or declares a looked-up name.
+    pub relevant: &'a mut [bool],
+    /// The syntax problems of files not relevant (yet), held back from their facts.
+    pub held: &'a mut HashMap<usize, Vec<Problem>>,
+}
+
+/// Decides, for each name asked (see [`Lookups::take_asked`]), every undecided file that
+/// declares it lexically: whether it declares it at module level (from its facts when it
+/// is parsed without a syntax problem, else from its text, read with `text`), parsing the
+/// declarations of those not parsed yet. Files are decided in parallel; the outcome does
+/// not depend on the order. Returns whether any facts changed, and the crash diagnostics.
+pub fn decide<'r>(
+    asked: &[String],
+    candidates: &Candidates,
+    files: &mut Files<'_>,
+    text: &(dyn Fn(usize) -> Result<String, Problem> + Sync),
+    rel: &(dyn Fn(usize) -> &'r str + Sync),
+    limits: &Limits,
+) -> (bool, Vec<Diagnostic>) {
+    let mut by_file: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
+    for name in asked {
+        for &file in candidates.files_of(name) {
+            by_file.entry(file).or_default().push(name.as_str());
+        }
+    }
+    let work: Vec<(u32, Vec<&str>, Option<FileFacts>)> = by_file
+        .into_iter()
+        .map(|(file, names)| {
+            let f = file as usize;
+            let parsed_cleanly = files.meta[f].lowered
+                && !files.held.contains_key(&f)
+                && !files.facts[f]
+                    .problems
+                    .iter()
+                    .any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::TooDeep));
+            // Facts that tell (parsed without a syntax problem) are read in place; a file
+            // that must be read gets a copy of what it has (path, suppressions, test modules).
+            let copy = (!parsed_cleanly).then(|| files.facts[f].clone());
+            (file, names, copy)
+        })
+        .collect();
+    let facts: &[FileFacts] = files.facts;
+    let meta: &[Prepared] = files.meta;
+    let decided: Vec<(u32, Decided)> = work
+        .into_par_iter()
+        .map(|(file, names, copy)| {
+            let f = file as usize;
+            (file, decide_file(&names, &facts[f], meta[f].lowered, copy, || text(f), rel(f), limits))
+        })
+        .collect();
+    let mut changed = false;
+    let mut crashes = Vec::new();
+    for (file, d) in decided {
+        let f = file as usize;
+        if let Some(parsed) = d.parsed {
+            files.facts[f] = parsed;
+            files.meta[f].lowered = true;
+            files.meta[f].declarations_only = true;
+            changed = true;
+        }
+        if !d.declared.is_empty() || d.crash.is_some() {
+            files.relevant[f] = true;
+            if let Some(problems) = files.held.remove(&f) {
+                files.facts[f].problems.extend(problems);
+                changed = true;
+            }
+        }
+        // Not a module-level declaration: the file is no longer a candidate for the name,
+        // here or (through the cache) next time.
+        files.meta[f].declares.retain(|n| !d.undeclared.contains(n));
+        crashes.extend(d.crash);
+    }
+    (changed, crashes)
+}
+
+/// Decides one file for `names` (see [`decide`]). `copy` is given when the facts cannot
+/// tell (the file is not parsed, or has a syntax problem): then the text is read.
+fn decide_file(
+    names: &[&str],
+    facts: &FileFacts,
+    lowered: bool,
+    copy: Option<FileFacts>,
+    text: impl FnOnce() -> Result<String, Problem>,
+    rel: &str,
+    limits: &Limits,
+) -> Decided {
+    let split = |declares: &dyn Fn(&str) -> bool| {
+        let (declared, undeclared): (Vec<&str>, Vec<&str>) = names.iter().partition(|n| declares(n));
+        (declared.into_iter().map(str::to_owned).collect(), undeclared.into_iter().map(str::to_owned).collect())
+    };
+    let Some(mut copy) = copy else {
+        // Parsed cleanly: its facts hold every module-level declaration the rules can follow.
+        let (declared, undeclared) = split(&|n| facts.types.iter().any(|d| d.name == n));
+        return Decided { declared, undeclared, parsed: None, crash: None };
+    };
+    let read = crate::isolate::isolated(rel, None, || {
+        let text = text();
+        let declared = match &text {
+            Ok(text) => crate::prefilter::module_level_declarations(text, names),
+            // Not readable: counts as declaring, so the problem is reported.
+            Err(_) => names.to_vec(),
+        };
+        (declared, text)
+    });
+    let (declared, text) = match read {
+        Ok(read) => read,
+        Err(crash) => {
+            return Decided { declared: Vec::new(), undeclared: Vec::new(), parsed: None, crash: Some(*crash) };
+        }
+    };
+    let (declared, undeclared) = split(&|n| declared.contains(&n));
+    if declared.is_empty() || lowered {
+        return Decided { declared, undeclared, parsed: None, crash: None };
+    }
+    match crate::isolate::isolated(rel, None, || lower::lower_on_demand(&mut copy, text, limits)) {
+        Ok(()) => Decided { declared, undeclared, parsed: Some(copy), crash: None },
+        // A file that crashed keeps the facts it had and stays unparsed (nothing partial is
+        // used or cached).
+        Err(crash) => Decided { declared, undeclared, parsed: None, crash: Some(*crash) },
+    }
+}
