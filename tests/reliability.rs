@@ -175,11 +175,13 @@ fn the_span_map_does_not_grow_over_a_long_scan() {
     let text = unit.repeat(8 * 1024 / unit.len());
     let limits = idguard_core::lower::Limits::default();
     for _ in 0..200 {
-        let _ = idguard_core::lower::lower_text("warmup.rs", &text, &limits);
+        let _ =
+            idguard_core::lower::lower_text("warmup.rs", &text, &limits, &idguard_core::subject::Vocabulary::default());
     }
     let Some(before) = rss() else { return };
     for i in 0..1_500 {
-        let facts = idguard_core::lower::lower_text("f.rs", &text, &limits);
+        let facts =
+            idguard_core::lower::lower_text("f.rs", &text, &limits, &idguard_core::subject::Vocabulary::default());
         assert!(facts.parsed, "iteration {i}");
     }
     let grown = rss().unwrap().saturating_sub(before);

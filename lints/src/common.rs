@@ -44,21 +44,6 @@ pub fn table_label(index: &Index<'_>, token: &str) -> Option<Label> {
     })
 }
 
-/// The strongest subject among a name's tokens (`new_customer_id` -> customer): a person
-/// before a personal entity before content.
-pub fn strongest(name: &str) -> idguard_core::subject::Subject {
-    use idguard_core::subject::{self, Subject, SubjectClass};
-    let mut best = Subject { class: SubjectClass::Content, token: String::new() };
-    for token in subject::tokens(name) {
-        if let Some(class) = subject::token_class(&token)
-            && class < best.class
-        {
-            best = Subject { class, token: subject::singular(&token) };
-        }
-    }
-    best
-}
-
 /// A finding on a symbol, as the security rules report it: one place for the fingerprint
 /// contract (`rule:path:symbol`, line-independent).
 pub struct Finding<'a> {
@@ -243,7 +228,7 @@ pub fn value_subject(
             Some(KeyName::Bare) => {
                 let rest = value.names[i + 1..].iter().chain(targets);
                 return rest
-                    .map(|n| strongest(n))
+                    .map(|n| subject::strongest(n, ctx.vocab))
                     .find(|s| s.class != SubjectClass::Content)
                     .or(Some(Subject { class: SubjectClass::Content, token: name.clone() }));
             }
@@ -252,7 +237,7 @@ pub fn value_subject(
     }
     targets.iter().find_map(|n| match subject::key_name(n, ctx.vocab) {
         Some(KeyName::Own(s)) if s.class != SubjectClass::Content => Some(s),
-        _ if subject::is_reference_name(n) => Some(strongest(n)),
+        _ if subject::is_reference_name(n) => Some(subject::strongest(n, ctx.vocab)),
         _ => None,
     })
 }

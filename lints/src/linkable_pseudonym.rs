@@ -149,10 +149,9 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             }
             let Some(serial) = index.serial_of(&field.ty, file) else { continue };
             if field.name.is_none()
-                && serial
-                    .hops
-                    .first()
-                    .is_none_or(|hop| crate::common::strongest(&index.decl(hop.decl).name).class != SubjectClass::User)
+                && serial.hops.first().is_none_or(|hop| {
+                    idguard_core::subject::strongest(&index.decl(hop.decl).name, ctx.vocab).class != SubjectClass::User
+                })
             {
                 continue;
             }

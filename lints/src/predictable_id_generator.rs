@@ -185,7 +185,7 @@ fn minted_subject(ctx: &Context<'_>, mint: &Mint) -> Option<(String, Subject)> {
             Some(KeyName::Bare) => {
                 let found = mint.names[i + 1..]
                     .iter()
-                    .map(|n| crate::common::strongest(n))
+                    .map(|n| idguard_core::subject::strongest(n, ctx.vocab))
                     .find(|s| s.class != SubjectClass::Content)?;
                 return Some((name.clone(), found));
             }
@@ -196,7 +196,7 @@ fn minted_subject(ctx: &Context<'_>, mint: &Mint) -> Option<(String, Subject)> {
         // function around it (`verify_owner_token`).
         let maker = toks.first().is_some_and(|t| MAKERS.contains(&t.as_str()));
         if (i == 0 && i != last || i == last && maker) && subject::is_reference_name(name) {
-            let s = crate::common::strongest(name);
+            let s = idguard_core::subject::strongest(name, ctx.vocab);
             if s.class != SubjectClass::Content {
                 return Some((name.clone(), s));
             }

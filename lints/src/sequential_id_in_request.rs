@@ -348,7 +348,7 @@ fn context_subject(ctx: &Context<'_>, func: &FnDecl, name: &str, routes: &[Route
             }
         }
     }
-    let by_name = strongest(&func.name, ctx);
+    let by_name = subject::strongest(&func.name, ctx.vocab);
     if by_name.class != SubjectClass::Content {
         return by_name;
     }
@@ -374,19 +374,7 @@ fn context_subject(ctx: &Context<'_>, func: &FnDecl, name: &str, routes: &[Route
             return s;
         }
     }
-    by_name
-}
-
-/// The strongest subject among the tokens of a handler name (`get_user` -> user).
-fn strongest(name: &str, ctx: &Context<'_>) -> Subject {
-    let mut best = Subject { class: SubjectClass::Content, token: name.to_owned() };
-    for token in subject::tokens(name) {
-        let s = subject::container_subject(&singular(&token), ctx.vocab);
-        if s.class < best.class {
-            best = s;
-        }
-    }
-    best
+    Subject { class: SubjectClass::Content, token: func.name.clone() }
 }
 
 /// "`GET /users/{id}` accepts `id: i64`, a user serial, from a path segment" (the handler's

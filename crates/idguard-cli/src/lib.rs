@@ -275,7 +275,6 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     options.jobs = args.jobs;
     options.prefilter = !args.no_prefilter;
     options.vocab = config.vocab;
-    options.opaque_types = config.opaque_types;
     options.exclude = config.exclude;
     if let Some(size) = config.max_file_size {
         options.limits.max_file_size = size;

@@ -41,10 +41,8 @@ impl Level {
 pub struct Config {
     /// Levels by rule name (`all` for every rule), in the order they apply.
     pub levels: Vec<(String, Level)>,
-    /// Extra vocabulary: user key names and user types.
+    /// Extra vocabulary: user key names, user types and opaque (safe) types.
     pub vocab: Vocabulary,
-    /// Types that are safe to expose (custom encrypted IDs).
-    pub opaque_types: Vec<String>,
     /// Globs of root-relative paths not to scan.
     pub exclude: Vec<String>,
     /// Files larger than this many bytes are skipped (with a `parse-error` warning).
@@ -146,7 +144,7 @@ fn parse_table(table: &DeTable<'_>, rules: &[&str], fail: &Fail<'_>) -> Result<C
                     match field.get_ref().as_ref() {
                         "user-names" => config.vocab.user_names = list,
                         "user-types" => config.vocab.user_types = list,
-                        "opaque-types" => config.opaque_types = list,
+                        "opaque-types" => config.vocab.opaque_types = list,
                         other => {
                             return Err(fail(
                                 field.span(),
@@ -255,7 +253,7 @@ mod tests {
         assert_eq!(level_in(&config.levels, "sequential-id-in-response"), Some(Level::Warn));
         assert_eq!(level_in(&config.levels, "parse-error"), Some(Level::Deny));
         assert_eq!(config.vocab.user_names, ["mbr_no"]);
-        assert_eq!(config.opaque_types, ["PublicId"]);
+        assert_eq!(config.vocab.opaque_types, ["PublicId"]);
         assert_eq!(config.exclude, ["gen/**"]);
         assert_eq!(config.max_file_size, Some(1_048_576));
     }

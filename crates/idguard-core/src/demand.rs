@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::facts::{FileFacts, Problem, ProblemKind};
 use crate::index::Lookups;
-use crate::lower::{self, Limits, Prepared};
+use crate::lower::{self, Prepared, Settings};
 
 /// Which undecided files declare which names, lexically (see `Prepared::declares`).
 pub struct Candidates {
@@ -87,7 +87,7 @@ pub fn decide<'r>(
     files: &mut Files<'_>,
     text: &(dyn Fn(usize) -> Result<String, Problem> + Sync),
     rel: &(dyn Fn(usize) -> &'r str + Sync),
-    limits: &Limits,
+    settings: Settings<'_>,
 ) -> (bool, Vec<Diagnostic>) {
     let mut by_file: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
     for name in asked {
@@ -117,7 +117,7 @@ pub fn decide<'r>(
         .into_par_iter()
         .map(|(file, names, copy)| {
             let f = file as usize;
-            (file, decide_file(&names, &facts[f], meta[f].lowered, copy, || text(f), rel(f), limits))
+            (file, decide_file(&names, &facts[f], meta[f].lowered, copy, || text(f), rel(f), settings))
         })
         .collect();
     let mut changed = false;
@@ -154,7 +154,7 @@ fn decide_file(
     copy: Option<FileFacts>,
     text: impl FnOnce() -> Result<String, Problem>,
     rel: &str,
-    limits: &Limits,
+    settings: Settings<'_>,
 ) -> Decided {
     let split = |declares: &dyn Fn(&str) -> bool| {
         let (declared, undeclared): (Vec<&str>, Vec<&str>) = names.iter().partition(|n| declares(n));
@@ -184,7 +184,9 @@ fn decide_file(
     if declared.is_empty() || lowered {
         return Decided { declared, undeclared, parsed: None, crash: None };
     }
-    match crate::isolate::isolated(rel, None, || lower::lower_on_demand(&mut copy, text, limits)) {
+    match crate::isolate::isolated(rel, None, || {
+        lower::lower_on_demand(&mut copy, text, settings.limits, settings.vocab);
+    }) {
         Ok(()) => Decided { declared, undeclared, parsed: Some(copy), crash: None },
         // A file that crashed keeps the facts it had and stays unparsed (nothing partial is
         // used or cached).

@@ -39,10 +39,8 @@ pub struct ScanOptions {
     pub excluded_dirs: Vec<String>,
     /// Globs of root-relative file paths not scanned (`[files] exclude`).
     pub exclude: Vec<String>,
-    /// Extra vocabulary.
+    /// The vocabulary: built-in word lists plus `[identifiers]` (also the opaque types).
     pub vocab: Vocabulary,
-    /// Types that are safe to expose.
-    pub opaque_types: Vec<String>,
     /// Filtering of the findings.
     pub report: ReportOptions,
     /// Parse only the files the prefilter selects (and what they use); `false` parses
@@ -67,7 +65,6 @@ impl ScanOptions {
             excluded_dirs: walk::DEFAULT_EXCLUDED_DIRS.iter().map(|s| (*s).to_owned()).collect(),
             exclude: Vec::new(),
             vocab: Vocabulary::default(),
-            opaque_types: Vec::new(),
             report: ReportOptions::default(),
             prefilter: true,
             cache: None,
@@ -213,10 +210,11 @@ fn run(
             lower::source_text(path, bytes, &options.limits)
         };
         let rel = |f: usize| inputs[f].0;
+        let settings = lower::Settings { limits: &options.limits, vocab: &options.vocab };
         let mut passes = 0usize;
         let mut diagnostics = loop {
             passes += 1;
-            let index = Index::build_watching(&files, &options.opaque_types, &lookups);
+            let index = Index::build_watching(&files, &options.vocab, &lookups);
             let mut asked = lookups.take_asked();
             let mut found = None;
             if asked.is_empty() {
@@ -235,7 +233,7 @@ fn run(
                 held: &mut held,
             };
             let (_, crashes) =
-                crate::demand::decide(&asked, &candidates, &mut demanded, &text, &rel, &options.limits);
+                crate::demand::decide(&asked, &candidates, &mut demanded, &text, &rel, settings);
             internal.extend(crashes);
             for name in &asked {
                 for &file in candidates.files_of(name) {
@@ -320,7 +318,7 @@ fn prepare_isolated(
             {
                 return (hit.clone(), Some(hash), true);
             }
-            (lower::prepare(rel, bytes, &options.limits, !options.prefilter), hash, false)
+            (lower::prepare(rel, bytes, &options.limits, &options.vocab, !options.prefilter), hash, false)
         };
         match source {
             Source::Bytes(bytes) => prepare(bytes),

@@ -11,6 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::facts::{DeclKind, FileFacts, FnDecl, TypeDecl, TypeRef};
+use crate::subject::Vocabulary;
 use crate::surface::{is_serializable, response_bodies, schema_derives};
 
 /// Identifies one declaration: file index and declaration index within the file.
@@ -207,7 +208,7 @@ pub struct Index<'a> {
     tables: HashMap<String, (u32, &'a crate::facts::TableKey)>,
     calls: HashMap<&'a str, Vec<(u32, &'a crate::facts::CallArg)>>,
     schema_packages: std::collections::HashSet<&'a str>,
-    opaque: Vec<String>,
+    vocab: &'a Vocabulary,
 }
 
 /// A route that reaches a handler, with the prefixes statically visible applied.
@@ -277,15 +278,15 @@ pub fn package_dir(path: &str) -> &str {
 impl<'a> Index<'a> {
     /// Builds the index: name table, reachability from every API surface, routes, request
     /// types, tables and calls. `opaque` names types that are safe to expose.
-    pub fn build(files: &'a [FileFacts], opaque: &[String]) -> Self {
+    pub fn build(files: &'a [FileFacts], vocab: &'a Vocabulary) -> Self {
         static NONE: std::sync::OnceLock<Lookups> = std::sync::OnceLock::new();
-        Self::build_watching(files, opaque, NONE.get_or_init(Lookups::default))
+        Self::build_watching(files, vocab, NONE.get_or_init(Lookups::default))
     }
 
     /// [`Index::build`], recording in `lookups` every name it (and then the rules) looks up
     /// that `lookups` watches: the names files not parsed yet may declare (see
     /// [`Lookups`]).
-    pub fn build_watching(files: &'a [FileFacts], opaque: &[String], lookups: &'a Lookups) -> Self {
+    pub fn build_watching(files: &'a [FileFacts], vocab: &'a Vocabulary, lookups: &'a Lookups) -> Self {
         let mut by_name: HashMap<&str, Vec<DeclId>> = HashMap::new();
         for (f, facts) in files.iter().enumerate() {
             for (d, decl) in facts.types.iter().enumerate() {
@@ -302,7 +303,7 @@ impl<'a> Index<'a> {
             tables: HashMap::new(),
             calls: HashMap::new(),
             schema_packages: std::collections::HashSet::new(),
-            opaque: opaque.to_vec(),
+            vocab,
         };
         index.reach = index.compute_reach();
         index.routes = index.compute_routes();
@@ -345,11 +346,10 @@ impl<'a> Index<'a> {
     }
 
     fn compute_tables(&self) -> HashMap<String, (u32, &'a crate::facts::TableKey)> {
-        let vocab = crate::subject::Vocabulary::default();
         let mut out = HashMap::new();
         for (f, facts) in self.files.iter().enumerate() {
             for key in &facts.tables {
-                if let Some(subject) = crate::subject::table_subject(&key.table, &vocab) {
+                if let Some(subject) = crate::subject::table_subject(&key.table, self.vocab) {
                     out.entry(subject.token).or_insert((f as u32, key));
                 }
             }
@@ -555,7 +555,7 @@ impl<'a> Index<'a> {
     }
 
     fn is_opaque(&self, name: &str) -> bool {
-        self.opaque.iter().any(|o| o == name)
+        self.vocab.is_opaque(name)
     }
 
     fn resolve_ty(&self, ty: &TypeRef, from_file: u32, depth: usize) -> Option<Serial> {

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use crate::lex::{Lexer, Tok, is_ident_byte};
+use crate::subject::Vocabulary;
 
 use crate::surface::{
     EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, MINT_MARKERS, RESOLVER_ATTRS, RESPONDER_WORDS, RESPONSE_WRAPPERS,
@@ -296,13 +297,13 @@ fn sends(text: &str) -> bool {
 /// Whether the text has a surface attribute (see [`has_surface_attribute`]), a response
 /// wrapper inside a function's return type (or a responder, where something is sent), a
 /// request extractor with type arguments, or registers routes.
-pub fn mentions_surface(text: &str) -> bool {
+pub fn mentions_surface(text: &str, vocab: &Vocabulary) -> bool {
     let mut mints = Vec::new();
     let kinds = marker_scan(text, Some(&mut mints));
     has_surface_attribute(text)
         || kinds & (WRAPPER | EXTRACTOR | ROUTE) != 0
         || (kinds & RESPONDER != 0 && sends(text))
-        || may_mint(text, &mints)
+        || may_mint(text, &mints, vocab)
 }
 
 /// Whether a function of the text (whose minting markers start at `mints`) may mint or
@@ -311,7 +312,7 @@ pub fn mentions_surface(text: &str) -> bool {
 /// are found once, and each function outside other functions is judged by those inside
 /// it; a function inside another is not looked at, since whatever makes it mint (markers,
 /// hints, key names) is inside the outer one too, which then mints as well.
-fn may_mint(text: &str, mints: &[usize]) -> bool {
+fn may_mint(text: &str, mints: &[usize], vocab: &Vocabulary) -> bool {
     let mut transforms = radix_or_xor(text);
     let hinted = hint_positions(text);
     if mints.is_empty() && transforms.is_empty() && hinted.is_empty() {
@@ -335,7 +336,7 @@ fn may_mint(text: &str, mints: &[usize]) -> bool {
             let named = within(&hinted, header_at..header_at + header.len());
             let hints_body = || within(&hinted, body_at..body_at + body.len());
             if (transforms && named)
-                || ((transforms || named || hints_body()) && (names_a_key(header) || names_a_key(body)))
+                || ((transforms || named || hints_body()) && (names_a_key(header, vocab) || names_a_key(body, vocab)))
             {
                 found.set(true);
             }
@@ -427,12 +428,13 @@ fn ident_before(text: &str, at: usize) -> &str {
 /// Whether a function body (whose marker kinds are `kinds`) may mint or transform an
 /// identifier: a minting API or reversible transform, and a key name in the signature or
 /// the body.
-fn mints_in(header: &str, body: &str, kinds: u8) -> bool {
+fn mints_in(header: &str, body: &str, kinds: u8, vocab: &Vocabulary) -> bool {
     let transforms = kinds & MINT != 0 || !radix_or_xor(body).is_empty();
     // A helper named for what it makes (`fn encode_ref(n: i64)`) transforms whatever its
     // callers pass: its callers name the key.
     let named = hints(header);
-    (transforms && named) || ((transforms || named || hints(body)) && (names_a_key(header) || names_a_key(body)))
+    (transforms && named)
+        || ((transforms || named || hints(body)) && (names_a_key(header, vocab) || names_a_key(body, vocab)))
 }
 
 /// The identifiers of the text the value model looks for beyond minting APIs (see
@@ -498,27 +500,23 @@ fn decodes(body: &str) -> bool {
         .is_match(body)
 }
 
-/// A cheap test before the token split: a key or reference name contains one of the ID or
-/// reference words (`id`, `no`, `seq`, `ref`, `token`, ...) or ends in `by`.
-fn could_be_key(ident: &[u8]) -> bool {
-    const PARTS: &[&[u8]] = &[
-        b"id", b"no", b"num", b"seq", b"serial", b"sn", b"pk", b"key", b"sub", b"by", b"ref", b"token", b"code",
-        b"handle", b"tag", b"alias",
-    ];
-    ident.len() >= 2 && PARTS.iter().any(|p| ident.windows(p.len()).any(|w| w.eq_ignore_ascii_case(p)))
+/// Whether a name carries one of the words a key or reference name is made of (see
+/// [`Vocabulary::could_be_key`]).
+fn could_be_key(ident: &[u8], vocab: &Vocabulary) -> bool {
+    vocab.could_be_key(ident)
 }
 
 /// Whether an identifier of the text is a key name with a person or personal-entity subject,
 /// a reference to one (`participant_ref`), or a bare `id`.
-fn names_a_key(text: &str) -> bool {
-    let vocab = crate::subject::Vocabulary::default();
+fn names_a_key(text: &str, vocab: &Vocabulary) -> bool {
     Lexer::new(text).any(|tok| match tok {
-        Tok::Ident(s, e) if could_be_key(&text.as_bytes()[s..e]) => match crate::subject::key_name(&text[s..e], &vocab)
-        {
-            Some(crate::subject::KeyName::Bare) => true,
-            Some(crate::subject::KeyName::Own(subject)) => subject.class != crate::subject::SubjectClass::Content,
-            None => crate::subject::is_reference_name(&text[s..e]),
-        },
+        Tok::Ident(s, e) if could_be_key(&text.as_bytes()[s..e], vocab) => {
+            match crate::subject::key_name(&text[s..e], vocab) {
+                Some(crate::subject::KeyName::Bare) => true,
+                Some(crate::subject::KeyName::Own(subject)) => subject.class != crate::subject::SubjectClass::Content,
+                None => crate::subject::is_reference_name(&text[s..e]),
+            }
+        }
         _ => false,
     })
 }
@@ -526,7 +524,7 @@ fn names_a_key(text: &str) -> bool {
 /// Whether a function body or `impl` block must be parsed rather than blanked (see
 /// `mask`): the item is a handler, resolver or service (its header or body names a
 /// surface marker), or its body registers routes or sends a response body.
-pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
+pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Vocabulary) -> bool {
     match kind {
         crate::mask::Body::Fn => {
             let entry = || signature_matters(header);
@@ -534,9 +532,9 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str) -> bool {
             // The header first: it is short, and most bodies belong to no entry point.
             (entry() && (sends(body) || mentions_checks(body) || decodes(body)))
                 || kinds & ROUTE != 0
-                || mints_in(header, body, kinds)
+                || mints_in(header, body, kinds, vocab)
         }
-        crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body),
+        crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body, vocab),
         crate::mask::Body::Const => false,
     }
 }
@@ -785,6 +783,10 @@ pub fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
 mod tests {
     use super::*;
 
+    fn mentions_surface_default(text: &str) -> bool {
+        mentions_surface(text, &Vocabulary::default())
+    }
+
     /// Whether the text declares any of `names` at module level.
     fn declares(text: &str, names: &[&str]) -> bool {
         !module_level_declarations(text, names).is_empty()
@@ -813,16 +815,18 @@ mod tests {
 
     #[test]
     fn surface_markers_match_whole_identifiers() {
-        assert!(mentions_surface("#[derive(serde::Serialize)] struct A;"));
-        assert!(mentions_surface("#[cfg_attr(feature = \"serde\", derive(Debug, Serialize))] struct A;"));
-        assert!(mentions_surface("#[async_graphql::Object]\nimpl Query {}"));
-        assert!(mentions_surface("fn f() -> Json<A> {}"));
-        assert!(mentions_surface("async fn f(x: u8) -> Result<(StatusCode, axum::Json <A>), E> {}"));
-        assert!(!mentions_surface("fn f(j: Json) {} // a plain use of the name"));
-        assert!(!mentions_surface("trait Serializer {} struct JsonValue;"));
-        assert!(!mentions_surface("let response = client.get();"));
-        assert!(!mentions_surface("impl Serialize for A {}\nfn f<T: Serialize>(t: T) {}\nuse serde::Serialize;"));
-        assert!(!mentions_surface("let r: Response<Body> = x;\nstruct S { r: Response<Body> }"));
+        assert!(mentions_surface_default("#[derive(serde::Serialize)] struct A;"));
+        assert!(mentions_surface_default("#[cfg_attr(feature = \"serde\", derive(Debug, Serialize))] struct A;"));
+        assert!(mentions_surface_default("#[async_graphql::Object]\nimpl Query {}"));
+        assert!(mentions_surface_default("fn f() -> Json<A> {}"));
+        assert!(mentions_surface_default("async fn f(x: u8) -> Result<(StatusCode, axum::Json <A>), E> {}"));
+        assert!(!mentions_surface_default("fn f(j: Json) {} // a plain use of the name"));
+        assert!(!mentions_surface_default("trait Serializer {} struct JsonValue;"));
+        assert!(!mentions_surface_default("let response = client.get();"));
+        assert!(!mentions_surface_default(
+            "impl Serialize for A {}\nfn f<T: Serialize>(t: T) {}\nuse serde::Serialize;"
+        ));
+        assert!(!mentions_surface_default("let r: Response<Body> = x;\nstruct S { r: Response<Body> }"));
     }
 
     #[test]

@@ -44,13 +44,45 @@ pub struct Subject {
     pub token: String,
 }
 
-/// Extra vocabulary from configuration.
+/// The vocabulary: the built-in word lists of this module plus what configuration adds
+/// (`[identifiers]`). Built once per scan and passed to every stage that reads names:
+/// selection (the prefilter), lowering, the index and every rule.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     /// Whole field or parameter names that denote a user key (`mbr_no`).
     pub user_names: Vec<String>,
     /// Type names whose `id` is a user key (`Subscriber`).
     pub user_types: Vec<String>,
+    /// Types that are safe to expose (custom encrypted or random ID types).
+    pub opaque_types: Vec<String>,
+}
+
+/// Words that every key or reference name contains (see [`Vocabulary::could_be_key`]):
+/// the ID tokens, the reference tokens, a bare `sub`, and `by` (`created_by`).
+const KEY_PARTS: [&[&str]; 3] = [ID_TOKENS, REFERENCE_TOKENS, &["sub", "by"]];
+
+impl Vocabulary {
+    /// A cheap test before the token split: whether `ident` could be a name that
+    /// [`key_name`] or [`is_reference_name`] accepts. It contains (in any case) one of the
+    /// words such names are made of, or it is a configured user key name.
+    pub fn could_be_key(&self, ident: &[u8]) -> bool {
+        let contains = |part: &str| ident.windows(part.len()).any(|w| w.eq_ignore_ascii_case(part.as_bytes()));
+        (ident.len() >= 2 && KEY_PARTS.iter().flat_map(|list| list.iter()).any(|p| contains(p)))
+            || self.user_names.iter().any(|n| n.as_bytes() == ident)
+    }
+
+    /// Whether a type name (or a name token: `patron` for `Patron`, also in the plural) is
+    /// configured as a user type.
+    pub fn is_user_type(&self, name: &str) -> bool {
+        self.user_types
+            .iter()
+            .any(|t| t == name || t.eq_ignore_ascii_case(name) || t.eq_ignore_ascii_case(&singular(name)))
+    }
+
+    /// Whether the type is configured as safe to expose.
+    pub fn is_opaque(&self, type_name: &str) -> bool {
+        self.opaque_types.iter().any(|o| o == type_name)
+    }
 }
 
 const USER_TOKENS: &[&str] = &[
@@ -362,6 +394,22 @@ pub fn token_class(token: &str) -> Option<SubjectClass> {
     }
 }
 
+/// The strongest subject among a name's tokens (`new_customer_id` -> customer, `get_user` ->
+/// user): a person before a personal entity before content; a configured user type counts
+/// as a user token. Content has an empty token.
+pub fn strongest(name: &str, vocab: &Vocabulary) -> Subject {
+    let mut best = Subject { class: SubjectClass::Content, token: String::new() };
+    for token in tokens(name) {
+        let class = token_class(&token).or_else(|| vocab.is_user_type(&token).then_some(SubjectClass::User));
+        if let Some(class) = class
+            && class < best.class
+        {
+            best = Subject { class, token: singular(&token) };
+        }
+    }
+    best
+}
+
 /// Whether the token is an ID token (`id`, `no`, `seq`, ...).
 pub fn is_id_token(token: &str) -> bool {
     ID_TOKENS.contains(&token)
@@ -375,7 +423,7 @@ pub fn is_never_flag(toks: &[String]) -> bool {
 /// The subject a type name carries, after removing DTO suffixes:
 /// `MemberView` -> member (user); `ChatRoomResponse` -> room (entity); `Post` -> content.
 pub fn container_subject(type_name: &str, vocab: &Vocabulary) -> Subject {
-    if vocab.user_types.iter().any(|t| t == type_name) {
+    if vocab.is_user_type(type_name) {
         return Subject { class: SubjectClass::User, token: type_name.to_owned() };
     }
     let mut toks = tokens(type_name);
@@ -539,6 +587,43 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cheap_key_test_passes_every_key_and_reference_name() {
+        let vocab = Vocabulary { user_names: vec!["mbrcd".to_owned()], ..Vocabulary::default() };
+        let names = [
+            "id",
+            "pk",
+            "ids",
+            "uid",
+            "uids",
+            "sub",
+            "user_id",
+            "memberNo",
+            "mem_no",
+            "user_seq",
+            "mbr_sn",
+            "owner_uid",
+            "created_by",
+            "sentBy",
+            "account_number",
+            "participant_ref",
+            "member_token",
+            "member_code",
+            "user_key",
+            "cust_idx",
+            "customer_num",
+            "mbrcd",
+            "UserPK",
+            "PlayerSerial",
+        ];
+        for name in names {
+            let accepted = key_name(name, &vocab).is_some() || is_reference_name(name);
+            assert!(accepted, "`{name}` is a key or reference name");
+            assert!(vocab.could_be_key(name.as_bytes()), "the cheap test drops `{name}`");
+        }
+        assert!(!vocab.could_be_key(b"nickname"));
+    }
 
     fn t(name: &str) -> Vec<String> {
         tokens(name)

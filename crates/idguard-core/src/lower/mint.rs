@@ -405,10 +405,7 @@ impl Mints<'_, '_, '_> {
         for (position, arg) in args.iter().enumerate() {
             let Some(value) = self.value_ref(arg, false) else { continue };
             let keyish = value.field.is_some()
-                || value
-                    .names
-                    .iter()
-                    .any(|n| crate::subject::key_name(n, &crate::subject::Vocabulary::default()).is_some());
+                || value.names.iter().any(|n| crate::subject::key_name(n, self.lowerer.vocab).is_some());
             if !keyish {
                 continue;
             }

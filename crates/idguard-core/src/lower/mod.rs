@@ -25,6 +25,7 @@ use syn::spanned::Spanned;
 use crate::facts::{
     DeclKind, Derive, FieldDecl, FileFacts, Problem, ProblemKind, Span, Suppression, TypeDecl, TypeRef, UseName,
 };
+use crate::subject::Vocabulary;
 
 /// Resource bounds for one file.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +44,15 @@ impl Default for Limits {
     fn default() -> Self {
         Limits { max_file_size: 8 * 1024 * 1024, max_nesting: 5_000 }
     }
+}
+
+/// What lowering a file reads besides its text: the resource bounds and the vocabulary.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
+    /// Per-file resource bounds.
+    pub limits: &'a Limits,
+    /// The scan's vocabulary.
+    pub vocab: &'a Vocabulary,
 }
 
 /// A file after the prefilter stage.
@@ -100,7 +110,7 @@ pub fn unreadable(rel_path: &str, problem: Problem) -> Prepared {
 
 /// Takes a file's bytes, finds its suppressions, runs the prefilter, and parses it if it
 /// is selected or if `parse_all` is set.
-pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, parse_all: bool) -> Prepared {
+pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, vocab: &Vocabulary, parse_all: bool) -> Prepared {
     if bytes.len() as u64 > limits.max_file_size {
         return unreadable(rel_path, too_large(bytes.len() as u64, limits.max_file_size));
     }
@@ -119,12 +129,12 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, parse_all: bool) -
     // not the file is parsed, so that both modes agree; a file with inline modules is
     // parsed for them.
     let lexical_test_modules = crate::prefilter::cfg_test_modules(text, rel_path);
-    let selected = crate::prefilter::mentions_surface(text)
+    let selected = crate::prefilter::mentions_surface(text, vocab)
         || (lexical_test_modules.is_none() && crate::prefilter::declares_cfg_module(text));
     let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(text) };
     let lowered = selected || parse_all;
     if lowered {
-        lower_source(text, limits, &mut facts, if selected { Parse::Selected } else { Parse::Unselected });
+        lower_source(text, limits, vocab, &mut facts, if selected { Parse::Selected } else { Parse::Unselected });
     }
     if let Some(modules) = lexical_test_modules {
         facts.test_modules = modules;
@@ -142,9 +152,9 @@ pub fn source_text(abs_path: Option<&Path>, bytes: Option<&[u8]>, limits: &Limit
 }
 
 /// Parses a file the prefilter passed over, because a parsed file uses a type it declares.
-pub fn lower_on_demand(facts: &mut FileFacts, text: Result<String, Problem>, limits: &Limits) {
+pub fn lower_on_demand(facts: &mut FileFacts, text: Result<String, Problem>, limits: &Limits, vocab: &Vocabulary) {
     match text {
-        Ok(text) => lower_source(&text, limits, facts, Parse::Declarations),
+        Ok(text) => lower_source(&text, limits, vocab, facts, Parse::Declarations),
         Err(problem) => facts.problems.push(problem),
     }
 }
@@ -167,13 +177,13 @@ fn lower_other(rel_path: &str, text: &str) -> Option<FileFacts> {
 }
 
 /// Parses and lowers source text that is already in memory.
-pub fn lower_text(rel_path: &str, text: &str, limits: &Limits) -> FileFacts {
+pub fn lower_text(rel_path: &str, text: &str, limits: &Limits, vocab: &Vocabulary) -> FileFacts {
     if let Some(facts) = lower_other(rel_path, text) {
         return facts;
     }
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     facts.suppressions = suppressions(text);
-    lower_source(text, limits, &mut facts, Parse::Selected);
+    lower_source(text, limits, vocab, &mut facts, Parse::Selected);
     facts
 }
 
@@ -231,7 +241,7 @@ enum Parse {
     Unselected,
 }
 
-fn lower_source(text: &str, limits: &Limits, facts: &mut FileFacts, how: Parse) {
+fn lower_source(text: &str, limits: &Limits, vocab: &Vocabulary, facts: &mut FileFacts, how: Parse) {
     // Byte order mark: skipped, offsets shifted back when spans are converted.
     let (text, base) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, 3u32),
@@ -253,11 +263,11 @@ fn lower_source(text: &str, limits: &Limits, facts: &mut FileFacts, how: Parse) 
         }
         None => text,
     };
-    let mut result = parse_and_lower(text, base, limits, facts, how);
+    let mut result = parse_and_lower(text, base, limits, vocab, facts, how);
     if how == Parse::Unselected
         && result.as_ref().is_err_and(|problem| matches!(problem.kind, ProblemKind::Syntax | ProblemKind::TooDeep))
     {
-        result = parse_and_lower(text, base, limits, facts, Parse::Declarations);
+        result = parse_and_lower(text, base, limits, vocab, facts, Parse::Declarations);
     }
     // Spans are positions in a per-thread source map that grows with every file parsed
     // on the thread; all spans of this file were converted, so clear it.
@@ -301,7 +311,14 @@ fn blank(text: &str, end: usize) -> String {
     out
 }
 
-fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts, how: Parse) -> Result<(), Problem> {
+fn parse_and_lower(
+    text: &str,
+    base: u32,
+    limits: &Limits,
+    vocab: &Vocabulary,
+    facts: &mut FileFacts,
+    how: Parse,
+) -> Result<(), Problem> {
     // What no stage reads is cut out first (see `mask`) and the masked text is parsed, its
     // spans mapped back to `text`; if it does not parse, the original is parsed so that the
     // error is the one the file really has.
@@ -325,7 +342,8 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
     } else {
         // Only signatures that name an entry point are recorded (`func`): an `impl` or
         // `trait` block that holds none, and such a function, are cut whole.
-        let blanks = crate::mask::mask_items(text, crate::prefilter::keep_body, crate::prefilter::signature_matters);
+        let keep = |kind, header: &str, body: &str| crate::prefilter::keep_body(kind, header, body, vocab);
+        let blanks = crate::mask::mask_items(text, keep, crate::prefilter::signature_matters);
         match parse_masked(blanks) {
             Some(Ok(parsed)) => parsed,
             Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
@@ -344,7 +362,7 @@ fn parse_and_lower(text: &str, base: u32, limits: &Limits, facts: &mut FileFacts
         facts.test_only = true;
         return Ok(());
     }
-    let mut lowerer = Lowerer { conv, facts, inline: Vec::new() };
+    let mut lowerer = Lowerer { conv, facts, vocab, inline: Vec::new() };
     lowerer.items(&file.items, &module);
     Ok(())
 }
@@ -585,6 +603,8 @@ impl<'t> SpanConv<'t> {
 struct Lowerer<'f, 't> {
     conv: SpanConv<'t>,
     facts: &'f mut FileFacts,
+    /// The scan's vocabulary (configured key names count where built-in ones do).
+    vocab: &'t Vocabulary,
     /// Inline `mod name { .. }` blocks around the current item.
     inline: Vec<String>,
 }
@@ -1160,7 +1180,7 @@ mod tests {
     #[test]
     fn shebang_and_frontmatter_keep_positions() {
         let src = "#!/usr/bin/env -S cargo -Zscript\n---cargo\n[dependencies]\nserde = \"1\"\n---\n#[derive(Serialize)]\nstruct UserView {\n    id: i64,\n}\n";
-        let facts = lower_text("script.rs", src, &Limits::default());
+        let facts = lower_text("script.rs", src, &Limits::default(), &Vocabulary::default());
         assert!(facts.parsed, "{:?}", facts.problems);
         let field = &facts.types[0].fields[0];
         assert_eq!((field.span.line, field.span.column), (8, 5));
@@ -1170,7 +1190,7 @@ mod tests {
     #[test]
     fn lowers_struct_with_serde_attrs() {
         let src = "#[derive(Serialize)]\n#[serde(rename_all = \"camelCase\")]\npub struct UserView {\n    pub id: i64,\n    #[serde(skip)]\n    pub pk: i64,\n}\n";
-        let facts = lower_text("src/api.rs", src, &Limits::default());
+        let facts = lower_text("src/api.rs", src, &Limits::default(), &Vocabulary::default());
         assert!(facts.parsed, "{:?}", facts.problems);
         let decl = &facts.types[0];
         assert_eq!(decl.name, "UserView");
