@@ -78,3 +78,29 @@ fn warm_runs_match_cold_runs_and_stale_facts_are_never_served() {
     assert_eq!(configured, run(&root, &cache, &["--no-cache"]));
     assert_eq!(cache_files(&cache).len(), 1, "the stale key's file is removed");
 }
+
+#[test]
+fn a_handler_is_lowered_again_when_an_alias_of_a_response_wrapper_comes_or_goes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("project");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    let card = "#[derive(Serialize)]\npub struct MemberCard {\n    pub member_id: i64,\n}\n\npub async fn card() -> ApiJson<MemberCard> {\n    todo!()\n}\n";
+    std::fs::write(root.join("src/api.rs"), card).unwrap();
+    let alias = "pub type ApiJson<T> = axum::Json<T>;\n";
+    let other = "pub type ApiJson<T> = std::sync::Arc<T>;\n";
+    let mut reports = Vec::new();
+    // The alias file changes while the handler's file (and its cached facts) stays the same.
+    for types in [alias, other, alias] {
+        std::fs::write(root.join("src/types.rs"), types).unwrap();
+        let cold = run(&root, &cache, &["--no-cache"]);
+        let warm = run(&root, &cache, &[]);
+        assert_eq!(cold, warm, "with `{types}`");
+        assert_eq!(run(&root, &cache, &[]), cold, "again with `{types}`");
+        reports.push(cold);
+    }
+    let errors = |report: &str| report.matches("\"severity\": \"error\"").count();
+    assert_eq!(errors(&reports[0]), 1, "{}", reports[0]);
+    assert_eq!(errors(&reports[1]), 0, "{}", reports[1]);
+    assert_eq!(reports[0], reports[2]);
+}

@@ -1,6 +1,7 @@
 //! The facts cache: what the parse stage learned about each file, keyed by the file's
-//! content hash (xxh3-128), under a key made of idguard's version, the cache format and
-//! the configuration. One file per key, written atomically; a missing, truncated or
+//! content hash (xxh3-128), under a key made of idguard's version, the hash of the
+//! sources that make the facts (computed by the build script, so no format number needs
+//! bumping by hand) and the configuration. One file per key, written atomically; a missing, truncated or
 //! corrupt cache is ignored and rebuilt, never trusted.
 
 use std::collections::HashMap;
@@ -10,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::lower::Prepared;
 
-/// Bumped whenever the layout of the facts, or what the parse stage puts in them, changes.
-const FORMAT: u32 = 5;
+/// The hash of this crate's sources at build time: whatever the facts are and however the
+/// parse stage makes them, a build that changes either gets another key.
+const FACTS_HASH: &str = env!("IDGUARD_FACTS_HASH");
 
 /// Where and under which key facts are cached.
 #[derive(Debug, Clone)]
@@ -24,7 +26,6 @@ pub struct CacheOptions {
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
-    format: u32,
     key: String,
     entries: Vec<(String, u128, Prepared)>,
 }
@@ -35,9 +36,9 @@ pub struct Cache {
     entries: HashMap<String, (u128, Prepared)>,
 }
 
-/// The cache key: idguard's version, the format and the configuration, hashed.
+/// The cache key: idguard's version, the facts hash and the configuration, hashed.
 pub fn key(version: &str, config: &str) -> String {
-    let text = format!("idguard {version}\nformat {FORMAT}\n{config}");
+    let text = format!("idguard {version}\nfacts {FACTS_HASH}\n{config}");
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes()))
 }
 
@@ -55,7 +56,7 @@ impl Cache {
     pub fn load(dir: &Path, key: &str) -> Cache {
         let Ok(bytes) = std::fs::read(file_of(dir, key)) else { return Cache::default() };
         match postcard::from_bytes::<CacheFile>(&bytes) {
-            Ok(file) if file.format == FORMAT && file.key == key => Cache {
+            Ok(file) if file.key == key => Cache {
                 entries: file.entries.into_iter().map(|(path, hash, prepared)| (path, (hash, prepared))).collect(),
             },
             _ => Cache::default(),
@@ -82,7 +83,7 @@ impl Cache {
 /// removes cache files of other keys in the directory.
 pub fn store(dir: &Path, key: &str, entries: Vec<(String, u128, Prepared)>) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let file = CacheFile { format: FORMAT, key: key.to_owned(), entries };
+    let file = CacheFile { key: key.to_owned(), entries };
     let bytes = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
     let target = file_of(dir, key);
     let temporary = dir.join(format!(".facts-{key}.{}.tmp", std::process::id()));
@@ -110,8 +111,8 @@ mod tests {
             facts: FileFacts { path: path.to_owned(), parsed: true, ..FileFacts::default() },
             selected: true,
             lowered: true,
-            declarations_only: false,
             declares: vec!["UserId".into()],
+            ..Prepared::default()
         }
     }
 

@@ -161,6 +161,19 @@ fn run(
                 p
             })
             .collect();
+        // The project's aliases of response wrappers: a file returning one is lowered again
+        // knowing it (unless its facts, from the cache, already were).
+        let vocab = Vocabulary {
+            response_aliases: crate::surface::wrapper_aliases(&prepared.iter().flat_map(|p| &p.aliases).collect::<Vec<_>>()),
+            ..options.vocab.clone()
+        };
+        let redone = prepare_with_aliases(&mut prepared, inputs, options, &vocab.response_aliases, &mut internal);
+        if stats {
+            eprintln!(
+                "idguard stats: {} aliases of response wrappers, {redone} files prepared again",
+                vocab.response_aliases.len()
+            );
+        }
         let lowered_before = prepared.iter().filter(|p| p.lowered).count();
         let selected = prepared.iter().filter(|p| p.selected).count();
         if stats {
@@ -214,11 +227,11 @@ fn run(
         let mut passes = 0usize;
         let mut diagnostics = loop {
             passes += 1;
-            let index = Index::build_watching(&files, &options.vocab, &lookups);
+            let index = Index::build_watching(&files, &vocab, &lookups);
             let mut asked = lookups.take_asked();
             let mut found = None;
             if asked.is_empty() {
-                let ctx = Context { index: &index, vocab: &options.vocab, rule_names: &rule_names };
+                let ctx = Context { index: &index, vocab: &vocab, rule_names: &rule_names };
                 found = Some(lint::run(rules, &ctx));
                 asked = lookups.take_asked();
             }
@@ -259,6 +272,7 @@ fn run(
         // demand for the first time, or entries to drop (files gone or renamed).
         let unchanged = cache.is_some_and(|c| {
             hits == prepared.len()
+                && redone == 0
                 && c.len() == prepared.len()
                 && prepared.iter().filter(|p| p.lowered).count() == lowered_before
         });
@@ -334,8 +348,7 @@ fn prepare_isolated(
         Ok((prepared, hash, hit)) => (prepared, hash, None, hit),
         Err(diagnostic) => {
             let facts = FileFacts { path: rel.to_owned(), ..FileFacts::default() };
-            let prepared =
-                Prepared { facts, selected: false, lowered: true, declarations_only: false, declares: Vec::new() };
+            let prepared = Prepared { facts, lowered: true, ..Prepared::default() };
             (prepared, None, Some(*diagnostic), false)
         }
     }
@@ -346,6 +359,81 @@ fn prepare_isolated(
 fn cache_key(cache: &CacheOptions, options: &ScanOptions) -> String {
     let limits = format!("{} {}", options.limits.max_file_size, options.limits.max_nesting);
     crate::cache::key(env!("CARGO_PKG_VERSION"), &format!("{}\n{limits}", cache.config))
+}
+
+/// One file's facts prepared again (if they change), or the crash.
+type Again = Result<Option<Prepared>, Box<Diagnostic>>;
+
+/// Prepares again, knowing the project's aliases of response wrappers (`aliases`), each
+/// file whose return types name one of them and whose facts were not lowered with exactly
+/// those (see `Vocabulary::response_aliases`). A file not yet checked against this alias set
+/// is read again for its return types; most projects declare no such alias, and then only
+/// files lowered with aliases in an earlier run (from the cache) are prepared again.
+/// Returns how many files changed.
+fn prepare_with_aliases(
+    prepared: &mut [Prepared],
+    inputs: &[(&str, Source<'_>)],
+    options: &ScanOptions,
+    aliases: &[String],
+    internal: &mut Vec<Diagnostic>,
+) -> usize {
+    let checked = if aliases.is_empty() { 0 } else { crate::cache::hash(aliases.join("\n").as_bytes()) as u64 | 1 };
+    let todo: Vec<usize> = prepared
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| if checked == 0 { !p.response_aliases.is_empty() } else { p.aliases_checked != checked })
+        .map(|(i, _)| i)
+        .collect();
+    let redone: Vec<(usize, Again)> = todo
+        .into_par_iter()
+        .map(|i| {
+            let (rel, source) = &inputs[i];
+            let before = &prepared[i];
+            let again = crate::isolate::isolated(rel, None, || {
+                let (path, bytes) = source_parts(source);
+                let text = match lower::source_text(path, bytes, &options.limits) {
+                    Ok(text) => text,
+                    Err(problem) => return Some(lower::unreadable(rel, problem)),
+                };
+                let needed: Vec<String> = if checked == 0 {
+                    Vec::new()
+                } else {
+                    crate::prefilter::return_heads(&text)
+                        .into_iter()
+                        .filter(|h| aliases.binary_search(h).is_ok())
+                        .collect()
+                };
+                let mut p = if needed == before.response_aliases {
+                    None
+                } else {
+                    let vocab = Vocabulary { response_aliases: needed, ..options.vocab.clone() };
+                    Some(lower::prepare(rel, text.as_bytes(), &options.limits, &vocab, !options.prefilter))
+                };
+                if let Some(p) = p.as_mut() {
+                    p.aliases_checked = checked;
+                }
+                p
+            });
+            (i, again)
+        })
+        .collect();
+    let mut changed = 0;
+    for (i, again) in redone {
+        match again {
+            Ok(Some(p)) => {
+                prepared[i] = p;
+                changed += 1;
+            }
+            Ok(None) => {
+                if prepared[i].aliases_checked != checked {
+                    prepared[i].aliases_checked = checked;
+                    changed += 1;
+                }
+            }
+            Err(crash) => internal.push(*crash),
+        }
+    }
+    changed
 }
 
 /// Clears the facts of a test-only file: a `#![cfg(test)]` file or the file of a module

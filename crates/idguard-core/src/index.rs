@@ -12,7 +12,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::facts::{DeclKind, FileFacts, FnDecl, TypeDecl, TypeRef};
 use crate::subject::Vocabulary;
-use crate::surface::{is_serializable, response_bodies, schema_derives};
+use crate::surface::{is_serializable, schema_derives};
 
 /// Identifies one declaration: file index and declaration index within the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -195,6 +195,13 @@ impl Lookups {
         out.sort_unstable();
         out
     }
+}
+
+/// Where a type expanded from an alias is written, and what the alias's generic
+/// parameters stand for (each with the frame its argument is written in).
+struct Frame<'a> {
+    file: u32,
+    binds: Vec<(&'a str, &'a TypeRef, usize)>,
 }
 
 /// The merged view of all files.
@@ -614,6 +621,83 @@ impl<'a> Index<'a> {
         Some(serial)
     }
 
+    /// The path nodes of the bodies a return type (written in `file`) sends to clients, each
+    /// with its response wrapper and the file it is written in: the arguments of `Json<..>`
+    /// and friends (`Result<Json<T>, E>` yields `T` only), through the project's generic
+    /// aliases of response wrappers (`type ApiJson<T> = Json<Envelope<T>>`, declared in any
+    /// file: `ApiJson<Card>` sends `Envelope<Card>`, `Envelope` resolved where the alias is
+    /// written, `Card` where the return type is).
+    pub fn response_paths(&self, ret: &'a TypeRef, file: u32, out: &mut Vec<(String, &'a TypeRef, u32)>) {
+        let mut frames = vec![Frame { file, binds: Vec::new() }];
+        self.visit_response(ret, 0, None, 0, &mut frames, out);
+    }
+
+    fn visit_response(
+        &self,
+        ty: &'a TypeRef,
+        frame: usize,
+        wrapper: Option<&str>,
+        depth: usize,
+        frames: &mut Vec<Frame<'a>>,
+        out: &mut Vec<(String, &'a TypeRef, u32)>,
+    ) {
+        if depth > MAX_HOPS {
+            return;
+        }
+        match ty {
+            TypeRef::Path { segments, args, .. } => {
+                let name = segments.last().map_or("", String::as_str);
+                // A generic parameter of an alias being expanded: what it stands for.
+                if segments.len() == 1
+                    && let Some(&(_, bound, at)) = frames[frame].binds.iter().find(|(p, ..)| *p == name)
+                {
+                    self.visit_response(bound, at, wrapper, depth + 1, frames, out);
+                    return;
+                }
+                if let Some(wrapper) = wrapper {
+                    out.push((wrapper.to_owned(), ty, frames[frame].file));
+                    for arg in args {
+                        self.visit_response(arg, frame, Some(wrapper), depth + 1, frames, out);
+                    }
+                } else if crate::surface::RESPONSE_WRAPPERS.contains(&name) && !args.is_empty() {
+                    for arg in args {
+                        self.visit_response(arg, frame, Some(name), depth + 1, frames, out);
+                    }
+                } else if name == "Result" {
+                    if let Some(ok) = args.first() {
+                        self.visit_response(ok, frame, None, depth + 1, frames, out);
+                    }
+                } else if self.vocab.response_aliases.iter().any(|a| a == name)
+                    && let Some(id) = self.lookup(ty, frames[frame].file)
+                    && let decl = self.decl(id)
+                    && let Some(target) = &decl.alias_of
+                {
+                    let binds =
+                        decl.generics.iter().map(String::as_str).zip(args).map(|(p, a)| (p, a, frame)).collect();
+                    frames.push(Frame { file: id.file, binds });
+                    let inner = frames.len() - 1;
+                    self.visit_response(target, inner, None, depth + 1, frames, out);
+                } else {
+                    for arg in args {
+                        self.visit_response(arg, frame, None, depth + 1, frames, out);
+                    }
+                }
+            }
+            TypeRef::Tuple(items) | TypeRef::ImplTrait(items) => {
+                for item in items {
+                    self.visit_response(item, frame, wrapper, depth + 1, frames, out);
+                }
+            }
+            TypeRef::Ref(inner) if wrapper.is_none() => self.visit_response(inner, frame, None, depth + 1, frames, out),
+            TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => {
+                if wrapper.is_some() {
+                    self.visit_response(inner, frame, wrapper, depth + 1, frames, out);
+                }
+            }
+            TypeRef::Other => {}
+        }
+    }
+
     /// Breadth-first from every root (handler return types first, in file order, then
     /// schema derives), through non-hidden fields of serializable types. The first
     /// chain found is kept, so results do not depend on thread count.
@@ -623,21 +707,23 @@ impl<'a> Index<'a> {
         for (f, facts) in self.files.iter().enumerate() {
             for (i, func) in facts.fns.iter().enumerate() {
                 let fid = FnId { file: f as u32, func: i as u32 };
-                let returned = func.ret.as_ref().map(response_bodies).unwrap_or_default();
-                let returned = returned.into_iter().map(|(wrapper, body)| (wrapper, body, None));
-                let sent = func.sent.iter().map(|s| (s.how.clone(), &s.ty, Some(s.span)));
-                for (wrapper, body, sent) in returned.chain(sent) {
-                    body.for_each_path(&mut |p| {
-                        if let Some(id) = self.lookup(p, f as u32)
-                            && !reach.contains_key(&id)
-                        {
-                            reach.insert(
-                                id,
-                                Reach { root: Root::Handler { func: fid, wrapper: wrapper.clone(), sent }, via: None },
-                            );
-                            queue.push_back(id);
-                        }
-                    });
+                let mut paths = Vec::new();
+                if let Some(ret) = &func.ret {
+                    self.response_paths(ret, f as u32, &mut paths);
+                }
+                let returned = paths.into_iter().map(|(wrapper, p, file)| (wrapper, p, file, None));
+                let sent = func.sent.iter().flat_map(|s| {
+                    let mut nodes = Vec::new();
+                    s.ty.for_each_path(&mut |p| nodes.push((s.how.clone(), p, f as u32, Some(s.span))));
+                    nodes
+                });
+                for (wrapper, p, file, sent) in returned.chain(sent) {
+                    if let Some(id) = self.lookup(p, file)
+                        && !reach.contains_key(&id)
+                    {
+                        reach.insert(id, Reach { root: Root::Handler { func: fid, wrapper, sent }, via: None });
+                        queue.push_back(id);
+                    }
                 }
             }
         }

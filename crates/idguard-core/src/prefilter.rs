@@ -527,7 +527,7 @@ fn names_a_key(text: &str, vocab: &Vocabulary) -> bool {
 pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Vocabulary) -> bool {
     match kind {
         crate::mask::Body::Fn => {
-            let entry = || signature_matters(header);
+            let entry = || signature_matters(header, vocab);
             let kinds = marker_kinds(body);
             // The header first: it is short, and most bodies belong to no entry point.
             (entry() && (sends(body) || mentions_checks(body) || decodes(body)))
@@ -544,10 +544,22 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
 /// a response wrapper or responder in its return type, a request extractor among its
 /// parameters, or a GraphQL `ID`. A function outside kept bodies whose header does not, and
 /// whose body is not kept, records nothing: it is cut whole before parsing (`mask`).
-pub fn signature_matters(header: &str) -> bool {
-    has_surface_attribute(header)
+pub fn signature_matters(header: &str, vocab: &Vocabulary) -> bool {
+    names_a_response_alias(header, vocab)
+        || has_surface_attribute(header)
         || marker_kinds(header) & (WRAPPER | RESPONDER | EXTRACTOR) != 0
         || names_graphql_id(header)
+}
+
+/// Whether the text names one of the project's aliases of response wrappers (as a whole
+/// identifier).
+fn names_a_response_alias(text: &str, vocab: &Vocabulary) -> bool {
+    let b = text.as_bytes();
+    vocab.response_aliases.iter().any(|alias| {
+        memchr::memmem::find_iter(b, alias.as_bytes()).any(|at| {
+            (at == 0 || !is_ident_byte(b[at - 1])) && b.get(at + alias.len()).is_none_or(|c| !is_ident_byte(*c))
+        })
+    })
 }
 
 /// Whether a signature names a GraphQL `ID` (a resolver building one from a serial).
@@ -667,6 +679,175 @@ pub fn cfg_test_modules(text: &str, file: &str) -> Option<Vec<String>> {
     }
     proc_macro2::extra::invalidate_current_thread_spans();
     Some(out)
+}
+
+/// The identifiers of `b` followed (spaces skipped) by `<`: the generic heads of a type;
+/// with `params`, only those whose arguments name one of them (as a whole word).
+fn generic_heads(b: &[u8], params: Option<&[&[u8]]>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    each_generic_head(b, params, &mut |word| out.push(word.to_owned()));
+    out
+}
+
+/// [`generic_heads`], without allocating: `found` is called with each.
+fn each_generic_head(b: &[u8], params: Option<&[&[u8]]>, found: &mut dyn FnMut(&str)) {
+    let mut i = 0;
+    while i < b.len() {
+        if is_ident_byte(b[i]) && (i == 0 || !is_ident_byte(b[i - 1])) {
+            let len = b[i..].iter().take_while(|c| is_ident_byte(**c)).count();
+            let open = skip_space(b, i + len);
+            if b.get(open) == Some(&b'<')
+                && let Ok(word) = std::str::from_utf8(&b[i..i + len])
+                && !word.as_bytes()[0].is_ascii_digit()
+                && params.is_none_or(|params| names_a_word(&b[open..angle_end(b, open)], params))
+            {
+                found(word);
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Where the `<` at `open` is closed (past its `>`), or the end of `b`.
+fn angle_end(b: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, c) in b.iter().enumerate().skip(open) {
+        match c {
+            b'<' => depth += 1,
+            b'>' if k > 0 && b[k - 1] == b'-' => {}
+            b'>' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return k + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    b.len()
+}
+
+/// Whether `b` has one of `words` as a whole identifier.
+fn names_a_word(b: &[u8], words: &[&[u8]]) -> bool {
+    words.iter().any(|w| {
+        memchr::memmem::find_iter(b, w)
+            .any(|at| (at == 0 || !is_ident_byte(b[at - 1])) && b.get(at + w.len()).is_none_or(|c| !is_ident_byte(*c)))
+    })
+}
+
+/// The type parameters of generics written `<...>` (lifetimes and const parameters left
+/// out): `T` and `B` of `<'a, T: Serialize, B = Body, const N: usize>`.
+fn type_params(generics: &[u8]) -> Vec<&[u8]> {
+    let inner = generics.get(1..generics.len().saturating_sub(1)).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for k in 0..=inner.len() {
+        let c = inner.get(k).copied();
+        match c {
+            Some(b'<' | b'(' | b'[') => depth += 1,
+            Some(b'>' | b')' | b']') => depth = depth.saturating_sub(1),
+            Some(b',') | None if depth == 0 => {
+                let param = &inner[start..k];
+                let param = &param[skip_space(param, 0)..];
+                let len = param.iter().take_while(|c| is_ident_byte(**c)).count();
+                if len > 0 && &param[..len] != b"const" {
+                    out.push(&param[..len]);
+                }
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Generic type aliases the text declares (`type ApiJson<T> = axum::Json<Envelope<T>>;`),
+/// each with the generic heads of its target whose arguments carry one of the alias's type
+/// parameters (`Json`, `Envelope`): from these a project-wide pass learns which aliases
+/// pass a type through to a response wrapper (see `surface::wrapper_aliases`). An alias
+/// over lifetimes only (`type Result<'r> = Result<Response<'r>, Status>`) passes none.
+/// Lexical: an over-approximation (comments and strings count too).
+pub fn generic_aliases(text: &str) -> Vec<(String, Vec<String>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(b, b"type") {
+        if at > 0 && is_ident_byte(b[at - 1]) {
+            continue;
+        }
+        let name_at = skip_space(b, at + 4);
+        if name_at == at + 4 {
+            continue;
+        }
+        let len = b[name_at..].iter().take_while(|c| is_ident_byte(**c)).count();
+        let open = skip_space(b, name_at + len);
+        if len == 0 || b.get(open) != Some(&b'<') {
+            continue;
+        }
+        let close = angle_end(b, open);
+        let params = type_params(&b[open..close]);
+        let eq = skip_space(b, close);
+        if params.is_empty() || b.get(eq) != Some(&b'=') {
+            continue;
+        }
+        let end = b[eq..].iter().position(|c| matches!(c, b';' | b'{' | b'}')).map_or(b.len(), |e| eq + e);
+        let heads = generic_heads(&b[eq + 1..end], Some(&params));
+        if let Ok(name) = std::str::from_utf8(&b[name_at..name_at + len])
+            && !heads.is_empty()
+        {
+            out.push((name.strip_prefix("r#").unwrap_or(name).to_owned(), heads));
+        }
+    }
+    out
+}
+
+/// How far a return type is read after `->`.
+const RETURN_TYPE_SPAN: usize = 512;
+
+/// The generic heads of the text's return types (`Result`, `ApiJson` in `-> Result<ApiJson<Card>,
+/// E>`), sorted and deduplicated, without the response wrappers (they are known) and the
+/// standard containers: what may name a project's alias of a response wrapper. Lexical.
+pub fn return_heads(text: &str) -> Vec<String> {
+    const COMMON: &[&str] = &[
+        "Result",
+        "Option",
+        "Vec",
+        "Box",
+        "Pin",
+        "Poll",
+        "Arc",
+        "Rc",
+        "Cow",
+        "HashMap",
+        "BTreeMap",
+        "HashSet",
+        "Future",
+        "Iterator",
+        "IntoIterator",
+        "Stream",
+        "Ref",
+        "RefMut",
+        "Fn",
+        "FnMut",
+        "FnOnce",
+        "PhantomData",
+    ];
+    let b = text.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    for at in memchr::memmem::find_iter(b, b"->") {
+        let rest = &b[at + 2..b.len().min(at + 2 + RETURN_TYPE_SPAN)];
+        let end = rest.iter().position(|c| matches!(c, b'{' | b';' | b'}')).unwrap_or(rest.len());
+        each_generic_head(&rest[..end], None, &mut |head| {
+            if !COMMON.contains(&head) && !RESPONSE_WRAPPERS.contains(&head) && !out.iter().any(|h| h == head) {
+                out.push(head.to_owned());
+            }
+        });
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Type names the text declares (`struct NAME`, `enum NAME`, `union NAME`, `type NAME`),
@@ -790,6 +971,27 @@ mod tests {
     /// Whether the text declares any of `names` at module level.
     fn declares(text: &str, names: &[&str]) -> bool {
         !module_level_declarations(text, names).is_empty()
+    }
+
+    #[test]
+    fn generic_aliases_keep_the_heads_a_type_parameter_flows_into() {
+        let text = "pub type ApiJson<T> = axum::Json<Envelope<T>>;\n\
+                    type Result<'r> = std::result::Result<Response<'r>, Status>;\n\
+                    type ClientRx<B> = Receiver<Request<B>, Response<IncomingBody>>;\n\
+                    pub type Page<T: Serialize, const N: usize> = ApiJson<Vec<T>>;\n\
+                    type Plain = Json<Card>;\n";
+        let found = generic_aliases(text);
+        let names: Vec<(&str, Vec<&str>)> =
+            found.iter().map(|(n, h)| (n.as_str(), h.iter().map(String::as_str).collect())).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("ApiJson", vec!["Json", "Envelope"]),
+                ("ClientRx", vec!["Receiver", "Request"]),
+                ("Page", vec!["ApiJson", "Vec"])
+            ]
+        );
+        assert_eq!(return_heads("fn a() -> Result<ApiJson<Card>, E> {}\nfn b() -> Vec<u8>;"), vec!["ApiJson"]);
     }
 
     #[test]

@@ -55,6 +55,10 @@ pub struct Vocabulary {
     pub user_types: Vec<String>,
     /// Types that are safe to expose (custom encrypted or random ID types).
     pub opaque_types: Vec<String>,
+    /// The project's generic aliases of response wrappers that a file being lowered uses
+    /// (`type ApiJson<T> = Json<Envelope<T>>`): functions returning them are handlers. Found
+    /// across the project (see `surface::wrapper_aliases`), set per file by the pipeline.
+    pub response_aliases: Vec<String>,
 }
 
 /// Words that every key or reference name contains (see [`Vocabulary::could_be_key`]):
@@ -66,9 +70,18 @@ impl Vocabulary {
     /// [`key_name`] or [`is_reference_name`] accepts. It contains (in any case) one of the
     /// words such names are made of, or it is a configured user key name.
     pub fn could_be_key(&self, ident: &[u8]) -> bool {
+        // The parts that contain no other part (`id` covers `uid`, `ids`, `idx`): fewer to try.
+        static PARTS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        let parts = PARTS.get_or_init(|| {
+            let all: Vec<&'static str> = KEY_PARTS.iter().flat_map(|list| list.iter().copied()).collect();
+            let mut minimal: Vec<&'static str> =
+                all.iter().copied().filter(|p| !all.iter().any(|q| q != p && p.contains(q))).collect();
+            minimal.sort_unstable();
+            minimal.dedup();
+            minimal
+        });
         let contains = |part: &str| ident.windows(part.len()).any(|w| w.eq_ignore_ascii_case(part.as_bytes()));
-        (ident.len() >= 2 && KEY_PARTS.iter().flat_map(|list| list.iter()).any(|p| contains(p)))
-            || self.user_names.iter().any(|n| n.as_bytes() == ident)
+        (ident.len() >= 2 && parts.iter().any(|p| contains(p))) || self.user_names.iter().any(|n| n.as_bytes() == ident)
     }
 
     /// Whether a type name (or a name token: `patron` for `Patron`, also in the plural) is

@@ -165,16 +165,41 @@ pub fn is_serializable(decl: &TypeDecl) -> bool {
         .any(|d| SERIALIZE_DERIVES.contains(&d.name.as_str()) || d.name == "graphql_object")
 }
 
-/// The bodies a return type sends to clients: the arguments of `Json<..>` and friends,
-/// with the wrapper's name. `Result<Json<T>, E>` yields `T` only.
-pub fn response_bodies(ret: &TypeRef) -> Vec<(String, &TypeRef)> {
+/// The project's generic aliases of response wrappers, from the generic type aliases of
+/// every file (name, generic heads of the target): an alias whose target names a response
+/// wrapper (`type ApiJson<T> = Json<Envelope<T>>`) or such an alias (`type Page<T> =
+/// ApiJson<Vec<T>>`), until nothing changes. Sorted; the wrappers' own names are left out.
+pub fn wrapper_aliases(aliases: &[&(String, Vec<String>)]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    loop {
+        let before = found.len();
+        for (name, heads) in aliases.iter().copied() {
+            if !RESPONSE_WRAPPERS.contains(&name.as_str())
+                && !found.contains(name)
+                && heads.iter().any(|h| RESPONSE_WRAPPERS.contains(&h.as_str()) || found.contains(h))
+            {
+                found.push(name.clone());
+            }
+        }
+        if found.len() == before {
+            break;
+        }
+    }
+    found.sort_unstable();
+    found
+}
+
+/// The bodies a return type sends to clients: the arguments of `Json<..>` and friends
+/// (and of the project's aliases of them named in `aliases`), with the wrapper's name.
+/// `Result<Json<T>, E>` yields `T` only.
+pub fn response_bodies<'t>(ret: &'t TypeRef, aliases: &[String]) -> Vec<(String, &'t TypeRef)> {
     let mut out = Vec::new();
     let mut stack = vec![ret];
     while let Some(ty) = stack.pop() {
         match ty {
             TypeRef::Path { segments, args, .. } => {
                 let name = segments.last().map_or("", String::as_str);
-                if RESPONSE_WRAPPERS.contains(&name) && !args.is_empty() {
+                if (RESPONSE_WRAPPERS.contains(&name) || aliases.iter().any(|a| a == name)) && !args.is_empty() {
                     for arg in args {
                         out.push((name.to_owned(), arg));
                     }

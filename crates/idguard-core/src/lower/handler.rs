@@ -59,7 +59,7 @@ impl Lowerer<'_, '_> {
                 params.push(param);
             }
         }
-        let sends = ret.as_ref().is_some_and(|r| !response_bodies(r).is_empty());
+        let sends = ret.as_ref().is_some_and(|r| !response_bodies(r, &self.vocab.response_aliases).is_empty());
         let responder = ret.as_ref().is_some_and(names_responder);
         let entry = sends || !routes.is_empty() || handler_attr || !params.is_empty() || ctx.resolver;
         // What an entry point takes from the request: its extractor bindings and arguments.

@@ -56,7 +56,7 @@ pub struct Settings<'a> {
 }
 
 /// A file after the prefilter stage.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Prepared {
     /// Facts: read problems and suppressions always; parsed facts if parsed.
     pub facts: FileFacts,
@@ -69,6 +69,15 @@ pub struct Prepared {
     /// Type names the file declares lexically (for on-demand parsing), less those that
     /// on-demand resolution found it does not declare at module level.
     pub declares: Vec<String>,
+    /// Generic type aliases the file declares lexically, with the generic heads of their
+    /// targets (see `prefilter::generic_aliases`).
+    pub aliases: Vec<(String, Vec<String>)>,
+    /// The project's aliases of response wrappers its return types name, which its facts
+    /// were lowered with (see `Vocabulary::response_aliases`).
+    pub response_aliases: Vec<String>,
+    /// The hash of the project's alias set this file's return types were last checked
+    /// against (0: never), so that a warm run need not read the file again.
+    pub aliases_checked: u64,
 }
 
 /// Reads a file's bytes, bounded by the size limit.
@@ -105,7 +114,7 @@ pub fn read_into(path: &Path, limits: &Limits, bytes: &mut Vec<u8>) -> Result<()
 /// A file that could not be read: its facts hold the problem.
 pub fn unreadable(rel_path: &str, problem: Problem) -> Prepared {
     let facts = FileFacts { path: rel_path.to_owned(), problems: vec![problem], ..FileFacts::default() };
-    Prepared { facts, selected: false, lowered: false, declarations_only: false, declares: Vec::new() }
+    Prepared { facts, ..Prepared::default() }
 }
 
 /// Takes a file's bytes, finds its suppressions, runs the prefilter, and parses it if it
@@ -121,7 +130,7 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, vocab: &Vocabulary
     if let Some(facts) = lower_other(rel_path, text) {
         // `.proto` and `.sql` files are few and small: always read in full.
         let selected = !(facts.tables.is_empty() && facts.types.is_empty() && facts.fns.is_empty());
-        return Prepared { facts, selected, lowered: true, declarations_only: false, declares: Vec::new() };
+        return Prepared { facts, selected, lowered: true, ..Prepared::default() };
     }
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     facts.suppressions = suppressions(text);
@@ -129,7 +138,9 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, vocab: &Vocabulary
     // not the file is parsed, so that both modes agree; a file with inline modules is
     // parsed for them.
     let lexical_test_modules = crate::prefilter::cfg_test_modules(text, rel_path);
-    let selected = crate::prefilter::mentions_surface(text, vocab)
+    // A file that returns a project's alias of a response wrapper is a handler's.
+    let selected = !vocab.response_aliases.is_empty()
+        || crate::prefilter::mentions_surface(text, vocab)
         || (lexical_test_modules.is_none() && crate::prefilter::declares_cfg_module(text));
     let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(text) };
     let lowered = selected || parse_all;
@@ -139,7 +150,15 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, vocab: &Vocabulary
     if let Some(modules) = lexical_test_modules {
         facts.test_modules = modules;
     }
-    Prepared { facts, selected, lowered, declarations_only: false, declares }
+    Prepared {
+        facts,
+        selected,
+        lowered,
+        declares,
+        aliases: crate::prefilter::generic_aliases(text),
+        response_aliases: vocab.response_aliases.clone(),
+        ..Prepared::default()
+    }
 }
 
 /// The text of a file the prefilter passed over, read again (or taken from memory).
@@ -343,7 +362,7 @@ fn parse_and_lower(
         // Only signatures that name an entry point are recorded (`func`): an `impl` or
         // `trait` block that holds none, and such a function, are cut whole.
         let keep = |kind, header: &str, body: &str| crate::prefilter::keep_body(kind, header, body, vocab);
-        let blanks = crate::mask::mask_items(text, keep, crate::prefilter::signature_matters);
+        let blanks = crate::mask::mask_items(text, keep, |header| crate::prefilter::signature_matters(header, vocab));
         match parse_masked(blanks) {
             Some(Ok(parsed)) => parsed,
             Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
