@@ -107,35 +107,7 @@ const CONTAINERS: &[&str] = &[
 /// Maps whose values are serialized.
 const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
 
-/// Integer primitives and their non-zero forms.
-pub fn is_integer(name: &str) -> bool {
-    matches!(
-        name,
-        "i8" | "i16"
-            | "i32"
-            | "i64"
-            | "i128"
-            | "isize"
-            | "u8"
-            | "u16"
-            | "u32"
-            | "u64"
-            | "u128"
-            | "usize"
-            | "NonZeroI8"
-            | "NonZeroI16"
-            | "NonZeroI32"
-            | "NonZeroI64"
-            | "NonZeroI128"
-            | "NonZeroIsize"
-            | "NonZeroU8"
-            | "NonZeroU16"
-            | "NonZeroU32"
-            | "NonZeroU64"
-            | "NonZeroU128"
-            | "NonZeroUsize"
-    )
-}
+pub use crate::facts::is_integer;
 
 /// A name declared more often than this is resolved only within its own file.
 const MAX_CANDIDATES: usize = 256;
@@ -151,7 +123,7 @@ pub fn is_builtin(name: &str) -> bool {
 const MAX_HOPS: usize = 32;
 
 /// The names files not parsed yet may declare (found lexically), and which of them a
-/// lookup asked for: the driver of on-demand parsing (see `crate::demand`). A name is
+/// lookup asked for: the driver of on-demand parsing (the pipeline's `demand` stage). A name is
 /// watched until its files are decided; a lookup of a watched name marks it, whether or
 /// not a parsed file already declares it (a nearer declaration may still be unparsed).
 #[derive(Debug, Default)]
@@ -416,7 +388,7 @@ impl<'a> Index<'a> {
                         Some(list) => {
                             changed = true;
                             for prefix in list {
-                                next.push((String::new(), crate::lower::join_path(prefix, &path)));
+                                next.push((String::new(), crate::surface::join_path(prefix, &path)));
                             }
                         }
                         None => next.push((String::new(), path)),

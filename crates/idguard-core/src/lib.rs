@@ -25,6 +25,7 @@ pub mod render;
 pub mod report;
 pub mod subject;
 pub mod surface;
+mod test_modules;
 pub mod walk;
 
 pub use diagnostic::{Diagnostic, Label, Location, Severity};

@@ -216,3 +216,12 @@ pub fn response_bodies<'t>(ret: &'t TypeRef, aliases: &[String]) -> Vec<(String,
     }
     out
 }
+
+/// `prefix` + `path` with exactly one `/` between them.
+pub fn join_path(prefix: &str, path: &str) -> String {
+    match (prefix.trim_end_matches('/'), path.trim_start_matches('/')) {
+        ("", p) => format!("/{p}"),
+        (a, "") => a.to_owned(),
+        (a, p) => format!("{a}/{p}"),
+    }
+}

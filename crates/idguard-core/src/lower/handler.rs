@@ -13,6 +13,7 @@ use crate::facts::{
     Binding, Check, FnDecl, FnKind, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, SentValue, TypeRef,
     TypedSegment,
 };
+use crate::surface::join_path;
 use crate::surface::{EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, RESPONDER_WORDS, ROUTE_ATTRS, response_bodies};
 
 /// HTTP method functions and builder methods (`get(h)`, `web::post()`, `.delete(h)`).
@@ -302,15 +303,6 @@ fn rocket_segment(template: &str, name: &str) -> Option<ParamSource> {
         Some(ParamSource::Query)
     } else {
         None
-    }
-}
-
-/// `prefix` + `path` with exactly one `/` between them.
-pub(crate) fn join_path(prefix: &str, path: &str) -> String {
-    match (prefix.trim_end_matches('/'), path.trim_start_matches('/')) {
-        ("", p) => format!("/{p}"),
-        (a, "") => a.to_owned(),
-        (a, p) => format!("{a}/{p}"),
     }
 }
 

@@ -147,7 +147,7 @@ fn peel(arg: &syn::Expr) -> (&syn::Expr, bool) {
                 if is_constant(&b.right) { &b.left } else { &b.right }
             }
             syn::Expr::Cast(c) => {
-                integer |= matches!(&*c.ty, syn::Type::Path(p) if crate::index::is_integer(&last_segment(&p.path)));
+                integer |= matches!(&*c.ty, syn::Type::Path(p) if crate::facts::is_integer(&last_segment(&p.path)));
                 &c.expr
             }
             syn::Expr::MethodCall(mc) => match mc.method.to_string().as_str() {

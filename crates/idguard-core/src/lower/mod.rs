@@ -14,8 +14,6 @@ mod persist;
 mod proto;
 mod sql;
 
-pub(crate) use handler::join_path;
-
 use std::path::Path;
 use std::str::FromStr;
 
@@ -137,11 +135,11 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, vocab: &Vocabulary
     // Test modules of a file without inline modules come from a lexical scan, whether or
     // not the file is parsed, so that both modes agree; a file with inline modules is
     // parsed for them.
-    let lexical_test_modules = crate::prefilter::cfg_test_modules(text, rel_path);
+    let lexical_test_modules = crate::test_modules::cfg_test_modules(text, rel_path);
     // A file that returns a project's alias of a response wrapper is a handler's.
     let selected = !vocab.response_aliases.is_empty()
         || crate::prefilter::mentions_surface(text, vocab)
-        || (lexical_test_modules.is_none() && crate::prefilter::declares_cfg_module(text));
+        || (lexical_test_modules.is_none() && crate::test_modules::declares_cfg_module(text));
     let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(text) };
     let lowered = selected || parse_all;
     if lowered {
@@ -678,7 +676,7 @@ impl Lowerer<'_, '_> {
             _ => None,
         });
         let name = unraw(&m.ident.to_string());
-        let paths = test_module_paths(&self.facts.path, &self.inline, &name, explicit.as_deref());
+        let paths = crate::test_modules::test_module_paths(&self.facts.path, &self.inline, &name, explicit.as_deref());
         self.facts.test_modules.extend(paths);
     }
 
@@ -959,29 +957,6 @@ fn type_span(ty: &syn::Type) -> proc_macro2::Span {
     first.join(last).unwrap_or(first)
 }
 
-/// Where the file of an out-of-line test module lives: `name.rs`, `name/mod.rs` and
-/// everything under `name/`, next to the declaring file's module directory (inside its
-/// inline modules), or at its `#[path = ".."]`.
-pub fn test_module_paths(file: &str, inline: &[String], name: &str, explicit: Option<&str>) -> Vec<String> {
-    let (parent, stem) = match file.rsplit_once('/') {
-        Some((dir, file)) => (format!("{dir}/"), file.trim_end_matches(".rs")),
-        None => (String::new(), file.trim_end_matches(".rs")),
-    };
-    if let Some(explicit) = explicit {
-        return vec![format!("{parent}{explicit}")];
-    }
-    let mut dir = parent;
-    if !matches!(stem, "lib" | "main" | "mod") {
-        dir.push_str(stem);
-        dir.push('/');
-    }
-    for module in inline {
-        dir.push_str(module);
-        dir.push('/');
-    }
-    vec![format!("{dir}{name}.rs"), format!("{dir}{name}/")]
-}
-
 /// Attribute macros that put a type on an API surface (besides derives).
 fn is_surface_attr_macro(name: &str) -> bool {
     crate::surface::ATTR_MACROS.contains(&name)
@@ -1082,37 +1057,8 @@ fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
             return false;
         }
         let syn::Meta::List(list) = &attr.meta else { return false };
-        cfg_requires_test(&list.tokens)
+        crate::test_modules::cfg_requires_test(&list.tokens)
     })
-}
-
-/// Whether a `cfg(...)` predicate can only hold in test builds: `test`, a test-only
-/// feature (`feature = "test-utils"`, `"tests-cfg"`, `"mock"`), or `all(..)` holding one.
-pub fn cfg_requires_test(tokens: &TokenStream) -> bool {
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    match trees.as_slice() {
-        [TokenTree::Ident(i)] => i == "test",
-        [TokenTree::Ident(i), TokenTree::Punct(eq), value] if i == "feature" && eq.as_char() == '=' => {
-            let value = literal_text(value);
-            crate::subject::tokens(&value)
-                .iter()
-                .any(|t| matches!(t.as_str(), "test" | "tests" | "testing" | "mock" | "mocks"))
-        }
-        [TokenTree::Ident(i), TokenTree::Group(g)] if i == "all" => {
-            let mut part = TokenStream::new();
-            let mut found = false;
-            for tree in g.stream() {
-                if matches!(&tree, TokenTree::Punct(p) if p.as_char() == ',') {
-                    found |= cfg_requires_test(&part);
-                    part = TokenStream::new();
-                } else {
-                    part.extend([tree]);
-                }
-            }
-            found || cfg_requires_test(&part)
-        }
-        _ => false,
-    }
 }
 
 fn last_segment(path: &syn::Path) -> String {

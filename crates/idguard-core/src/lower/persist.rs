@@ -98,7 +98,7 @@ impl Lowerer<'_, '_> {
                 }
             }
             let integer = match &field.ty {
-                syn::Type::Path(p) => crate::index::is_integer(&last_segment(&p.path)),
+                syn::Type::Path(p) => crate::facts::is_integer(&last_segment(&p.path)),
                 _ => false,
             };
             if primary && auto && integer {
