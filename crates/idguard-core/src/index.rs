@@ -631,7 +631,7 @@ impl<'a> Index<'a> {
                     for arg in args {
                         self.visit_response(arg, frame, Some(wrapper), depth + 1, frames, out);
                     }
-                } else if crate::surface::RESPONSE_WRAPPERS.contains(&name) && !args.is_empty() {
+                } else if crate::frameworks::response_wrappers().contains(&name) && !args.is_empty() {
                     for arg in args {
                         self.visit_response(arg, frame, Some(name), depth + 1, frames, out);
                     }

@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod error;
 pub mod facts;
+pub mod frameworks;
 pub mod harness;
 pub mod index;
 pub mod isolate;

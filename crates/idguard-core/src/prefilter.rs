@@ -17,10 +17,7 @@ use aho_corasick::AhoCorasick;
 use crate::lex::{Lexer, Tok, is_ident_byte};
 use crate::subject::Vocabulary;
 
-use crate::surface::{
-    EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, MINT_MARKERS, RESOLVER_ATTRS, RESPONDER_WORDS, RESPONSE_WRAPPERS,
-    ROUTE_ATTRS, ROUTE_MARKERS, SCHEMA_DERIVES, SEND_MARKERS, SERIALIZE_DERIVES,
-};
+use crate::surface::MINT_MARKERS;
 
 /// A wrapper: followed by `<`, in a return type.
 const WRAPPER: u8 = 1;
@@ -34,7 +31,7 @@ const ROUTE: u8 = 8;
 const MINT: u8 = 16;
 
 struct Markers {
-    /// Finds the parts of the markers (see [`MARKER_PARTS`]).
+    /// Finds the parts of the markers (see [`marker_parts`]).
     parts: aho_corasick::packed::Searcher,
     /// Each marker (a whole identifier) and the ways it counts (`WRAPPER` | `ROUTE` | ...),
     /// sorted by marker.
@@ -44,52 +41,60 @@ struct Markers {
 }
 
 /// Substrings such that every marker contains one (`Respon` for `Response`, `IntoResponse`
-/// and `Responder`; `e_bytes` for `to_be_bytes`...), at least four bytes each and few enough
-/// for the fast vectorised searcher: a match is widened to its identifier, which counts if
-/// it is a marker. About twice as fast as searching the sixty markers themselves.
-const MARKER_PARTS: &[&str] = &[
-    "Json",
-    "Respon",
-    "MsgPack",
-    "Cbor",
-    "Protobuf",
-    "Reply",
-    "Path",
-    "Query",
-    "Form",
-    "Request",
-    "oute",
-    "nest",
-    "resource",
-    "scope",
-    "path",
-    "mount",
-    "table",
-    "fetch_add",
-    "new_v",
-    "now_v",
-    "Ulid",
-    "SmallRng",
-    "seed_from",
-    "fastrand",
-    "non_secure",
-    "timestamp",
-    "duration_since",
-    "encode",
-    "digest",
-    "compute",
-    "e_bytes",
-    "rotate_",
-    "encrypt",
-];
+/// and `Responder`...), derived from the markers: greedily, the substring of four bytes or
+/// more that the most markers not yet covered contain (the longest, then the first in
+/// byte order, among equals). Few parts keep the fast vectorised searcher: a match is
+/// widened to its identifier, which counts if it is a marker. About twice as fast as
+/// searching the markers themselves.
+fn marker_parts(markers: &[&str]) -> Vec<String> {
+    const MIN: usize = 4;
+    let mut uncovered: Vec<&str> = markers.to_vec();
+    let mut parts: Vec<String> = Vec::new();
+    while !uncovered.is_empty() {
+        let mut candidates: Vec<&str> = Vec::new();
+        for m in &uncovered {
+            if m.len() < MIN {
+                candidates.push(m);
+            }
+            for len in MIN..=m.len() {
+                for start in 0..=m.len() - len {
+                    if m.is_char_boundary(start) && m.is_char_boundary(start + len) {
+                        candidates.push(&m[start..start + len]);
+                    }
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let best = candidates
+            .iter()
+            .max_by_key(|c| {
+                let covered = uncovered.iter().filter(|m| m.contains(**c)).count();
+                (covered, c.len(), std::cmp::Reverse(**c))
+            })
+            .copied()
+            .unwrap_or(uncovered[0]);
+        uncovered.retain(|m| !m.contains(best));
+        parts.push(best.to_owned());
+    }
+    parts.sort_unstable();
+    parts
+}
 
 fn markers() -> &'static Markers {
     static MARKERS: OnceLock<Markers> = OnceLock::new();
     MARKERS.get_or_init(|| {
         let mut kinds: Vec<(&'static str, u8)> = Vec::new();
-        let groups: [(&[&'static str], u8); 4] =
-            [(RESPONSE_WRAPPERS, WRAPPER), (RESPONDER_WORDS, RESPONDER), (ROUTE_MARKERS, ROUTE), (MINT_MARKERS, MINT)];
-        let extractors = EXTRACTORS.iter().map(|(w, _)| (*w, EXTRACTOR));
+        let groups: [(&[&'static str], u8); 7] = [
+            (crate::frameworks::response_wrappers(), WRAPPER),
+            (crate::frameworks::responders(), RESPONDER),
+            (crate::frameworks::route_markers(), ROUTE),
+            (crate::frameworks::marker_words(), ROUTE),
+            (crate::frameworks::declaration_macros(), ROUTE),
+            (crate::frameworks::path_macros(), ROUTE),
+            (MINT_MARKERS, MINT),
+        ];
+        let extractors = crate::frameworks::extractors().iter().map(|(w, _)| (*w, EXTRACTOR));
         for (word, kind) in
             groups.iter().flat_map(|(words, kind)| words.iter().map(move |w| (*w, *kind))).chain(extractors)
         {
@@ -99,8 +104,10 @@ fn markers() -> &'static Markers {
             }
         }
         kinds.sort_unstable();
-        let parts = aho_corasick::packed::Searcher::new(MARKER_PARTS).expect("the marker parts fit a packed searcher");
-        let sends = AhoCorasick::new(SEND_MARKERS).expect("valid send markers");
+        let words: Vec<&str> = kinds.iter().map(|(w, _)| *w).collect();
+        let parts =
+            aho_corasick::packed::Searcher::new(marker_parts(&words)).expect("the marker parts fit a packed searcher");
+        let sends = AhoCorasick::new(crate::frameworks::send_markers()).expect("valid send markers");
         Markers { parts, kinds, sends }
     })
 }
@@ -178,7 +185,7 @@ fn extracts(word: &[u8], rest: &[u8]) -> bool {
     let len = arg.iter().take_while(|b| is_ident_byte(**b)).count();
     let name = std::str::from_utf8(&arg[..len]).unwrap_or_default();
     let qualified = arg.get(len) == Some(&b':');
-    qualified || (len > 1 && !HTTP_BODIES.contains(&name))
+    qualified || (len > 1 && !crate::frameworks::http_bodies().contains(&name))
 }
 
 /// Whether the text has an attribute the parse stage records: a surface derive
@@ -231,13 +238,13 @@ fn attribute_counts(b: &[u8], start: usize) -> bool {
 /// Whether a word in attribute position counts: a derive or attribute macro of a surface,
 /// a handler or resolver attribute, or a route attribute followed by its arguments.
 fn surface_attr_word(word: &str, next: Option<u8>) -> bool {
-    SERIALIZE_DERIVES.contains(&word)
-        || SCHEMA_DERIVES.contains(&word)
-        || RESOLVER_ATTRS.contains(&word)
-        || HANDLER_ATTRS.contains(&word)
-        || crate::surface::ATTR_MACROS.contains(&word)
-        || word == "DeriveEntityModel"
-        || (ROUTE_ATTRS.contains(&word) && next == Some(b'('))
+    crate::frameworks::serialize_derives().contains(&word)
+        || crate::frameworks::schema_derives().contains(&word)
+        || crate::frameworks::resolver_attrs().contains(&word)
+        || crate::frameworks::handler_attrs().contains(&word)
+        || crate::frameworks::attr_macros().contains(&word)
+        || crate::frameworks::selection_derives().contains(&word)
+        || (crate::frameworks::route_attrs().contains(&word) && next == Some(b'('))
 }
 
 /// The last segment of the path at `start` (`actix_web::get` -> `get`) and where the text
@@ -277,16 +284,61 @@ fn group_end(b: &[u8], i: usize) -> usize {
     b.len()
 }
 
-/// Whether a route word is a registration: `route("..`, `path!("..`, warp's `path("..` (the
-/// first argument a string literal), or poem's `Route` (whose `.at("..", ..)` calls register).
+/// Whether a route word is a registration: a call whose first argument is a string literal
+/// (`route("..`, warp's `path("..`), a typed-route macro (`path!("..`), a declaration macro
+/// (diesel's `table! { .. }`: persistence evidence), or a word that counts wherever it
+/// stands (poem's `Route`, whose `.at("..", ..)` calls register). See `crate::frameworks`.
 fn registers(word: &[u8], rest: &[u8]) -> bool {
-    let rest = match (word, rest.first()) {
-        // poem's `Route`, and diesel `table! { .. }` (persistence evidence).
-        (b"Route", _) | (b"table", Some(b'!')) => return true,
-        (b"path", Some(b'!')) => &rest[skip_space(rest, 1)..],
+    let is = |list: &[&str]| list.iter().any(|w| w.as_bytes() == word);
+    if is(crate::frameworks::marker_words()) {
+        return true;
+    }
+    let rest = match rest.first() {
+        Some(b'!') if is(crate::frameworks::declaration_macros()) => return true,
+        Some(b'!') if is(crate::frameworks::path_macros()) => &rest[skip_space(rest, 1)..],
         _ => rest,
     };
-    rest.first() == Some(&b'(') && matches!(rest.get(skip_space(rest, 1)), Some(b'"' | b'r'))
+    if rest.first() != Some(&b'(') {
+        return false;
+    }
+    let name = std::str::from_utf8(word).unwrap_or_default();
+    crate::frameworks::path_positions(name)
+        .into_iter()
+        .any(|position| argument_start(rest, position).is_some_and(|at| matches!(rest.get(at), Some(b'"' | b'r'))))
+}
+
+/// Where argument `position` of the call whose `(` starts `rest` begins (spaces skipped):
+/// past that many commas outside nested brackets and string literals.
+fn argument_start(rest: &[u8], position: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut commas = 0usize;
+    let mut i = 1;
+    if position == 0 {
+        return Some(skip_space(rest, 1));
+    }
+    while i < rest.len() {
+        match rest[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => return None,
+            b')' | b']' | b'}' => depth -= 1,
+            b'"' => {
+                // Past the string (escapes skipped).
+                i += 1;
+                while i < rest.len() && rest[i] != b'"' {
+                    i += if rest[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b',' if depth == 0 => {
+                commas += 1;
+                if commas == position {
+                    return Some(skip_space(rest, i + 1));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Whether the text may send a response body (`Json(`, `.json(`, `reply::json`, ...).
@@ -755,7 +807,10 @@ pub fn return_heads(text: &str) -> Vec<String> {
         let rest = &b[at + 2..b.len().min(at + 2 + RETURN_TYPE_SPAN)];
         let end = rest.iter().position(|c| matches!(c, b'{' | b';' | b'}')).unwrap_or(rest.len());
         each_generic_head(&rest[..end], None, &mut |head| {
-            if !COMMON.contains(&head) && !RESPONSE_WRAPPERS.contains(&head) && !out.iter().any(|h| h == head) {
+            if !COMMON.contains(&head)
+                && !crate::frameworks::response_wrappers().contains(&head)
+                && !out.iter().any(|h| h == head)
+            {
                 out.push(head.to_owned());
             }
         });
@@ -918,11 +973,13 @@ mod tests {
 
     #[test]
     fn every_marker_contains_a_part() {
-        for (marker, _) in &markers().kinds {
-            assert!(MARKER_PARTS.iter().any(|p| marker.contains(p)), "no part of `{marker}` in MARKER_PARTS");
+        let words: Vec<&str> = markers().kinds.iter().map(|(w, _)| *w).collect();
+        let parts = marker_parts(&words);
+        for marker in &words {
+            assert!(parts.iter().any(|p| marker.contains(p.as_str())), "no part of `{marker}`");
         }
         // Four bytes or more (the searcher's fingerprint), and few enough for its fast path.
-        assert!(MARKER_PARTS.iter().all(|p| p.len() >= 4) && MARKER_PARTS.len() <= 64);
+        assert!(parts.iter().all(|p| p.len() >= 4) && parts.len() <= 40, "{parts:?}");
         // Whole identifiers only, however the part matched.
         assert_eq!(marker_kinds("fn f() -> Json<T> {}"), WRAPPER | EXTRACTOR);
         assert_eq!(marker_kinds("fn f() -> JsonValue<T> {} fn g() -> impl IntoResponse {}"), RESPONDER);

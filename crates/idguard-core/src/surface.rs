@@ -1,62 +1,9 @@
-//! API surfaces: the derives, attribute macros and response wrappers through which a
-//! type reaches clients. Shared by the parse stage (which keeps only functions that can
-//! be handlers) and the index (which computes reachability).
+//! API surfaces: whether a type reaches clients (its derives and attribute macros, the
+//! response bodies of a return type), from the framework tables of `crate::frameworks`;
+//! and the library APIs the value model recognises (minting, transforms, hints, decoders).
+//! Shared by the prefilter, the parse stage and the index.
 
-use crate::facts::{ParamSource, TypeDecl, TypeRef};
-
-/// Derives that make a type serializable to clients.
-pub const SERIALIZE_DERIVES: &[&str] =
-    &["Serialize", "SimpleObject", "GraphQLObject", "Message", "ToSchema", "Object", "ToResponse"];
-
-/// Derives and attribute macros that put a type on an API surface without a traced handler.
-pub const SCHEMA_DERIVES: &[&str] =
-    &["SimpleObject", "GraphQLObject", "Message", "ToSchema", "Object", "ToResponse", "graphql_object", "TS"];
-
-/// Response wrappers whose generic arguments are sent to clients.
-pub const RESPONSE_WRAPPERS: &[&str] = &["Json", "Response", "JsonResponse", "MsgPack", "Cbor", "Protobuf"];
-
-/// Words that make a function a handler when its return type names them, without type
-/// arguments: its body builds the response (`impl IntoResponse`, `HttpResponse`). (A
-/// resolver returning a GraphQL `ID` is recognised by its `impl` block's attribute.)
-pub const RESPONDER_WORDS: &[&str] = &["IntoResponse", "Responder", "Reply", "HttpResponse", "Response"];
-
-/// Request extractors, by last path segment: the type argument comes from the request.
-pub const EXTRACTORS: &[(&str, ParamSource)] = &[
-    ("Path", ParamSource::Path),
-    ("PathParam", ParamSource::Path),
-    ("Query", ParamSource::Query),
-    ("QueryParam", ParamSource::Query),
-    ("Json", ParamSource::Body),
-    ("Form", ParamSource::Body),
-    ("Request", ParamSource::Message),
-];
-
-/// Attributes that declare a route on a handler (actix-web, Rocket, poem-openapi, utoipa).
-pub const ROUTE_ATTRS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options", "route", "oai", "path"];
-
-/// Attribute macros that put the annotated type or `impl` on an API surface.
-pub const ATTR_MACROS: &[&str] = &["graphql_object", "Object", "OpenApi", "ComplexObject"];
-
-/// Attributes that mark a handler without saying its route (poem, salvo).
-pub const HANDLER_ATTRS: &[&str] = &["handler", "endpoint"];
-
-/// Attributes on an `impl` block whose methods are GraphQL resolvers.
-pub const RESOLVER_ATTRS: &[&str] =
-    &["Object", "ComplexObject", "Subscription", "graphql_object", "graphql_subscription"];
-
-/// Words of route registrations (`.route("..", ..)`, `web::resource("..")`, `path!("..")`,
-/// poem's `Route`) and of diesel's `table!`: a function body that has one is parsed (see
-/// `mask`), and a file that has one is selected.
-pub const ROUTE_MARKERS: &[&str] =
-    &["route", "nest", "nest_service", "resource", "scope", "with_path", "mount", "path", "Route", "table"];
-
-/// Types of `Request<T>` that make it an HTTP request rather than a tonic message.
-pub const HTTP_BODIES: &[&str] = &["Body", "Incoming", "BoxBody", "Bytes", "String", "Full", "Vec", "UnsyncBoxBody"];
-
-/// Text in a function body that may send a response body, or read a request value by hand
-/// (actix-web `match_info`, salvo `req.param::<T>(..)`).
-pub const SEND_MARKERS: &[&str] =
-    &["Json(", ".json(", "reply::json", "serde_json::to_", "json!", "ID::from", "match_info", "param::<"];
+use crate::facts::{TypeDecl, TypeRef};
 
 /// Words (whole identifiers) of minting APIs: counters, clocks, time-based UUIDs, weak or
 /// seeded random generators. A function body that calls one is parsed when it also names a
@@ -143,18 +90,18 @@ pub enum Hint {
 /// echo a decrypted ID).
 pub const DECODE_WORDS: &[&str] = &["decode", "decrypt", "unseal", "open_", "unmask", "deobfuscate", "reveal"];
 
-/// Derives of request types: their fields are looked up like those of serializable types.
-pub const REQUEST_DERIVES: &[&str] = &["Deserialize", "FromForm", "InputObject", "GraphQLInputObject", "IntoParams"];
-
 /// Whether the declaration is a request type (deserialized from clients).
 pub fn is_request_type(decl: &TypeDecl) -> bool {
-    decl.derives.iter().any(|d| REQUEST_DERIVES.contains(&d.name.as_str()))
+    decl.derives.iter().any(|d| crate::frameworks::request_derives().contains(&d.name.as_str()))
 }
 
 /// The API schema/object derives and attribute macros of a declaration (see
-/// [`SCHEMA_DERIVES`]), in the order written.
+/// [`crate::frameworks::schema_derives()`]), in the order written.
 pub fn schema_derives(decl: &TypeDecl) -> impl Iterator<Item = &crate::facts::Derive> {
-    decl.derives.iter().chain(&decl.attr_macros).filter(|d| SCHEMA_DERIVES.contains(&d.name.as_str()))
+    decl.derives
+        .iter()
+        .chain(&decl.attr_macros)
+        .filter(|d| crate::frameworks::schema_derives().contains(&d.name.as_str()))
 }
 
 /// Whether the declaration derives a trait that serializes it to clients.
@@ -162,7 +109,7 @@ pub fn is_serializable(decl: &TypeDecl) -> bool {
     decl.derives
         .iter()
         .chain(&decl.attr_macros)
-        .any(|d| SERIALIZE_DERIVES.contains(&d.name.as_str()) || d.name == "graphql_object")
+        .any(|d| crate::frameworks::serialize_derives().contains(&d.name.as_str()) || d.name == "graphql_object")
 }
 
 /// The project's generic aliases of response wrappers, from the generic type aliases of
@@ -174,9 +121,11 @@ pub fn wrapper_aliases(aliases: &[&(String, Vec<String>)]) -> Vec<String> {
     loop {
         let before = found.len();
         for (name, heads) in aliases.iter().copied() {
-            if !RESPONSE_WRAPPERS.contains(&name.as_str())
+            if !crate::frameworks::response_wrappers().contains(&name.as_str())
                 && !found.contains(name)
-                && heads.iter().any(|h| RESPONSE_WRAPPERS.contains(&h.as_str()) || found.contains(h))
+                && heads
+                    .iter()
+                    .any(|h| crate::frameworks::response_wrappers().contains(&h.as_str()) || found.contains(h))
             {
                 found.push(name.clone());
             }
@@ -199,7 +148,9 @@ pub fn response_bodies<'t>(ret: &'t TypeRef, aliases: &[String]) -> Vec<(String,
         match ty {
             TypeRef::Path { segments, args, .. } => {
                 let name = segments.last().map_or("", String::as_str);
-                if (RESPONSE_WRAPPERS.contains(&name) || aliases.iter().any(|a| a == name)) && !args.is_empty() {
+                if (crate::frameworks::response_wrappers().contains(&name) || aliases.iter().any(|a| a == name))
+                    && !args.is_empty()
+                {
                     for arg in args {
                         out.push((name.to_owned(), arg));
                     }

@@ -14,10 +14,9 @@ use crate::facts::{
     TypedSegment,
 };
 use crate::surface::join_path;
-use crate::surface::{EXTRACTORS, HANDLER_ATTRS, HTTP_BODIES, RESPONDER_WORDS, ROUTE_ATTRS, response_bodies};
+use crate::surface::response_bodies;
 
-/// HTTP method functions and builder methods (`get(h)`, `web::post()`, `.delete(h)`).
-const METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options", "trace", "any"];
+use crate::frameworks::{METHODS, Shape};
 
 /// How deep the registration walk follows nested expressions (router builders nest a few
 /// levels; anything deeper is not a router).
@@ -51,7 +50,8 @@ impl Lowerer<'_, '_> {
             syn::ReturnType::Default => None,
         };
         let routes = self.route_attrs(attrs);
-        let handler_attr = attrs.iter().any(|a| HANDLER_ATTRS.contains(&last_segment(a.path()).as_str()));
+        let handler_attr =
+            attrs.iter().any(|a| crate::frameworks::handler_attrs().contains(&last_segment(a.path()).as_str()));
         let mut params = Vec::new();
         for input in &sig.inputs {
             if let syn::FnArg::Typed(pt) = input
@@ -128,7 +128,7 @@ impl Lowerer<'_, '_> {
         let mut out = Vec::new();
         for attr in attrs {
             let name = last_segment(attr.path());
-            if !ROUTE_ATTRS.contains(&name.as_str()) {
+            if !crate::frameworks::route_attrs().contains(&name.as_str()) {
                 continue;
             }
             let syn::Meta::List(list) = &attr.meta else { continue };
@@ -199,12 +199,14 @@ impl Lowerer<'_, '_> {
         }
         if let TypeRef::Path { segments, args, .. } = inner
             && let Some(name) = segments.last()
-            && let Some((_, source)) = EXTRACTORS.iter().find(|(e, _)| e == name)
+            && let Some((_, source)) = crate::frameworks::extractors().iter().find(|(e, _)| e == name)
             && let Some(arg) = args.first()
         {
             // An HTTP request (`Request<Body>`, `Request<B>`), not a tonic message.
             if *source == ParamSource::Message
-                && arg.name().is_none_or(|n| HTTP_BODIES.contains(&n) || (n.len() == 1 && segments_of(arg) == 1))
+                && arg.name().is_none_or(|n| {
+                    crate::frameworks::http_bodies().contains(&n) || (n.len() == 1 && segments_of(arg) == 1)
+                })
             {
                 return None;
             }
@@ -284,7 +286,7 @@ fn segments_of(ty: &TypeRef) -> usize {
 /// `HttpResponse`, `Result<impl Reply, Rejection>`.
 fn names_responder(ret: &TypeRef) -> bool {
     let mut found = false;
-    ret.for_each_path(&mut |p| found |= p.name().is_some_and(|n| RESPONDER_WORDS.contains(&n)));
+    ret.for_each_path(&mut |p| found |= p.name().is_some_and(|n| crate::frameworks::responders().contains(&n)));
     found || matches!(ret, TypeRef::ImplTrait(_))
 }
 
@@ -329,9 +331,12 @@ fn lit_str(expr: &syn::Expr) -> Option<String> {
 
 /// The path of a handler expression (`get_user`, `users::get_user`, `Self::get`).
 fn handler_path(expr: &syn::Expr) -> Option<Vec<String>> {
+    let segments = |path: &syn::Path| path.segments.iter().map(|s| unraw(&s.ident.to_string())).collect();
     match expr {
-        syn::Expr::Path(p) => Some(p.path.segments.iter().map(|s| unraw(&s.ident.to_string())).collect()),
+        syn::Expr::Path(p) => Some(segments(&p.path)),
         syn::Expr::Reference(r) => handler_path(&r.expr),
+        // A macro that names the handler: Pavex `f!(crate::users::get_user)`.
+        syn::Expr::Macro(m) => m.mac.parse_body::<syn::Path>().ok().map(|p| segments(&p)),
         _ => None,
     }
 }
@@ -464,41 +469,39 @@ impl Registrations<'_, '_, '_> {
             self.lowerer.reg(&method, &prefix, path, handler, at, self.scope);
         }
     }
-}
 
-impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
-    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
-        let name = mc.method.to_string();
-        let args: Vec<&syn::Expr> = mc.args.iter().collect();
+    /// Records what a registration call of this shape says, if the call fits the shape.
+    fn registration(&mut self, shape: Shape, name: &str, mc: &syn::ExprMethodCall, args: &[&syn::Expr]) -> bool {
         let at = mc.method.span();
-        match (name.as_str(), args.as_slice()) {
+        match (shape, args) {
             // axum `.route("/p", get(h))`, actix `.route("/p", web::get().to(h))`, poem
-            // `.at(..)` (in a body that names `Route`: see `ROUTE_MARKERS`).
-            ("route" | "at", [path, router])
-                if lit_str(path).is_some() && (name == "route" || base_is_type(&mc.receiver, "Route")) =>
+            // `Route::new().at("/p", get(h))`.
+            (Shape::PathAndRouter { on }, [path, router])
+                if lit_str(path).is_some() && on.is_none_or(|ty| base_is_type(&mc.receiver, ty)) =>
             {
                 let mut pairs = Vec::new();
                 method_handlers(router, &mut pairs);
                 let path = lit_str(path).unwrap_or_default();
-                let scope = base_call(&mc.receiver, &["scope"]).unwrap_or_default();
+                let scope = base_call(&mc.receiver, crate::frameworks::scope_calls()).unwrap_or_default();
                 self.push(pairs, &join_path(&scope, &path), at);
+                true
             }
             // actix `web::resource("/p").route(web::get().to(h))` / `.to(h)`; salvo
             // `Router::with_path("p").get(h)`.
-            ("route" | "to" | "get" | "post" | "put" | "delete" | "patch" | "head" | "options", [router]) => {
-                if let Some(path) = base_call(&mc.receiver, &["resource", "with_path"]) {
-                    let mut pairs = Vec::new();
-                    if name == "route" {
-                        method_handlers(router, &mut pairs);
-                    } else if let Some(h) = handler_path(router) {
-                        let method = if name == "to" { "ANY".to_owned() } else { name.to_uppercase() };
-                        pairs.push((method, h));
-                    }
-                    self.push(pairs, &path, at);
+            (Shape::OnResource, [router]) => {
+                let Some(path) = base_call(&mc.receiver, crate::frameworks::resource_calls()) else { return false };
+                let mut pairs = Vec::new();
+                if name == "route" {
+                    method_handlers(router, &mut pairs);
+                } else if let Some(h) = handler_path(router) {
+                    let method = if METHODS.contains(&name) { name.to_uppercase() } else { "ANY".to_owned() };
+                    pairs.push((method, h));
                 }
+                self.push(pairs, &path, at);
+                true
             }
             // axum `.nest("/api", api_routes())` or an inline router.
-            ("nest" | "nest_service", [path, inner]) if lit_str(path).is_some() => {
+            (Shape::Nest, [path, inner]) if lit_str(path).is_some() => {
                 let path = lit_str(path).unwrap_or_default();
                 match inner {
                     syn::Expr::Call(call) if matches!(&*call.func, syn::Expr::Path(_)) => {
@@ -511,19 +514,21 @@ impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
                     }
                     _ => self.nested(&path, inner),
                 }
+                true
             }
             // actix `web::scope("/api").service(..)`.
-            ("service" | "configure", [inner]) => {
-                let scope = base_call(&mc.receiver, &["scope"]).unwrap_or_default();
+            (Shape::Scope, [inner]) => {
+                let scope = base_call(&mc.receiver, crate::frameworks::scope_calls()).unwrap_or_default();
                 self.nested(&scope, inner);
+                true
             }
             // warp `warp::path("users").and(warp::path::param::<u64>())`.
-            ("and", [syn::Expr::Call(call)]) => {
+            (Shape::TypedSegment, [syn::Expr::Call(call)]) => {
                 if let syn::Expr::Path(p) = &*call.func
                     && let Some(last) = p.path.segments.last()
                     && last.ident == "param"
-                    && let syn::PathArguments::AngleBracketed(args) = &last.arguments
-                    && let Some(syn::GenericArgument::Type(ty)) = args.args.first()
+                    && let syn::PathArguments::AngleBracketed(targs) = &last.arguments
+                    && let Some(syn::GenericArgument::Type(ty)) = targs.args.first()
                 {
                     let before = last_path_literal(&mc.receiver).unwrap_or_default();
                     let span = self.lowerer.span(super::type_span(ty));
@@ -531,10 +536,12 @@ impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
                     let route = join_path(&join_path(&self.prefix, &before), &format!("{{{}}}", ty.display()));
                     let scope = self.scope.to_owned();
                     self.lowerer.facts.segments.push(TypedSegment { route, before, ty, span, scope });
+                    return true;
                 }
+                false
             }
             // Rocket `.mount("/api", routes![a, b])`.
-            ("mount", [path, syn::Expr::Macro(m)]) if lit_str(path).is_some() => {
+            (Shape::Mount, [path, syn::Expr::Macro(m)]) if lit_str(path).is_some() => {
                 let prefix = join_path(&self.prefix, &lit_str(path).unwrap_or_default());
                 let span = self.lowerer.span(at);
                 if let Ok(list) =
@@ -545,14 +552,43 @@ impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
                         self.lowerer.facts.nests.push(Nest { prefix: prefix.clone(), target, span });
                     }
                 }
+                true
             }
-            _ => {}
+            // Pavex `bp.route(GET, "/users/{id}", f!(crate::get_user))`.
+            (Shape::MethodPathHandler { method, path, handler }, args)
+                if args.len() > method.max(path).max(handler) =>
+            {
+                let (Some(route), Some(h)) = (lit_str(args[path]), handler_path(args[handler])) else { return false };
+                let method = match args[method] {
+                    syn::Expr::Path(p) => last_segment(&p.path).to_lowercase(),
+                    _ => String::new(),
+                };
+                let method = if METHODS.contains(&method.as_str()) { method.to_uppercase() } else { "ANY".to_owned() };
+                self.push(vec![(method, h)], &route, at);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        let name = mc.method.to_string();
+        let args: Vec<&syn::Expr> = mc.args.iter().collect();
+        // The shapes the frameworks give a call of this name (see `crate::frameworks`); the
+        // first that fits the call is taken.
+        for shape in crate::frameworks::shapes(&name) {
+            if self.registration(shape, &name, mc, &args) {
+                break;
+            }
         }
         // The chain before this call, and arguments not handled above.
         if self.depth < MAX_DEPTH {
             self.depth += 1;
             self.visit_expr(&mc.receiver);
-            if !matches!(name.as_str(), "nest" | "nest_service" | "service" | "configure") {
+            let nests = crate::frameworks::shapes(&name).any(|s| matches!(s, Shape::Nest | Shape::Scope));
+            if !nests {
                 for arg in &mc.args {
                     self.visit_expr(arg);
                 }
@@ -563,7 +599,7 @@ impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         // warp `path!("users" / u64 / "posts")`: the typed segments.
-        if last_segment(&mac.path) != "path" {
+        if !crate::frameworks::path_macros().contains(&last_segment(&mac.path).as_str()) {
             return;
         }
         let mut route = self.prefix.clone();
@@ -755,11 +791,13 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
             let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
             let tail: Vec<&str> = segments.iter().rev().take(2).map(String::as_str).collect();
             let at = p.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
-            match tail.as_slice() {
-                ["from", "ID"] => self.value("ID::from", None, arg),
-                ["Json", ..] => self.send("Json", arg, at),
-                ["json", "reply"] => self.send("warp::reply::json", arg, at),
-                [f, "serde_json"] if f.starts_with("to_") => self.send(&format!("serde_json::{f}"), arg, at),
+            let framework_send = crate::frameworks::send_calls().iter().find(|(name, qualifier, _)| {
+                tail.first() == Some(name) && qualifier.is_none_or(|q| tail.get(1) == Some(&q))
+            });
+            match (tail.as_slice(), framework_send) {
+                (["from", "ID"], _) => self.value("ID::from", None, arg),
+                (_, Some((_, _, how))) => self.send(how, arg, at),
+                ([f, "serde_json"], _) if f.starts_with("to_") => self.send(&format!("serde_json::{f}"), arg, at),
                 _ => {}
             }
         }
@@ -769,8 +807,9 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
         let name = mc.method.to_string();
         self.read_by_hand(mc, None);
+        let framework_send = crate::frameworks::send_methods().iter().find(|(method, _)| *method == name);
         match (name.as_str(), mc.args.first()) {
-            ("json", Some(arg)) => self.send("HttpResponse::json", arg, mc.method.span()),
+            (_, Some(arg)) if let Some((_, how)) = framework_send => self.send(how, arg, mc.method.span()),
             ("eq" | "ne", Some(arg)) => self.check(&mc.receiver, Some(arg), mc.method.span()),
             ("filter", Some(arg)) => self.check(arg, None, mc.method.span()),
             _ => {}

@@ -24,27 +24,10 @@ use crate::subject::is_pseudonym_name;
 /// How deep the walk follows nested expressions.
 const MAX_DEPTH: u32 = 256;
 
-/// Calls a value leaves the server through: response bodies, redirects, headers, errors
-/// (by last path segment or method name).
-const SINKS: &[&str] = &[
-    "Json",
-    "json",
-    "Html",
-    "Err",
-    "body",
-    "text",
-    "header",
-    "insert_header",
-    "append_header",
-    "to",
-    "temporary",
-    "permanent",
-    "see_other",
-    "found",
-    "redirect",
-    "Redirect",
-    "with_status",
-];
+/// Calls a value leaves the server through, by last path segment or method name: errors
+/// here, and each framework's response bodies, redirects and headers
+/// (`crate::frameworks`, `sinks`).
+const SINKS: &[&str] = &["Err"];
 
 /// Calls that pass a value on unchanged to where their result goes (`Ok(..)`, `Box::new`,
 /// `.into()`, `.to_string()`).
@@ -296,7 +279,7 @@ impl Mints<'_, '_, '_> {
     /// (described by `written`), as the call's result does if it passes them on unchanged,
     /// else not at all.
     fn sink_of(&self, name: &str, written: impl FnOnce() -> String) -> Option<String> {
-        if SINKS.contains(&name) {
+        if SINKS.contains(&name) || crate::frameworks::sinks().contains(&name) {
             Some(written())
         } else if TRANSPARENT.contains(&name) {
             self.sinking().map(str::to_owned)

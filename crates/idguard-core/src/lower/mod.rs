@@ -841,7 +841,7 @@ impl Lowerer<'_, '_> {
             _ => None,
         };
         let resolver =
-            i.attrs.iter().any(|a| crate::surface::RESOLVER_ATTRS.contains(&last_segment(a.path()).as_str()));
+            i.attrs.iter().any(|a| crate::frameworks::resolver_attrs().contains(&last_segment(a.path()).as_str()));
         let ctx = handler::FnContext { self_ty, resolver };
         for item in &i.items {
             if let syn::ImplItem::Fn(f) = item
@@ -959,7 +959,7 @@ fn type_span(ty: &syn::Type) -> proc_macro2::Span {
 
 /// Attribute macros that put a type on an API surface (besides derives).
 fn is_surface_attr_macro(name: &str) -> bool {
-    crate::surface::ATTR_MACROS.contains(&name)
+    crate::frameworks::attr_macros().contains(&name)
 }
 
 fn field_attr(path: &syn::Path, meta: &syn::Meta, field: &mut FieldDecl) {
