@@ -248,3 +248,77 @@ pub fn names_an_id(vocab: &idguard_core::subject::Vocabulary, name: &str) -> boo
     use idguard_core::subject;
     subject::key_name(name, vocab).is_some() || subject::is_reference_name(name) || subject::is_pseudonym_name(name)
 }
+
+/// Labels from the type up to its root: the fields that carry it, then the handler or
+/// schema derive. Bounded by the number of types (reachability is a tree).
+pub fn chain_labels(
+    index: &Index<'_>,
+    id: idguard_core::index::DeclId,
+    reach: &idguard_core::index::Reach,
+) -> Vec<Label> {
+    let mut labels = Vec::new();
+    let mut current = id;
+    let mut step = reach;
+    let mut guard = 0;
+    while let Some((parent, field)) = step.via {
+        guard += 1;
+        if guard > 64 {
+            break;
+        }
+        let parent_decl = index.decl(parent);
+        let child_name = &index.decl(current).name;
+        let location = match parent_decl.fields.get(field as usize) {
+            Some(f) => Location::new(index.path(parent.file), f.span),
+            None => Location::new(index.path(parent.file), parent_decl.span),
+        };
+        let through = parent_decl.fields.get(field as usize).and_then(|f| f.name.clone()).map_or_else(
+            || format!("`{}` carries `{child_name}`", parent_decl.name),
+            |n| format!("`{}.{n}` carries `{child_name}`", parent_decl.name),
+        );
+        labels.push(Label { location, message: through });
+        current = parent;
+        match index.reach(parent) {
+            Some(r) => step = r,
+            None => break,
+        }
+    }
+    match &step.root {
+        idguard_core::index::Root::Handler { func, wrapper, sent: None } => {
+            let f = index.func(*func);
+            let ret = f.ret.as_ref().map(idguard_core::facts::TypeRef::display).unwrap_or_default();
+            labels.push(Label {
+                location: Location::new(index.path(func.file), f.span),
+                message: format!("`{}` returns `{ret}` (a `{wrapper}` response body)", f.name),
+            });
+        }
+        idguard_core::index::Root::Handler { func, wrapper, sent: Some(at) } => {
+            let f = index.func(*func);
+            labels.push(Label {
+                location: Location::new(index.path(func.file), *at),
+                message: format!("`{}` sends `{}` as a response body (`{wrapper}`)", f.name, index.decl(current).name),
+            });
+        }
+        idguard_core::index::Root::Schema { derive } => {
+            let root_decl = index.decl(current);
+            if current != id
+                && let Some(d) = root_decl.derives.iter().chain(&root_decl.attr_macros).find(|d| &d.name == derive)
+            {
+                labels.push(Label {
+                    location: Location::new(index.path(current.file), d.span),
+                    message: format!("`{}` is an API object (`{derive}`)", root_decl.name),
+                });
+            }
+        }
+    }
+    // The routes that reach the handler: the outer end of the chain.
+    if let idguard_core::index::Root::Handler { func, .. } = &step.root {
+        let f = index.func(*func);
+        for route in index.routes(*func).iter().take(2) {
+            labels.push(Label {
+                location: Location::new(index.path(route.file), route.span),
+                message: format!("`{} {}` is routed to `{}` here", route.method, route.path, f.name),
+            });
+        }
+    }
+    labels
+}

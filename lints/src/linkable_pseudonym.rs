@@ -83,6 +83,11 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let facts = &index.files()[file as usize];
     let mut out = Vec::new();
     for combo in &facts.combinations {
+        // Only a value that becomes a pseudonym: its binding or field, or the function
+        // making it when the binding says nothing.
+        if !subject::is_pseudonym_target(&combo.target_names) {
+            continue;
+        }
         let Some(target) = combo.target_names.iter().find(|n| subject::is_pseudonym_name(n)) else { continue };
         let Some((part, key)) = combo.parts.iter().find_map(|part| {
             // The part's own evidence (the pseudonym's name would make every part a user's);
@@ -162,7 +167,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             );
             let mut labels = crate::common::hop_labels(index, &serial);
             if let Some(reach) = index.reach(id) {
-                labels.extend(crate::sequential_id_in_response::chain_labels(index, id, reach));
+                labels.extend(crate::common::chain_labels(index, id, reach));
             }
             labels.insert(
                 0,

@@ -369,7 +369,7 @@ fn diagnostic(
         });
     }
     if let Some(reach) = reach {
-        labels.extend(chain_labels(index, id, reach));
+        labels.extend(crate::common::chain_labels(index, id, reach));
     }
     // The table's key is this field's key when the field names its subject (`person_id`),
     // or is the bare `id` of the subject's own record (`Person.id`, not `AdminPurgePerson.id`).
@@ -422,74 +422,4 @@ fn contact_fields(decl: &TypeDecl) -> Vec<&FieldDecl> {
             })
         })
         .collect()
-}
-
-/// Labels from the type up to its root: the fields that carry it, then the handler or
-/// schema derive. Bounded by the number of types (reachability is a tree).
-pub(crate) fn chain_labels(index: &Index<'_>, id: DeclId, reach: &Reach) -> Vec<Label> {
-    let mut labels = Vec::new();
-    let mut current = id;
-    let mut step = reach;
-    let mut guard = 0;
-    while let Some((parent, field)) = step.via {
-        guard += 1;
-        if guard > 64 {
-            break;
-        }
-        let parent_decl = index.decl(parent);
-        let child_name = &index.decl(current).name;
-        let location = match parent_decl.fields.get(field as usize) {
-            Some(f) => Location::new(index.path(parent.file), f.span),
-            None => Location::new(index.path(parent.file), parent_decl.span),
-        };
-        let through = parent_decl.fields.get(field as usize).and_then(|f| f.name.clone()).map_or_else(
-            || format!("`{}` carries `{child_name}`", parent_decl.name),
-            |n| format!("`{}.{n}` carries `{child_name}`", parent_decl.name),
-        );
-        labels.push(Label { location, message: through });
-        current = parent;
-        match index.reach(parent) {
-            Some(r) => step = r,
-            None => break,
-        }
-    }
-    match &step.root {
-        Root::Handler { func, wrapper, sent: None } => {
-            let f = index.func(*func);
-            let ret = f.ret.as_ref().map(idguard_core::facts::TypeRef::display).unwrap_or_default();
-            labels.push(Label {
-                location: Location::new(index.path(func.file), f.span),
-                message: format!("`{}` returns `{ret}` (a `{wrapper}` response body)", f.name),
-            });
-        }
-        Root::Handler { func, wrapper, sent: Some(at) } => {
-            let f = index.func(*func);
-            labels.push(Label {
-                location: Location::new(index.path(func.file), *at),
-                message: format!("`{}` sends `{}` as a response body (`{wrapper}`)", f.name, index.decl(current).name),
-            });
-        }
-        Root::Schema { derive } => {
-            let root_decl = index.decl(current);
-            if current != id
-                && let Some(d) = root_decl.derives.iter().chain(&root_decl.attr_macros).find(|d| &d.name == derive)
-            {
-                labels.push(Label {
-                    location: Location::new(index.path(current.file), d.span),
-                    message: format!("`{}` is an API object (`{derive}`)", root_decl.name),
-                });
-            }
-        }
-    }
-    // The routes that reach the handler: the outer end of the chain.
-    if let Root::Handler { func, .. } = &step.root {
-        let f = index.func(*func);
-        for route in index.routes(*func).iter().take(2) {
-            labels.push(Label {
-                location: Location::new(index.path(route.file), route.span),
-                message: format!("`{} {}` is routed to `{}` here", route.method, route.path, f.name),
-            });
-        }
-    }
-    labels
 }

@@ -423,6 +423,20 @@ pub fn strongest(name: &str, vocab: &Vocabulary) -> Subject {
     best
 }
 
+/// Whether a value goes to a pseudonym, from the names it goes to (innermost first: its
+/// binding or field, ..., the function): the innermost is a pseudonym name, or the
+/// function is one and the innermost says nothing of an ID (`fn anon_ref() { let s = .. }`).
+pub fn is_pseudonym_target(targets: &[String]) -> bool {
+    let (Some(inner), Some(function)) = (targets.first(), targets.last()) else { return false };
+    if is_pseudonym_name(inner) {
+        return true;
+    }
+    if targets.len() > 1 {
+        return !tokens(inner).iter().any(|t| is_id_token(t)) && is_pseudonym_name(function);
+    }
+    false
+}
+
 /// Whether the token is an ID token (`id`, `no`, `seq`, ...).
 pub fn is_id_token(token: &str) -> bool {
     ID_TOKENS.contains(&token)

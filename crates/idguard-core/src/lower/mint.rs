@@ -19,7 +19,6 @@ use syn::visit::Visit;
 use super::locals::Locals;
 use super::{Lowerer, last_segment, path_string, unraw};
 use crate::facts::{CallArg, Combination, Echo, Encoding, Encrypt, Mint, MintKind, ValueRef, Weakness};
-use crate::subject::is_pseudonym_name;
 
 /// How deep the walk follows nested expressions.
 const MAX_DEPTH: u32 = 256;
@@ -167,20 +166,6 @@ impl Mints<'_, '_, '_> {
         self.names.iter().rev().cloned().collect()
     }
 
-    /// Whether the current expression goes to a pseudonym-named target: its binding or field
-    /// (`let temp_id = ..`), else the function when the binding says nothing (`fn anon_ref()`).
-    fn pseudonym_target(&self) -> bool {
-        let Some(function) = self.names.first() else { return false };
-        match self.names.last() {
-            Some(inner) if is_pseudonym_name(inner) => true,
-            Some(inner) if self.names.len() > 1 => {
-                !crate::subject::tokens(inner).iter().any(|t| crate::subject::is_id_token(t))
-                    && is_pseudonym_name(function)
-            }
-            _ => is_pseudonym_name(function),
-        }
-    }
-
     /// A path as the file names it: the first segment through the file's `use` renames
     /// (`use base64::encode as b64;` makes `b64` read `base64::encode`).
     fn canonical(&self, path: &syn::Path) -> Vec<String> {
@@ -239,9 +224,6 @@ impl Mints<'_, '_, '_> {
 
     /// Records an unkeyed combination of `parts` when it goes to a pseudonym-named target.
     fn combination(&mut self, how: String, parts: &[&syn::Expr], at: proc_macro2::Span, integer: bool) {
-        if !self.pseudonym_target() {
-            return;
-        }
         let parts: Vec<ValueRef> = parts.iter().filter_map(|p| self.value_ref(p, integer)).collect();
         if parts.is_empty() {
             return;
@@ -383,15 +365,11 @@ impl Mints<'_, '_, '_> {
         self.lowerer.facts.encrypts.push(Encrypt { api, plaintext, weaknesses, target_names, span });
     }
 
-    /// Records the arguments of a call of a function by name that may be keys.
+    /// Records the arguments of a call of a function by name (the rules decide which are
+    /// keys: see `common::key_of` in the rules crate).
     fn call_args(&mut self, callee: &str, args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) {
         for (position, arg) in args.iter().enumerate() {
             let Some(value) = self.value_ref(arg, false) else { continue };
-            let keyish = value.field.is_some()
-                || value.names.iter().any(|n| crate::subject::key_name(n, self.lowerer.vocab).is_some());
-            if !keyish {
-                continue;
-            }
             let span = self.lowerer.span(arg.span());
             let target_names = self.targets();
             let position = u32::try_from(position).unwrap_or(u32::MAX);
