@@ -165,6 +165,13 @@ pub fn key_of(
         if call.position != position || idguard_core::index::package_dir(index.path(caller_file)) != package {
             return None;
         }
+        // The argument names a key itself (`member_id`, `member.id`): what the call is
+        // assigned to says whose the result is, not whose the argument is.
+        let keyish = call.value.field.is_some()
+            || call.value.names.iter().any(|n| idguard_core::subject::key_name(n, ctx.vocab).is_some());
+        if !keyish {
+            return None;
+        }
         let mut passed = call.value.clone();
         passed.integer |= value.integer || value_serial(index, file, value).is_some();
         let mut key = direct(&passed, &call.target_names, caller_file)?;
