@@ -222,3 +222,16 @@ fn cargo_subcommand_form_uses_the_workspace_root() {
     let doc2: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc, doc2);
 }
+
+#[test]
+fn stats_go_to_stderr_and_leave_the_report_alone() {
+    let dir = project(&[("api.rs", FINDING)]);
+    let plain = idguard(&["--format", "json"], dir.path());
+    let with = idguard(&["--format", "json", "--stats"], dir.path());
+    assert_eq!(plain.stdout, with.stdout, "the report is the same");
+    let stderr = String::from_utf8(with.stderr).unwrap();
+    assert!(stderr.contains("idguard stats: walk "), "{stderr}");
+    assert!(stderr.contains("1 selected"), "{stderr}");
+    assert!(stderr.contains("passes of index and rules"), "{stderr}");
+    assert!(String::from_utf8(plain.stderr).unwrap().is_empty());
+}

@@ -110,6 +110,9 @@ struct CheckArgs {
     /// Print findings only, no summary line
     #[arg(short, long)]
     quiet: bool,
+    /// Print how the scan went (stage timings, files selected and parsed on demand) to stderr
+    #[arg(long)]
+    stats: bool,
     /// Path to Cargo.toml (cargo form): the root is its workspace root
     #[arg(long, value_name = "PATH")]
     manifest_path: Option<PathBuf>,
@@ -297,6 +300,11 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     let report = report?;
     if let Some(path) = &args.write_baseline {
         baseline::write(&cwd.join(path), &report.fingerprints)?;
+    }
+    if args.stats {
+        for line in report.stats.lines() {
+            eprintln!("idguard stats: {line}");
+        }
     }
     if !report.stale_baseline.is_empty() && !args.quiet {
         let n = report.stale_baseline.len();

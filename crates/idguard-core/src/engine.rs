@@ -102,14 +102,14 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     let started = std::time::Instant::now();
     let threads = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude, threads);
-    if std::env::var_os("IDGUARD_STATS").is_some() {
-        eprintln!("idguard stats: walk {:.2}s", started.elapsed().as_secs_f64());
-    }
+    let walked_in = started.elapsed().as_secs_f64();
     let inputs: Vec<(&str, Source<'_>)> =
         walked.files.iter().map(|f| (f.rel.as_str(), Source::Path(f.abs.as_path()))).collect();
     // A loader that failed is an empty cache: only this run's speed is lost.
     let cache = loading.map(|loading| loading.join().unwrap_or_default());
-    run(options, rules, &inputs, &walked.skipped, cache.as_ref())
+    let mut report = run(options, rules, &inputs, &walked.skipped, cache.as_ref())?;
+    report.stats.walk = walked_in;
+    Ok(report)
 }
 
 /// Runs the pipeline over in-memory sources `(root-relative path, bytes)`, as if they
@@ -133,7 +133,7 @@ fn run(
         builder = builder.num_threads(jobs.max(1));
     }
     let pool = builder.build().map_err(|e| Error::Pool(e.to_string()))?;
-    let stats = std::env::var_os("IDGUARD_STATS").is_some();
+    let mut stats = crate::report::Stats::default();
     let preparing = std::time::Instant::now();
     pool.install(|| {
         if let Some(progress) = &options.progress {
@@ -164,21 +164,20 @@ fn run(
         // The project's aliases of response wrappers: a file returning one is lowered again
         // knowing it (unless its facts, from the cache, already were).
         let vocab = Vocabulary {
-            response_aliases: crate::surface::wrapper_aliases(&prepared.iter().flat_map(|p| &p.aliases).collect::<Vec<_>>()),
+            response_aliases: crate::surface::wrapper_aliases(
+                &prepared.iter().flat_map(|p| &p.aliases).collect::<Vec<_>>(),
+            ),
             ..options.vocab.clone()
         };
         let redone = prepare_with_aliases(&mut prepared, inputs, options, &vocab.response_aliases, &mut internal);
-        if stats {
-            eprintln!(
-                "idguard stats: {} aliases of response wrappers, {redone} files prepared again",
-                vocab.response_aliases.len()
-            );
-        }
+        stats.response_aliases = vocab.response_aliases.len();
+        stats.prepared_again = redone;
         let lowered_before = prepared.iter().filter(|p| p.lowered).count();
         let selected = prepared.iter().filter(|p| p.selected).count();
-        if stats {
-            eprintln!("idguard stats: read, prefilter and parse {:.2}s", preparing.elapsed().as_secs_f64());
-        }
+        stats.prepare = preparing.elapsed().as_secs_f64();
+        stats.files = prepared.len();
+        stats.selected = selected;
+        stats.cached = hits;
         // The facts move out; `prepared` keeps the rest (selection, declared names).
         let mut files: Vec<FileFacts> = prepared.iter_mut().map(|p| std::mem::take(&mut p.facts)).collect();
         let mut relevant: Vec<bool> = prepared.iter().map(|p| p.selected).collect();
@@ -245,8 +244,7 @@ fn run(
                 relevant: &mut relevant,
                 held: &mut held,
             };
-            let (_, crashes) =
-                crate::demand::decide(&asked, &candidates, &mut demanded, &text, &rel, settings);
+            let (_, crashes) = crate::demand::decide(&asked, &candidates, &mut demanded, &text, &rel, settings);
             internal.extend(crashes);
             for name in &asked {
                 for &file in candidates.files_of(name) {
@@ -259,15 +257,9 @@ fn run(
                 }
             }
         };
-        if stats {
-            let relevant_count = relevant.iter().filter(|r| **r).count();
-            eprintln!(
-                "idguard stats: {} files, {selected} selected, {} parsed on demand, {passes} passes of index and rules {:.2}s",
-                prepared.len(),
-                relevant_count - selected,
-                resolving.elapsed().as_secs_f64()
-            );
-        }
+        stats.resolve = resolving.elapsed().as_secs_f64();
+        stats.on_demand = relevant.iter().filter(|r| **r).count() - selected;
+        stats.passes = passes;
         // Rewritten only when something changed: a file read afresh, a file parsed on
         // demand for the first time, or entries to drop (files gone or renamed).
         let unchanged = cache.is_some_and(|c| {
@@ -297,7 +289,9 @@ fn run(
             ..Summary::default()
         };
         diagnostics.extend(internal);
-        Ok(report::build(diagnostics, rules, &files, &options.report, summary))
+        let mut report = report::build(diagnostics, rules, &files, &options.report, summary);
+        report.stats = stats;
+        Ok(report)
     })
 }
 

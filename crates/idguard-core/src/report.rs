@@ -46,6 +46,55 @@ pub struct Report {
     pub fingerprints: Vec<String>,
     /// Baseline entries that matched nothing (fixed, or moved to another file), sorted.
     pub stale_baseline: Vec<String>,
+    /// How the scan went: stage timings and selection counts (`idguard --stats`). Never
+    /// part of a rendered report: timings differ from run to run.
+    pub stats: Stats,
+}
+
+/// How a scan went, stage by stage.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Seconds to walk the tree.
+    pub walk: f64,
+    /// Seconds to read, prefilter and parse the selected files (with the cache).
+    pub prepare: f64,
+    /// Seconds of on-demand parsing and of the passes of index and rules.
+    pub resolve: f64,
+    /// Files considered.
+    pub files: usize,
+    /// Files the prefilter selected on their own account.
+    pub selected: usize,
+    /// Files parsed on demand for the declarations they supply.
+    pub on_demand: usize,
+    /// Passes of index and rules until nothing more was looked up.
+    pub passes: usize,
+    /// The project's generic aliases of response wrappers.
+    pub response_aliases: usize,
+    /// Files prepared again knowing them.
+    pub prepared_again: usize,
+    /// Files whose facts came from the cache.
+    pub cached: usize,
+}
+
+impl Stats {
+    /// One line per stage, for stderr.
+    pub fn lines(&self) -> Vec<String> {
+        vec![
+            format!("walk {:.2}s", self.walk),
+            format!(
+                "read, prefilter and parse {:.2}s: {} files, {} selected, {} from the cache",
+                self.prepare, self.files, self.selected, self.cached
+            ),
+            format!(
+                "{} aliases of response wrappers, {} files prepared again",
+                self.response_aliases, self.prepared_again
+            ),
+            format!(
+                "on demand and rules {:.2}s: {} files parsed on demand, {} passes of index and rules",
+                self.resolve, self.on_demand, self.passes
+            ),
+        ]
+    }
 }
 
 /// How findings are filtered before rendering.
@@ -218,5 +267,5 @@ pub fn build(
     }
     visible.extend(internal);
     visible.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
-    Report { diagnostics: visible, summary, fingerprints, stale_baseline }
+    Report { diagnostics: visible, summary, fingerprints, stale_baseline, stats: Stats::default() }
 }
