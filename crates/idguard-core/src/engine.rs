@@ -6,18 +6,18 @@
 //! completes, and the CLI exits with status 2.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::cache::{Cache, CacheOptions};
+use crate::cache::Cache;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::facts::{FileFacts, Problem, ProblemKind};
 use crate::index::Index;
 use crate::lint::{self, Context, Rule};
-use crate::lower::{self, Limits, Prepared};
-use crate::report::{self, Report, ReportOptions, Summary};
+use crate::lower::{self, Prepared};
+use crate::prepare::{Source, cache_key, prepare_isolated, prepare_with_aliases, source_parts};
+use crate::report::{self, Report, Summary};
 use crate::subject::Vocabulary;
 use crate::walk;
 
@@ -26,70 +26,7 @@ use crate::walk;
 /// keeps every accepted file far below this (see `Limits`).
 pub const WORKER_STACK_SIZE: usize = 512 * 1024 * 1024;
 
-/// Everything a scan needs.
-#[derive(Debug, Clone)]
-pub struct ScanOptions {
-    /// The project root: everything under it is indexed.
-    pub root: PathBuf,
-    /// Worker threads (`None`: one per core).
-    pub jobs: Option<usize>,
-    /// Per-file resource bounds.
-    pub limits: Limits,
-    /// Directory names not descended into.
-    pub excluded_dirs: Vec<String>,
-    /// Globs of root-relative file paths not scanned (`[files] exclude`).
-    pub exclude: Vec<String>,
-    /// The vocabulary: built-in word lists plus `[identifiers]` (also the opaque types).
-    pub vocab: Vocabulary,
-    /// Filtering of the findings.
-    pub report: ReportOptions,
-    /// Parse only the files the prefilter selects (and what they use); `false` parses
-    /// every file, for proving that the prefilter changes nothing.
-    pub prefilter: bool,
-    /// The facts cache (`None`: no cache).
-    pub cache: Option<CacheOptions>,
-    /// Counters a caller may watch to show progress (files read and parsed / total).
-    pub progress: Option<std::sync::Arc<Progress>>,
-    /// Testing hook: lowering the file at this root-relative path panics, to prove that
-    /// a panic is isolated (set from `IDGUARD_INTERNAL_PANIC_ON` by the CLI).
-    pub panic_on: Option<String>,
-}
-
-impl ScanOptions {
-    /// Defaults for a root.
-    pub fn new(root: PathBuf) -> Self {
-        ScanOptions {
-            root,
-            jobs: None,
-            limits: Limits::default(),
-            excluded_dirs: walk::DEFAULT_EXCLUDED_DIRS.iter().map(|s| (*s).to_owned()).collect(),
-            exclude: Vec::new(),
-            vocab: Vocabulary::default(),
-            report: ReportOptions::default(),
-            prefilter: true,
-            cache: None,
-            progress: None,
-            panic_on: None,
-        }
-    }
-}
-
-/// Progress of a scan, updated by the workers: files prepared out of the total.
-#[derive(Debug, Default)]
-pub struct Progress {
-    /// Files read, prefiltered and (if selected) parsed so far.
-    pub done: std::sync::atomic::AtomicUsize,
-    /// Files to read.
-    pub total: std::sync::atomic::AtomicUsize,
-}
-
-/// Where a file's bytes come from.
-enum Source<'a> {
-    /// Read from disk.
-    Path(&'a std::path::Path),
-    /// Already in memory.
-    Bytes(&'a [u8]),
-}
+pub use crate::options::{Progress, ScanOptions};
 
 /// Runs the pipeline over the files under `options.root`.
 pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
@@ -293,141 +230,6 @@ fn run(
         report.stats = stats;
         Ok(report)
     })
-}
-
-fn source_parts<'a>(source: &'a Source<'a>) -> (Option<&'a std::path::Path>, Option<&'a [u8]>) {
-    match source {
-        Source::Path(path) => (Some(path), None),
-        Source::Bytes(bytes) => (None, Some(bytes)),
-    }
-}
-
-thread_local! {
-    /// Each worker reads its files into one buffer, reused from file to file.
-    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Prefilters (and, if selected, parses) one file, or takes its facts from the cache;
-/// a panic becomes empty facts plus an internal-error diagnostic. Returns the content
-/// hash when the facts may be cached, and whether they came from the cache.
-fn prepare_isolated(
-    rel: &str,
-    source: &Source<'_>,
-    options: &ScanOptions,
-    cache: Option<&Cache>,
-) -> (Prepared, Option<u128>, Option<Diagnostic>, bool) {
-    let result = crate::isolate::isolated(rel, None, || {
-        assert!(options.panic_on.as_deref() != Some(rel), "IDGUARD_INTERNAL_PANIC_ON asked for a panic here");
-        let prepare = |bytes: &[u8]| {
-            let hash = cache.map(|_| crate::cache::hash(bytes));
-            if let (Some(cache), Some(hash)) = (cache, hash)
-                && let Some(hit) = cache.get(rel, hash)
-                && (options.prefilter || (hit.lowered && !hit.declarations_only))
-            {
-                return (hit.clone(), Some(hash), true);
-            }
-            (lower::prepare(rel, bytes, &options.limits, &options.vocab, !options.prefilter), hash, false)
-        };
-        match source {
-            Source::Bytes(bytes) => prepare(bytes),
-            Source::Path(path) => {
-                READ_BUFFER.with_borrow_mut(|buffer| match lower::read_into(path, &options.limits, buffer) {
-                    Ok(()) => prepare(buffer),
-                    Err(problem) => (lower::unreadable(rel, problem), None, false),
-                })
-            }
-        }
-    });
-    match result {
-        Ok((prepared, hash, hit)) => (prepared, hash, None, hit),
-        Err(diagnostic) => {
-            let facts = FileFacts { path: rel.to_owned(), ..FileFacts::default() };
-            let prepared = Prepared { facts, lowered: true, ..Prepared::default() };
-            (prepared, None, Some(*diagnostic), false)
-        }
-    }
-}
-
-/// The cache key: the version, the caller's configuration fingerprint and the limits
-/// (the only options the facts depend on).
-fn cache_key(cache: &CacheOptions, options: &ScanOptions) -> String {
-    let limits = format!("{} {}", options.limits.max_file_size, options.limits.max_nesting);
-    crate::cache::key(env!("CARGO_PKG_VERSION"), &format!("{}\n{limits}", cache.config))
-}
-
-/// One file's facts prepared again (if they change), or the crash.
-type Again = Result<Option<Prepared>, Box<Diagnostic>>;
-
-/// Prepares again, knowing the project's aliases of response wrappers (`aliases`), each
-/// file whose return types name one of them and whose facts were not lowered with exactly
-/// those (see `Vocabulary::response_aliases`). A file not yet checked against this alias set
-/// is read again for its return types; most projects declare no such alias, and then only
-/// files lowered with aliases in an earlier run (from the cache) are prepared again.
-/// Returns how many files changed.
-fn prepare_with_aliases(
-    prepared: &mut [Prepared],
-    inputs: &[(&str, Source<'_>)],
-    options: &ScanOptions,
-    aliases: &[String],
-    internal: &mut Vec<Diagnostic>,
-) -> usize {
-    let checked = if aliases.is_empty() { 0 } else { crate::cache::hash(aliases.join("\n").as_bytes()) as u64 | 1 };
-    let todo: Vec<usize> = prepared
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| if checked == 0 { !p.response_aliases.is_empty() } else { p.aliases_checked != checked })
-        .map(|(i, _)| i)
-        .collect();
-    let redone: Vec<(usize, Again)> = todo
-        .into_par_iter()
-        .map(|i| {
-            let (rel, source) = &inputs[i];
-            let before = &prepared[i];
-            let again = crate::isolate::isolated(rel, None, || {
-                let (path, bytes) = source_parts(source);
-                let text = match lower::source_text(path, bytes, &options.limits) {
-                    Ok(text) => text,
-                    Err(problem) => return Some(lower::unreadable(rel, problem)),
-                };
-                let needed: Vec<String> = if checked == 0 {
-                    Vec::new()
-                } else {
-                    crate::prefilter::return_heads(&text)
-                        .into_iter()
-                        .filter(|h| aliases.binary_search(h).is_ok())
-                        .collect()
-                };
-                let mut p = if needed == before.response_aliases {
-                    None
-                } else {
-                    let vocab = Vocabulary { response_aliases: needed, ..options.vocab.clone() };
-                    Some(lower::prepare(rel, text.as_bytes(), &options.limits, &vocab, !options.prefilter))
-                };
-                if let Some(p) = p.as_mut() {
-                    p.aliases_checked = checked;
-                }
-                p
-            });
-            (i, again)
-        })
-        .collect();
-    let mut changed = 0;
-    for (i, again) in redone {
-        match again {
-            Ok(Some(p)) => {
-                prepared[i] = p;
-                changed += 1;
-            }
-            Ok(None) => {
-                if prepared[i].aliases_checked != checked {
-                    prepared[i].aliases_checked = checked;
-                    changed += 1;
-                }
-            }
-            Err(crash) => internal.push(*crash),
-        }
-    }
-    changed
 }
 
 /// Clears the facts of a test-only file: a `#![cfg(test)]` file or the file of a module
