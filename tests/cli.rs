@@ -235,3 +235,20 @@ fn stats_go_to_stderr_and_leave_the_report_alone() {
     assert!(stderr.contains("passes of index and rules"), "{stderr}");
     assert!(String::from_utf8(plain.stderr).unwrap().is_empty());
 }
+
+#[test]
+fn clicolor_force_colors_a_pipe_unless_no_color_says_otherwise() {
+    let dir = project(&[("api.rs", FINDING)]);
+    let colored = |env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_idguard"));
+        cmd.current_dir(dir.path()).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap().contains('\u{1b}')
+    };
+    assert!(!colored(&[]), "a pipe is not colored by default");
+    assert!(colored(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!colored(&[("CLICOLOR_FORCE", "0")]));
+    assert!(!colored(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins");
+}

@@ -32,11 +32,15 @@ pub enum Invocation {
     name = "idguard",
     version,
     about = "Finds sequential or unencrypted user serial IDs exposed through APIs",
-    after_help = "Run `idguard rules` for the list of rules and `idguard explain RULE` for one rule's documentation."
+    after_help = "Run `idguard rules` for the list of rules and `idguard explain RULE` for one rule's documentation.",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// `idguard [OPTIONS] [PATHS]`: `check` is the default command.
+    #[command(flatten)]
+    check: CheckArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -44,7 +48,11 @@ enum Command {
     /// Scan a project (the default command)
     Check(Box<CheckArgs>),
     /// List the rules with their default level and summary
-    Rules,
+    Rules {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
     /// Print the full documentation of one rule
     Explain {
         /// The rule name, e.g. `sequential-id-in-response`
@@ -89,6 +97,9 @@ struct CheckArgs {
     /// Lowest severity that makes the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// Exit 0 even when findings are reported (report-only jobs); idguard's own failures still exit 2
+    #[arg(long)]
+    exit_zero: bool,
     /// Show notes (evidence and low-risk content keys)
     #[arg(long)]
     show_notes: bool,
@@ -138,6 +149,15 @@ enum Format {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum RulesFormat {
+    /// a table: name, default level, summary
+    #[default]
+    Human,
+    /// a JSON array: each rule with `name`, `default_level`, `summary`, `cwe`, `security_severity`
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum FailOn {
     #[default]
     Error,
@@ -160,8 +180,15 @@ pub fn run(mut args: Vec<OsString>, invocation: Invocation) -> ExitCode {
     // `idguard [check] [PATHS]`: without a subcommand, `check` is meant.
     let first = args.get(1).and_then(|a| a.to_str()).unwrap_or("");
     let known = ["check", "rules", "explain", "help", "-h", "--help", "-V", "--version"];
-    if !known.contains(&first) {
-        args.insert(1.min(args.len()), OsString::from("check"));
+    // `idguard chek`: not a path, but a typo of a command.
+    if !first.is_empty()
+        && !first.starts_with('-')
+        && !known.contains(&first)
+        && !Path::new(first).exists()
+        && let Some(near) = closest(first, &["check", "rules", "explain", "help"])
+    {
+        eprintln!("error: unknown command `{first}`; did you mean `{near}`?");
+        return ExitCode::from(2);
     }
     let name = if invocation == Invocation::Cargo { "cargo idguard" } else { "idguard" };
     let parsed =
@@ -181,8 +208,7 @@ pub fn run(mut args: Vec<OsString>, invocation: Invocation) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if let Some(ConfigFailure(config)) = err.downcast_ref::<ConfigFailure>() {
-                let color =
-                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal();
+                let color = auto_color(std::io::stderr().is_terminal());
                 let _ = std::io::stderr().write_all(&idguard_core::render::human::render_error(config, color));
             } else {
                 eprintln!("error: {err:#}");
@@ -198,21 +224,44 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn execute(cli: Cli) -> anyhow::Result<u8> {
-    match cli.command {
-        Command::Rules => {
+    match cli.command.unwrap_or_else(|| Command::Check(Box::new(cli.check))) {
+        Command::Rules { format } => {
             let mut out = String::new();
-            let width = REGISTRY.iter().map(|r| r.name.len()).max().unwrap_or(0);
-            for rule in REGISTRY {
-                let _ = writeln!(out, "{:width$}  {:7}  {}", rule.name, rule.default_severity.as_str(), rule.summary);
+            match format {
+                RulesFormat::Human => {
+                    let width = REGISTRY.iter().map(|r| r.name.len()).max().unwrap_or(0);
+                    for rule in REGISTRY {
+                        let _ = writeln!(
+                            out,
+                            "{:width$}  {:7}  {}",
+                            rule.name,
+                            rule.default_severity.as_str(),
+                            rule.summary
+                        );
+                    }
+                }
+                RulesFormat::Json => {
+                    let rules: Vec<serde_json::Value> = REGISTRY
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "name": r.name,
+                                "default_level": r.default_severity.as_str(),
+                                "summary": r.summary,
+                                "cwe": r.cwes(),
+                                "security_severity": r.security_severity,
+                            })
+                        })
+                        .collect();
+                    out = serde_json::to_string_pretty(&rules)?;
+                    out.push('\n');
+                }
             }
             write_stdout(out.as_bytes())?;
             Ok(0)
         }
         Command::Explain { rule } => {
-            let Some(found) = idguard_lints::find(&rule) else {
-                let names: Vec<&str> = REGISTRY.iter().map(|r| r.name).collect();
-                bail!("unknown rule `{rule}`; the rules are: {}", names.join(", "));
-            };
+            let found = find_rule(&rule)?;
             let text = format!(
                 "# {}\n\nDefault level: {}. {}\n{}",
                 found.name,
@@ -252,10 +301,8 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     let mut levels = config.levels.clone();
     for (names, level) in [(&args.allow, Level::Allow), (&args.warn, Level::Warn), (&args.deny, Level::Deny)] {
         for name in names {
-            if name != "all" && !rule_names.contains(&name.as_str()) {
-                bail!("unknown rule `{name}`; the rules are: {}", rule_names.join(", "));
-            }
-            levels.push((name.clone(), level));
+            let name = if name == "all" { "all" } else { find_rule(name)?.name };
+            levels.push((name.to_owned(), level));
         }
     }
     let only = scope(args, &cwd, &root)?;
@@ -299,7 +346,16 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     drop(indicator);
     let report = report?;
     if let Some(path) = &args.write_baseline {
+        // Writing a baseline is its own job: it succeeds, and says what it wrote.
         baseline::write(&cwd.join(path), &report.fingerprints)?;
+        let n = report.fingerprints.len();
+        eprintln!(
+            "idguard: wrote {n} finding{} to the baseline `{}`; `--baseline {}` hides them",
+            if n == 1 { "" } else { "s" },
+            path.display(),
+            path.display()
+        );
+        return Ok(if has_internal_error(&report) { 2 } else { 0 });
     }
     if args.stats {
         for line in report.stats.lines() {
@@ -319,11 +375,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => args.output.is_none() && auto_color(std::io::stdout().is_terminal()),
     };
     let bytes = render(&report, &root, args, color, started.elapsed());
     match &args.output {
@@ -336,11 +388,55 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    if report.diagnostics.iter().any(|d| d.rule == idguard_core::isolate::INTERNAL_ERROR) {
+    if has_internal_error(&report) {
         // idguard itself failed on some file: the findings are incomplete.
         return Ok(2);
     }
-    Ok(u8::from(report.diagnostics.iter().any(|d| d.severity >= threshold)))
+    Ok(u8::from(!args.exit_zero && report.diagnostics.iter().any(|d| d.severity >= threshold)))
+}
+
+fn has_internal_error(report: &Report) -> bool {
+    report.diagnostics.iter().any(|d| d.rule == idguard_core::isolate::INTERNAL_ERROR)
+}
+
+/// Whether `--color auto` colors: never with `NO_COLOR` set (non-empty), always with
+/// `CLICOLOR_FORCE` set to anything but `0`, else on a terminal.
+fn auto_color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    terminal
+}
+
+/// The rule a name given on the command line means: its kebab-case name, or clippy's
+/// spelling with `_` (`sequential_id_in_response`). An unknown name is an error that
+/// suggests the closest rule.
+fn find_rule(name: &str) -> anyhow::Result<&'static idguard_core::Rule> {
+    let kebab = name.replace('_', "-");
+    if let Some(rule) = idguard_lints::find(&kebab) {
+        return Ok(rule);
+    }
+    let names: Vec<&str> = REGISTRY.iter().map(|r| r.name).collect();
+    match closest(&kebab, &names) {
+        Some(near) => bail!("unknown rule `{name}`; did you mean `{near}`? (`idguard rules` lists them all)"),
+        None => bail!("unknown rule `{name}`; the rules are: {}", names.join(", ")),
+    }
+}
+
+/// The candidate closest to `word`, if one is close enough to be a typo: within a third of
+/// its length in edits (at least 2).
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
 }
 
 /// Which root-relative paths to report: PATHS, `--staged`, `-p`; `None` is everything.
