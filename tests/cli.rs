@@ -252,3 +252,76 @@ fn clicolor_force_colors_a_pipe_unless_no_color_says_otherwise() {
     assert!(!colored(&[("CLICOLOR_FORCE", "0")]));
     assert!(!colored(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins");
 }
+
+/// The report in `format` for a project with one error and one warning.
+fn formatted(format: &str) -> (String, tempfile::TempDir) {
+    let dir = project(&[("users.rs", FINDING), ("rooms.rs", WARNING_ONLY)]);
+    let out = idguard(&["--format", format], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    (String::from_utf8(out.stdout).unwrap(), dir)
+}
+
+#[test]
+fn gitlab_code_quality_report() {
+    let (text, _dir) = formatted("gitlab");
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    assert_eq!(issues.len(), 2, "{text}");
+    let mut fingerprints = Vec::new();
+    for issue in &issues {
+        for key in ["description", "check_name", "fingerprint", "severity", "location"] {
+            assert!(issue.get(key).is_some(), "`{key}` missing in {issue}");
+        }
+        assert!(issue["location"]["path"].is_string() && issue["location"]["lines"]["begin"].is_u64());
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&issue["severity"].as_str().unwrap()));
+        fingerprints.push(issue["fingerprint"].as_str().unwrap().to_owned());
+    }
+    let severities: Vec<&str> = issues.iter().map(|i| i["severity"].as_str().unwrap()).collect();
+    assert_eq!(severities, ["major", "critical"], "rooms.rs (warning) sorts before users.rs (error)");
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), 2, "fingerprints are unique");
+}
+
+#[test]
+fn junit_report_has_one_failing_case_per_finding_and_a_pass_when_clean() {
+    use quick_xml::events::Event;
+    let count = |text: &str| {
+        let mut reader = quick_xml::Reader::from_str(text);
+        let (mut cases, mut failures) = (0, 0);
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testcase" => cases += 1,
+                Event::Start(e) if e.name().as_ref() == b"failure" => failures += 1,
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        (cases, failures)
+    };
+    let (text, _dir) = formatted("junit");
+    assert_eq!(count(&text), (2, 2), "{text}");
+    let clean = project(&[("ok.rs", CLEAN)]);
+    let out = idguard(&["--format", "junit"], clean.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(count(&String::from_utf8(out.stdout).unwrap()), (1, 0));
+}
+
+#[test]
+fn cargo_json_messages_parse_as_cargo_messages() {
+    let (text, dir) = formatted("cargo-json");
+    let messages: Vec<cargo_metadata::Message> =
+        cargo_metadata::Message::parse_stream(text.as_bytes()).map(|m| m.expect("a cargo message")).collect();
+    assert_eq!(messages.len(), 3, "{text}");
+    let mut rules = Vec::new();
+    for message in &messages[..2] {
+        let cargo_metadata::Message::CompilerMessage(m) = message else { panic!("{message:?}") };
+        let code = m.message.code.as_ref().expect("the rule as code");
+        rules.push(code.code.clone());
+        let primary: Vec<_> = m.message.spans.iter().filter(|s| s.is_primary).collect();
+        assert_eq!(primary.len(), 1);
+        assert!(dir.path().join(&primary[0].file_name).is_file(), "span paths are relative to the root");
+        assert!(primary[0].line_start >= 1 && primary[0].column_start >= 1);
+        assert!(m.message.rendered.as_deref().unwrap_or_default().contains(&code.code));
+    }
+    assert_eq!(rules, ["sequential-id-in-response", "sequential-id-in-response"]);
+    assert!(matches!(messages[2], cargo_metadata::Message::BuildFinished(ref f) if !f.success));
+}

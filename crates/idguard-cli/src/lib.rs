@@ -146,6 +146,12 @@ enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// GitLab Code Quality report (a JSON array)
+    Gitlab,
+    /// `JUnit` XML, one failing test case per finding
+    Junit,
+    /// cargo's JSON messages (`compiler-message` lines), for rust-analyzer and bacon
+    CargoJson,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -551,6 +557,12 @@ fn render(report: &Report, root: &Path, args: &CheckArgs, color: bool, elapsed: 
         Format::Json => idguard_core::render::json::render(report).into_bytes(),
         Format::Sarif => idguard_core::render::sarif::render(report, REGISTRY, env!("CARGO_PKG_VERSION")).into_bytes(),
         Format::Github => idguard_core::render::github::render(report).into_bytes(),
+        Format::Gitlab => idguard_core::render::gitlab::render(report).into_bytes(),
+        Format::Junit => idguard_core::render::junit::render(report).into_bytes(),
+        Format::CargoJson => {
+            let rendered = idguard_core::render::human::render_each(report, root, false);
+            idguard_core::render::cargo::render(report, root, &rendered).into_bytes()
+        }
         Format::Human => {
             let mut out = idguard_core::render::human::render(report, root, color);
             if !args.quiet {

@@ -15,6 +15,12 @@ use crate::report::Report;
 /// Renders the report. Sources are read again from `root` for the snippets; a file that
 /// cannot be read (or changed since) is shown without a snippet.
 pub fn render(report: &Report, root: &Path, color: bool) -> Vec<u8> {
+    render_each(report, root, color).concat()
+}
+
+/// Each diagnostic of the report rendered on its own (as [`render`] shows it), in order:
+/// what other formats embed as the rendered text (`--format cargo-json`).
+pub fn render_each(report: &Report, root: &Path, color: bool) -> Vec<Vec<u8>> {
     let mut files = SimpleFiles::new();
     let mut ids: HashMap<String, Option<usize>> = HashMap::new();
     let mut id_of = |location: &Location, files: &mut SimpleFiles<String, String>| -> Option<usize> {
@@ -27,9 +33,10 @@ pub fn render(report: &Report, root: &Path, color: bool) -> Vec<u8> {
             Some(files.add(location.path.clone(), text))
         })
     };
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
     let config = term::Config::default();
+    let mut out = Vec::with_capacity(report.diagnostics.len());
     for d in &report.diagnostics {
+        let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
         let mut cs = CsDiagnostic::new(severity(d.severity)).with_code(d.rule).with_message(&d.message);
         let primary = id_of(&d.location, &mut files);
         let mut labels = Vec::new();
@@ -59,8 +66,9 @@ pub fn render(report: &Report, root: &Path, color: bool) -> Vec<u8> {
                 .with_notes(notes);
             let _ = term::emit_to_write_style(&mut buffer, &config, &files, &plain);
         }
+        out.push(buffer.into_inner());
     }
-    buffer.into_inner()
+    out
 }
 
 /// Renders a configuration error with a snippet of the configuration file.
