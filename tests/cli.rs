@@ -325,3 +325,56 @@ fn cargo_json_messages_parse_as_cargo_messages() {
     assert_eq!(rules, ["sequential-id-in-response", "sequential-id-in-response"]);
     assert!(matches!(messages[2], cargo_metadata::Message::BuildFinished(ref f) if !f.success));
 }
+
+/// Runs git in `dir`, quietly, with a fixed identity.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn staged_judges_the_index_not_the_working_tree() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let dir = project(&[("src/users.rs", CLEAN)]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "clean"]);
+    let users = dir.path().join("src/users.rs");
+    // A flaw staged, then fixed only in the working tree: the commit would hold the flaw.
+    std::fs::write(&users, FINDING).unwrap();
+    git(dir.path(), &["add", "src/users.rs"]);
+    std::fs::write(&users, CLEAN).unwrap();
+    let out = idguard(&["--staged", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "the staged flaw is reported: {}", stdout(&out));
+    let human = idguard(&["--staged"], dir.path());
+    assert!(stdout(&human).contains("pub id: i64,"), "the snippet shows the staged text: {}", stdout(&human));
+    // The reverse: a fix staged, the flaw left in the working tree: the commit is clean.
+    std::fs::write(&users, FINDING).unwrap();
+    git(dir.path(), &["add", "src/users.rs"]);
+    git(dir.path(), &["commit", "-q", "-m", "flaw"]);
+    std::fs::write(&users, CLEAN).unwrap();
+    git(dir.path(), &["add", "src/users.rs"]);
+    std::fs::write(&users, FINDING).unwrap();
+    let out = idguard(&["--staged"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "the staged fix passes: {}", stdout(&out));
+    // A file staged, then deleted from the working tree, is judged as staged.
+    std::fs::write(dir.path().join("src/extra.rs"), FINDING.replace("UserView", "MemberView")).unwrap();
+    git(dir.path(), &["add", "src/extra.rs"]);
+    std::fs::remove_file(dir.path().join("src/extra.rs")).unwrap();
+    let out = idguard(&["--staged", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("MemberView.id"), "{}", stdout(&out));
+}

@@ -343,6 +343,10 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         unused_suppression_rule: Some(idguard_lints::invalid_suppression::RULE.name),
     };
     options.panic_on = std::env::var("IDGUARD_INTERNAL_PANIC_ON").ok();
+    if args.staged {
+        // The commit holds the staged contents: judge those, not the working tree.
+        options.overlay = staged_files(&root)?.into_iter().collect();
+    }
     let indicator = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let progress = std::sync::Arc::new(idguard_core::engine::Progress::default());
         options.progress = Some(progress.clone());
@@ -383,7 +387,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         ColorChoice::Never => false,
         ColorChoice::Auto => args.output.is_none() && auto_color(std::io::stdout().is_terminal()),
     };
-    let bytes = render(&report, &root, args, color, started.elapsed());
+    let bytes = render(&report, &root, args, color, started.elapsed(), &options.overlay);
     match &args.output {
         Some(path) => {
             std::fs::write(cwd.join(path), &bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
@@ -471,7 +475,7 @@ fn scope(args: &CheckArgs, cwd: &Path, root: &Path) -> anyhow::Result<Option<Vec
         narrow(set);
     }
     if args.staged {
-        narrow(staged_files(root)?);
+        narrow(staged_files(root)?.into_iter().map(|(rel, _)| rel).collect());
     }
     if !args.package.is_empty() {
         let packages = workspace_packages(root);
@@ -488,34 +492,80 @@ fn scope(args: &CheckArgs, cwd: &Path, root: &Path) -> anyhow::Result<Option<Vec
     Ok(only)
 }
 
-/// The source files staged in git (added, copied, modified, renamed), relative to `root`.
-fn staged_files(root: &Path) -> anyhow::Result<Vec<String>> {
-    let git = |args: &[&str]| -> anyhow::Result<Vec<u8>> {
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(args)
-            .output()
-            .map_err(|e| idguard_core::Error::Git(format!("cannot run git: {e}")))?;
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            return Err(idguard_core::Error::Git(stderr.trim().to_owned()).into());
-        }
-        Ok(out.stdout)
-    };
-    let top = git(&["rev-parse", "--show-toplevel"])?;
+/// Runs git in `root` with `input` on its standard input; its output, or its error.
+fn git(root: &Path, args: &[&str], input: Option<&[u8]>) -> anyhow::Result<Vec<u8>> {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| idguard_core::Error::Git(format!("cannot run git: {e}")))?;
+    // Fed from a thread, so that git's output cannot fill its pipe while we still write.
+    let feeder = input.map(|bytes| {
+        let bytes = bytes.to_vec();
+        let stdin = child.stdin.take();
+        std::thread::spawn(move || {
+            if let Some(mut stdin) = stdin {
+                let _ = stdin.write_all(&bytes);
+            }
+        })
+    });
+    let out = child.wait_with_output().map_err(|e| idguard_core::Error::Git(format!("cannot run git: {e}")))?;
+    if let Some(feeder) = feeder {
+        let _ = feeder.join();
+    }
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(idguard_core::Error::Git(stderr.trim().to_owned()).into());
+    }
+    Ok(out.stdout)
+}
+
+/// The source files staged in git (added, copied, modified, renamed), relative to `root`,
+/// each with its staged content (from the index, not the working tree: that is what the
+/// commit will hold).
+fn staged_files(root: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let top = git(root, &["rev-parse", "--show-toplevel"], None)?;
     let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end_matches('\n'));
     let top = top.canonicalize().unwrap_or(top);
-    let listed = git(&["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"])?;
-    let mut out = Vec::new();
+    let listed = git(root, &["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"], None)?;
+    let mut names = Vec::new();
     for name in listed.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-        let name = String::from_utf8_lossy(name);
-        if !idguard_core::walk::is_source(std::path::Path::new(name.as_ref())) {
+        let name = String::from_utf8_lossy(name).into_owned();
+        if !idguard_core::walk::is_source(std::path::Path::new(&name)) {
             continue;
         }
-        if let Ok(rel) = top.join(name.as_ref()).strip_prefix(root) {
-            out.push(idguard_core::walk::slash_path(rel));
+        if let Ok(rel) = top.join(&name).strip_prefix(root) {
+            names.push((idguard_core::walk::slash_path(rel), name));
         }
+    }
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One `git cat-file --batch` for every staged blob (`:path` names the index entry).
+    let mut request = Vec::new();
+    for (_, name) in &names {
+        request.extend_from_slice(format!(":{name}\n").as_bytes());
+    }
+    let output = git(&top, &["cat-file", "--batch"], Some(&request))?;
+    let mut out = Vec::with_capacity(names.len());
+    let mut at = 0;
+    for (rel, name) in names {
+        let header_end = output[at..].iter().position(|b| *b == b'\n').map(|p| at + p);
+        let Some(header_end) = header_end else { bail!("git cat-file stopped before `{name}`") };
+        let header = String::from_utf8_lossy(&output[at..header_end]).into_owned();
+        let size: usize = match header.split(' ').collect::<Vec<_>>().as_slice() {
+            [_, "blob", size] => size.parse().unwrap_or(0),
+            _ => bail!("cannot read the staged `{name}` from git: {header}"),
+        };
+        let start = header_end + 1;
+        let Some(content) = output.get(start..start + size) else { bail!("git cat-file cut `{name}` short") };
+        out.push((rel, content.to_vec()));
+        at = start + size + 1;
     }
     Ok(out)
 }
@@ -552,7 +602,14 @@ fn workspace_packages(root: &Path) -> Vec<(String, String)> {
     out
 }
 
-fn render(report: &Report, root: &Path, args: &CheckArgs, color: bool, elapsed: Duration) -> Vec<u8> {
+fn render(
+    report: &Report,
+    root: &Path,
+    args: &CheckArgs,
+    color: bool,
+    elapsed: Duration,
+    given: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Vec<u8> {
     match args.format {
         Format::Json => idguard_core::render::json::render(report).into_bytes(),
         Format::Sarif => idguard_core::render::sarif::render(report, REGISTRY, env!("CARGO_PKG_VERSION")).into_bytes(),
@@ -560,11 +617,11 @@ fn render(report: &Report, root: &Path, args: &CheckArgs, color: bool, elapsed: 
         Format::Gitlab => idguard_core::render::gitlab::render(report).into_bytes(),
         Format::Junit => idguard_core::render::junit::render(report).into_bytes(),
         Format::CargoJson => {
-            let rendered = idguard_core::render::human::render_each(report, root, false);
+            let rendered = idguard_core::render::human::render_each_with(report, root, false, given);
             idguard_core::render::cargo::render(report, root, &rendered).into_bytes()
         }
         Format::Human => {
-            let mut out = idguard_core::render::human::render(report, root, color);
+            let mut out = idguard_core::render::human::render_with(report, root, color, given);
             if !args.quiet {
                 out.extend_from_slice(idguard_core::render::human::summary_line(report, Some(elapsed)).as_bytes());
             }

@@ -40,8 +40,24 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     let threads = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude, threads);
     let walked_in = started.elapsed().as_secs_f64();
-    let inputs: Vec<(&str, Source<'_>)> =
-        walked.files.iter().map(|f| (f.rel.as_str(), Source::Path(f.abs.as_path()))).collect();
+    let mut inputs: Vec<(&str, Source<'_>)> = walked
+        .files
+        .iter()
+        .map(|f| match options.overlay.get(&f.rel) {
+            Some(bytes) => (f.rel.as_str(), Source::Bytes(bytes.as_slice())),
+            None => (f.rel.as_str(), Source::Path(f.abs.as_path())),
+        })
+        .collect();
+    // Overlaid files the working tree lacks (staged, then deleted or moved on disk).
+    for (rel, bytes) in &options.overlay {
+        if !walked.files.iter().any(|f| &f.rel == rel)
+            && !options.root.join(rel).exists()
+            && crate::walk::would_walk(rel, &options.excluded_dirs, &options.exclude)
+        {
+            inputs.push((rel.as_str(), Source::Bytes(bytes.as_slice())));
+        }
+    }
+    inputs.sort_by(|a, b| a.0.cmp(b.0));
     // A loader that failed is an empty cache: only this run's speed is lost.
     let cache = loading.map(|loading| loading.join().unwrap_or_default());
     let mut report = run(options, rules, &inputs, &walked.skipped, cache.as_ref())?;

@@ -37,6 +37,10 @@ pub struct ScanOptions {
     /// Testing hook: lowering the file at this root-relative path panics, to prove that
     /// a panic is isolated (set from `IDGUARD_INTERNAL_PANIC_ON` by the CLI).
     pub panic_on: Option<String>,
+    /// Contents that stand in for files of the tree, by root-relative path (what `--staged`
+    /// reads from git's index): such a file is scanned with these bytes, also when the
+    /// working tree lacks it; every other file is read from disk.
+    pub overlay: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
 impl ScanOptions {
@@ -54,6 +58,7 @@ impl ScanOptions {
             cache: None,
             progress: None,
             panic_on: None,
+            overlay: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -91,6 +91,18 @@ pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String], threads: 
     out
 }
 
+/// Whether a root-relative path that is not on disk would be walked if it were: a source
+/// file outside hidden and excluded directories, matching no exclude glob (git's ignore
+/// files are not consulted). For files that exist only in git's index (`--staged`).
+pub fn would_walk(rel: &str, excluded_dirs: &[String], exclude: &[String]) -> bool {
+    let components: Vec<&str> = rel.split('/').collect();
+    let dirs = &components[..components.len().saturating_sub(1)];
+    let hidden_or_excluded =
+        components.iter().any(|c| c.starts_with('.')) || dirs.iter().any(|d| excluded_dirs.iter().any(|e| e == d));
+    let globbed = exclude.iter().filter_map(|g| globset::Glob::new(g).ok()).any(|g| g.compile_matcher().is_match(rel));
+    is_source(Path::new(rel)) && !hidden_or_excluded && !globbed
+}
+
 /// What one entry of the walk is: a file to analyse, a path passed over, or nothing
 /// (directories, other files).
 fn classify(

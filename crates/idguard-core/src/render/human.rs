@@ -18,9 +18,30 @@ pub fn render(report: &Report, root: &Path, color: bool) -> Vec<u8> {
     render_each(report, root, color).concat()
 }
 
+/// [`render`], with the text of some files given (by root-relative path) rather than read
+/// from disk: the staged contents `--staged` judged.
+pub fn render_with(
+    report: &Report,
+    root: &Path,
+    color: bool,
+    given: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Vec<u8> {
+    render_each_with(report, root, color, given).concat()
+}
+
 /// Each diagnostic of the report rendered on its own (as [`render`] shows it), in order:
 /// what other formats embed as the rendered text (`--format cargo-json`).
 pub fn render_each(report: &Report, root: &Path, color: bool) -> Vec<Vec<u8>> {
+    render_each_with(report, root, color, &std::collections::BTreeMap::new())
+}
+
+/// [`render_each`], with the text of some files given (see [`render_with`]).
+pub fn render_each_with(
+    report: &Report,
+    root: &Path,
+    color: bool,
+    given: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Vec<Vec<u8>> {
     let mut files = SimpleFiles::new();
     let mut ids: HashMap<String, Option<usize>> = HashMap::new();
     let mut id_of = |location: &Location, files: &mut SimpleFiles<String, String>| -> Option<usize> {
@@ -28,8 +49,12 @@ pub fn render_each(report: &Report, root: &Path, color: bool) -> Vec<Vec<u8>> {
             return None;
         }
         *ids.entry(location.path.clone()).or_insert_with(|| {
-            let full = if root.is_file() { root.to_path_buf() } else { root.join(&location.path) };
-            let text = std::fs::read_to_string(full).ok()?;
+            let text = if let Some(bytes) = given.get(&location.path) {
+                String::from_utf8(bytes.clone()).ok()?
+            } else {
+                let full = if root.is_file() { root.to_path_buf() } else { root.join(&location.path) };
+                std::fs::read_to_string(full).ok()?
+            };
             Some(files.add(location.path.clone(), text))
         })
     };
