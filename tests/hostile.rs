@@ -84,7 +84,7 @@ fn hostile_tree(dir: &Path) {
         dir,
         "deep_bodies.rs",
         format!(
-            "#[derive(Serialize)]\npub struct DeepView {{\n    pub user_id: i64,\n}}\nfn f() -> i32 {{ {}1{} }}\nimpl S {{ fn g() {{ {}{} }} }}\nconst C: i32 = {}1;\n",
+            "#[derive(Serialize)]\npub struct DeepView {{\n    pub user_id: i64,\n}}\npub async fn deep() -> Json<DeepView> {{ todo!() }}\nfn f() -> i32 {{ {}1{} }}\nimpl S {{ fn g() {{ {}{} }} }}\nconst C: i32 = {}1;\n",
             "(".repeat(n),
             ")".repeat(n),
             "{".repeat(n),
@@ -98,7 +98,7 @@ fn hostile_tree(dir: &Path) {
         dir,
         "nested_ok.rs",
         format!(
-            "#[derive(Serialize)]\npub struct MemberView {{\n    pub member_id: i64,\n}}\ntype Deep = {}i64{};\nfn f() -> i32 {{ {}1{} }}\nfn g() {{ {}{} }}\n",
+            "#[derive(Serialize)]\npub struct MemberView {{\n    pub member_id: i64,\n}}\npub async fn member() -> Json<MemberView> {{ todo!() }}\ntype Deep = {}i64{};\nfn f() -> i32 {{ {}1{} }}\nfn g() {{ {}{} }}\n",
             "Vec<".repeat(4900),
             ">".repeat(4900),
             "(".repeat(4900),
@@ -113,7 +113,7 @@ fn hostile_tree(dir: &Path) {
     write(
         dir,
         "bom_crlf.rs",
-        "\u{feff}// BOM and CRLF\r\n#[derive(Serialize)]\r\npub struct MemberView {\r\n    pub member_no: i64,\r\n}\r\n",
+        "\u{feff}// BOM and CRLF\r\n#[derive(Serialize)]\r\npub struct MemberView {\r\n    pub member_no: i64,\r\n}\r\npub async fn member() -> Json<MemberView> {\r\n    todo!()\r\n}\r\n",
     );
     marked(dir, "unterminated.rs", "pub const S: &str = \"never closed;\n".to_owned());
     let mut big = std::fs::File::create(dir.join("big.rs")).unwrap();

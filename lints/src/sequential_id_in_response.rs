@@ -27,8 +27,10 @@ whose it is: `user_id`, `member_no`, `author_id`, `created_by`, or a bare `id` i
 `UserView`. The primary span is the field; the labels show the chain from the handler that
 returns the type (`Json<T>` and friends) or the schema derive, through every type in between.
 
-Severity: error for user keys on a traced API surface, warning for personal entities (and for
-user keys in serializable types that reach no traced surface), note for other content keys.
+Severity: error for user keys on a traced API surface, warning for personal entities there,
+note for other content keys and for keys in serializable types that no surface reaches
+(exposure must be proven: a storage row that derives `Serialize` is not a response until a
+handler, a schema derive or another surface sends it).
 A `serialize_with`/`with` function idguard cannot see lowers the severity one step.
 
 ## Why is this bad?
@@ -311,10 +313,13 @@ fn in_process_context(decl: &TypeDecl) -> bool {
     })
 }
 
+/// Exposure must be proven (RULES.md): a key in a type that only derives a serialization
+/// trait, which no handler, schema derive or other surface reaches, is a note (storage rows,
+/// job payloads, actor messages and unused DTOs are not responses until something sends them).
 fn severity(class: SubjectClass, reached: bool) -> Severity {
     match (class, reached) {
         (SubjectClass::User, true) => Severity::Error,
-        (SubjectClass::User, false) | (SubjectClass::Entity, true) => Severity::Warning,
+        (SubjectClass::Entity, true) => Severity::Warning,
         _ => Severity::Note,
     }
 }

@@ -3,4 +3,8 @@ pub struct AccountSummary {
     pub account_id: u64,
 }
 
+pub async fn account() -> axum::Json<AccountSummary> {
+    todo!()
+}
+
 pub struct MemberId(pub i64);
