@@ -147,7 +147,7 @@ pub fn cfg_requires_test(tokens: &TokenStream) -> bool {
 }
 
 /// The text of a string literal without quotes, or the token as written.
-fn string_value(tree: &TokenTree) -> String {
+pub(crate) fn string_value(tree: &TokenTree) -> String {
     let raw = tree.to_string();
     if let TokenTree::Literal(_) = tree
         && let Ok(lit) = syn::parse_str::<syn::LitStr>(&raw)

@@ -1042,13 +1042,7 @@ fn meta_items(tokens: &TokenStream) -> Vec<MetaItem> {
 
 /// The text of a string literal without quotes, or the token as written.
 fn literal_text(tree: &TokenTree) -> String {
-    let raw = tree.to_string();
-    if let TokenTree::Literal(_) = tree
-        && let Ok(lit) = syn::parse_str::<syn::LitStr>(&raw)
-    {
-        return lit.value();
-    }
-    raw
+    crate::test_modules::string_value(tree)
 }
 
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
