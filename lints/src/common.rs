@@ -316,6 +316,15 @@ pub fn chain_labels(
                 });
             }
         }
+        idguard_core::index::Root::Page { page, template } => {
+            let page_decl = index.decl(*page);
+            if let Some(d) = page_decl.derives.iter().find(|d| d.name == "Template") {
+                labels.push(Label {
+                    location: Location::new(index.path(page.file), d.span),
+                    message: format!("`{}` is rendered into a page by {template}", page_decl.name),
+                });
+            }
+        }
     }
     // The routes that reach the handler: the outer end of the chain.
     if let idguard_core::index::Root::Handler { func, .. } = &step.root {

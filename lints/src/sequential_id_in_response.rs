@@ -98,10 +98,21 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     }
     for (d, decl) in index.files()[file as usize].types.iter().enumerate() {
         let id = DeclId { file, decl: d as u32 };
+        let reach = index.reach(id);
+        // A type a server-rendered page shows: the fields its template names are sent.
+        if let Some(Reach { root: Root::Page { page, .. }, .. }) = reach {
+            let words = index.page_words(*page).unwrap_or_default();
+            for field in decl.fields.iter().filter(|f| f.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()))
+            {
+                let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };
+                let Some(subject) = key_subject(ctx, decl, field, &serial) else { continue };
+                out.push(diagnostic(index, id, field, &serial, &subject, reach));
+            }
+            continue;
+        }
         if !is_serializable(decl) || Index::is_wrapper(decl) {
             continue;
         }
-        let reach = index.reach(id);
         // A request type that no handler sends back (only a schema derive, or nothing,
         // puts it on a surface): `sequential-id-in-request` reports its keys.
         if index.is_requested(id) && !matches!(reach.map(|r| &r.root), Some(Root::Handler { .. })) {
@@ -357,6 +368,7 @@ fn diagnostic(
     };
     let contact = contact_fields(decl);
     let mut message = match reach {
+        Some(Reach { root: Root::Page { .. }, .. }) => format!("{key} `{member}` is shown in a server-rendered page"),
         Some(_) => format!("{key} `{member}` is exposed in API responses"),
         None => format!("{key} `{member}` is serializable and can reach clients"),
     };

@@ -210,6 +210,28 @@ pub struct TypeDecl {
     pub fields: Vec<FieldDecl>,
     /// For aliases: the aliased type.
     pub alias_of: Option<TypeRef>,
+    /// The template a page struct renders (`#[template(path = "user.html")]`, or an inline
+    /// `source = ".."` given by the words it prints).
+    pub template: Option<TemplateRef>,
+}
+
+/// What a server-rendered page struct renders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TemplateRef {
+    /// A template file, relative to the templates directory.
+    Path(String),
+    /// An inline template: the identifiers it prints.
+    Inline(Vec<String>),
+}
+
+/// A template file (askama/rinja, tera, minijinja: under a `templates/` directory): the
+/// identifiers its expressions and tags use, and the templates it includes or extends.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TemplateFile {
+    /// Identifiers inside `{{ .. }}` and `{% .. %}`, sorted.
+    pub words: Vec<String>,
+    /// Templates named by `{% include %}`, `{% extends %}` and `{% import %}`.
+    pub refs: Vec<String>,
 }
 
 impl TypeDecl {
@@ -663,6 +685,8 @@ pub struct FileFacts {
     /// Files (`a/b.rs`) and directories (`a/b/`) of modules this file declares under
     /// `#[cfg(test)]`: test-only code.
     pub test_modules: Vec<String>,
+    /// For a template file: what it prints.
+    pub template: Option<TemplateFile>,
 }
 
 /// Integer primitives and their non-zero forms.

@@ -68,6 +68,14 @@ pub enum Root {
         /// The derive or attribute name.
         derive: String,
     },
+    /// A server-rendered page struct (askama's `#[derive(Template)]`): only the fields its
+    /// template names are shown (see [`Index::page_words`]).
+    Page {
+        /// The page struct.
+        page: DeclId,
+        /// The template for messages: its path in backticks, or `an inline template`.
+        template: String,
+    },
 }
 
 /// How a type was reached from a root.
@@ -187,6 +195,9 @@ pub struct Index<'a> {
     tables: HashMap<String, (u32, &'a crate::facts::TableKey)>,
     calls: HashMap<&'a str, Vec<(u32, &'a crate::facts::CallArg)>>,
     schema_packages: std::collections::HashSet<&'a str>,
+    /// Per page struct: the identifiers its template (and what that includes or extends)
+    /// uses, sorted.
+    pages: HashMap<DeclId, Vec<String>>,
     vocab: &'a Vocabulary,
 }
 
@@ -282,8 +293,10 @@ impl<'a> Index<'a> {
             tables: HashMap::new(),
             calls: HashMap::new(),
             schema_packages: std::collections::HashSet::new(),
+            pages: HashMap::new(),
             vocab,
         };
+        index.pages = index.compute_pages();
         index.reach = index.compute_reach();
         index.routes = index.compute_routes();
         index.requested = index.compute_requested();
@@ -670,6 +683,54 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The identifiers a page struct's template uses (with what it includes or extends), if
+    /// the struct is a page: a field is shown when its name is one of them.
+    pub fn page_words(&self, page: DeclId) -> Option<&[String]> {
+        self.pages.get(&page).map(Vec::as_slice)
+    }
+
+    fn compute_pages(&self) -> HashMap<DeclId, Vec<String>> {
+        let templates: Vec<(&str, &crate::facts::TemplateFile)> =
+            self.files.iter().filter_map(|f| f.template.as_ref().map(|t| (f.path.as_str(), t))).collect();
+        // A template named `user.html` is the file `.../templates/user.html`.
+        let find = |name: &str| {
+            let wanted = format!("templates/{}", name.trim_start_matches('/'));
+            templates.iter().find(|(path, _)| path.ends_with(&wanted)).map(|(_, t)| *t)
+        };
+        let mut out = HashMap::new();
+        for (f, facts) in self.files.iter().enumerate() {
+            for (d, decl) in facts.types.iter().enumerate() {
+                if !decl.derives.iter().any(|x| crate::frameworks::page_derives().contains(&x.name.as_str())) {
+                    continue;
+                }
+                let mut words: Vec<String> = Vec::new();
+                match &decl.template {
+                    Some(crate::facts::TemplateRef::Inline(inline)) => words.extend(inline.iter().cloned()),
+                    Some(crate::facts::TemplateRef::Path(path)) => {
+                        // The template and what it includes or extends, each once.
+                        let mut todo = vec![path.clone()];
+                        let mut seen: Vec<String> = Vec::new();
+                        while let Some(name) = todo.pop() {
+                            if seen.contains(&name) || seen.len() > 64 {
+                                continue;
+                            }
+                            seen.push(name.clone());
+                            if let Some(t) = find(&name) {
+                                words.extend(t.words.iter().cloned());
+                                todo.extend(t.refs.iter().cloned());
+                            }
+                        }
+                    }
+                    None => {}
+                }
+                words.sort_unstable();
+                words.dedup();
+                out.insert(DeclId { file: f as u32, decl: d as u32 }, words);
+            }
+        }
+        out
+    }
+
     /// Breadth-first from every root (handler return types first, in file order, then
     /// schema derives), through non-hidden fields of serializable types. The first
     /// chain found is kept, so results do not depend on thread count.
@@ -711,6 +772,19 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        let mut pages: Vec<&DeclId> = self.pages.keys().collect();
+        pages.sort_unstable();
+        for &id in pages {
+            if reach.contains_key(&id) {
+                continue;
+            }
+            let template = match &self.decl(id).template {
+                Some(crate::facts::TemplateRef::Path(path)) => format!("`{path}`"),
+                _ => "an inline template".to_owned(),
+            };
+            reach.insert(id, Reach { root: Root::Page { page: id, template }, via: None });
+            queue.push_back(id);
+        }
         while let Some(id) = queue.pop_front() {
             let decl = self.decl(id);
             let root = reach[&id].root.clone();
@@ -727,6 +801,17 @@ impl<'a> Index<'a> {
             if decl.kind == DeclKind::Alias {
                 if let Some(target) = &decl.alias_of {
                     next(target, u32::MAX, &mut reach);
+                }
+                continue;
+            }
+            // A page shows what its template names, serializable or not: its fields, and the
+            // fields of the values they hold, that the template uses.
+            if let Root::Page { page, .. } = &root {
+                let words = self.page_words(*page).unwrap_or_default();
+                for (i, field) in decl.fields.iter().enumerate() {
+                    if field.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()) {
+                        next(&field.ty, i as u32, &mut reach);
+                    }
                 }
                 continue;
             }

@@ -28,6 +28,7 @@ pub mod render;
 pub mod report;
 pub mod subject;
 pub mod surface;
+mod templates;
 mod test_modules;
 pub mod walk;
 

@@ -244,6 +244,7 @@ fn surface_attr_word(word: &str, next: Option<u8>) -> bool {
         || crate::frameworks::handler_attrs().contains(&word)
         || crate::frameworks::attr_macros().contains(&word)
         || crate::frameworks::selection_derives().contains(&word)
+        || crate::frameworks::page_derives().contains(&word)
         || (crate::frameworks::route_attrs().contains(&word) && next == Some(b'('))
 }
 

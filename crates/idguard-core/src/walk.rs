@@ -139,6 +139,7 @@ fn classify(
 /// The files idguard reads: Rust sources, `.proto` definitions and `.sql` migrations.
 pub fn is_source(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs" || e.eq_ignore_ascii_case("proto") || e.eq_ignore_ascii_case("sql"))
+        || crate::templates::is_template(path)
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use crate::facts::ParamSource;
 
 mod actix;
+mod askama;
 mod axum;
 mod graphql;
 mod openapi;
@@ -37,6 +38,7 @@ pub static ALL: &[&Framework] = &[
     &poem::POEM,
     &salvo::SALVO,
     &pavex::PAVEX,
+    &askama::ASKAMA,
     &graphql::GRAPHQL,
     &tonic::TONIC,
     &openapi::OPENAPI,
@@ -89,6 +91,9 @@ pub struct Framework {
     pub schema_derives: &'static [&'static str],
     /// Derives of request types (deserialized from clients).
     pub request_derives: &'static [&'static str],
+    /// Derives of server-rendered page structs (askama's `Template`): the fields their
+    /// template prints are shown to clients.
+    pub page_derives: &'static [&'static str],
     /// Response wrappers whose generic arguments are sent to clients (`Json<T>`).
     pub response_wrappers: &'static [&'static str],
     /// Return-type words of handlers whose body builds the response (`impl IntoResponse`).
@@ -145,6 +150,7 @@ impl Framework {
         serialize_derives: &[],
         schema_derives: &[],
         request_derives: &[],
+        page_derives: &[],
         response_wrappers: &[],
         responders: &[],
         extractors: &[],
@@ -200,6 +206,8 @@ merged_list!(/// Every framework's schema derives.
     schema_derives: &'static str);
 merged_list!(/// Every framework's request derives.
     request_derives: &'static str);
+merged_list!(/// Every framework's page derives.
+    page_derives: &'static str);
 merged_list!(/// Every framework's response wrappers.
     response_wrappers: &'static str);
 merged_list!(/// Every framework's responder words.

@@ -183,6 +183,9 @@ fn lower_other(rel_path: &str, text: &str) -> Option<FileFacts> {
     if ext.as_ref().is_some_and(|e| e == "proto") {
         facts.suppressions = suppressions(text);
         proto::lower(text, &mut facts);
+    } else if crate::templates::is_template(Path::new(rel_path)) {
+        // Server-rendered pages: what they print (see `templates`).
+        facts.template = Some(crate::templates::read(text));
     } else if ext.as_ref().is_some_and(|e| e == "sql") {
         // `-- idguard: allow(..)` comments, read by the same scanner as `//` ones.
         facts.suppressions = suppressions(&text.replace("--", "//"));
@@ -708,6 +711,7 @@ impl Lowerer<'_, '_> {
                 .collect(),
             fields: Vec::new(),
             alias_of: None,
+            template: None,
         };
         for attr in attrs {
             self.container_attr(attr.path(), &attr.meta, &mut decl);
@@ -758,6 +762,18 @@ impl Lowerer<'_, '_> {
                     match (item.key.as_str(), &item.value) {
                         ("transparent", None) => decl.transparent = true,
                         ("table_name", Some(v)) => decl.table_name = Some(v.clone()),
+                        _ => {}
+                    }
+                }
+            }
+            // askama/rinja `#[template(path = "user.html")]` or `#[template(source = "..", ext = "html")]`.
+            ("template", syn::Meta::List(list)) => {
+                for item in meta_items(&list.tokens) {
+                    match (item.key.as_str(), &item.value) {
+                        ("path", Some(v)) => decl.template = Some(crate::facts::TemplateRef::Path(v.clone())),
+                        ("source", Some(v)) => {
+                            decl.template = Some(crate::facts::TemplateRef::Inline(crate::templates::read(v).words));
+                        }
                         _ => {}
                     }
                 }

@@ -215,6 +215,7 @@ impl Parser<'_> {
             field.index = index as u32;
         }
         self.facts.types.push(TypeDecl {
+            template: None,
             name: name_text,
             module: module.to_owned(),
             kind: DeclKind::Struct,
