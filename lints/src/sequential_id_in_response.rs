@@ -138,7 +138,7 @@ fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &S
         }
         // `thread_id` next to `span_id`: a telemetry record's thread, not a chat thread.
         if in_telemetry_context(decl)
-            && matches!(subject::key_name(name, ctx.vocab), Some(KeyName::Own(s)) if s.class == SubjectClass::Entity)
+            && matches!(subject::key_name(name, ctx.vocab), Some(KeyName::Own(s)) if s.class != SubjectClass::User)
         {
             return None;
         }

@@ -178,7 +178,6 @@ const ENTITY_TOKENS: &[&str] = &[
     "session",
     "device",
     "conversation",
-    "thread",
     "transaction",
     "card",
     "wallet",
@@ -363,6 +362,8 @@ const MODIFIERS: &[&str] = &[
     "reference",
     "raw",
     "plain",
+    // A thread is the chat's or the message's (`chat_thread_id`), or a forum's (content).
+    "thread",
 ];
 
 /// Splits an identifier into lowercase tokens on `_`, `-`, case changes and digits.
