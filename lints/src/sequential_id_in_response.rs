@@ -99,9 +99,10 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     for (d, decl) in index.files()[file as usize].types.iter().enumerate() {
         let id = DeclId { file, decl: d as u32 };
         let reach = index.reach(id);
-        // A type a server-rendered page shows: the fields its template names are sent.
-        if let Some(Reach { root: Root::Page { page, .. }, .. }) = reach {
-            let words = index.page_words(*page).unwrap_or_default();
+        // A type a server-rendered page shows (and no handler or schema sends): the fields a
+        // template that shows it names are sent.
+        let sent_otherwise = reach.is_some_and(|r| !matches!(r.root, Root::Page { .. }));
+        if let Some(words) = index.shown_words(id).filter(|_| !sent_otherwise) {
             for field in decl.fields.iter().filter(|f| f.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()))
             {
                 let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };

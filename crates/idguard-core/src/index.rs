@@ -198,6 +198,8 @@ pub struct Index<'a> {
     /// Per page struct: the identifiers its template (and what that includes or extends)
     /// uses, sorted.
     pages: HashMap<DeclId, Vec<String>>,
+    /// Per type some page shows: the identifiers of every template that shows it, sorted.
+    shown: HashMap<DeclId, Vec<String>>,
     vocab: &'a Vocabulary,
 }
 
@@ -294,9 +296,11 @@ impl<'a> Index<'a> {
             calls: HashMap::new(),
             schema_packages: std::collections::HashSet::new(),
             pages: HashMap::new(),
+            shown: HashMap::new(),
             vocab,
         };
         index.pages = index.compute_pages();
+        index.shown = index.compute_shown();
         index.reach = index.compute_reach();
         index.routes = index.compute_routes();
         index.requested = index.compute_requested();
@@ -689,6 +693,45 @@ impl<'a> Index<'a> {
         self.pages.get(&page).map(Vec::as_slice)
     }
 
+    /// The identifiers of every template that shows the type (the page struct itself, or a
+    /// type one of its printed fields holds), if a page shows it: a field whose name is one
+    /// of them is printed. Unlike the reach chain (the first path found), this is the union
+    /// over every page, so a type two pages show is judged by both templates.
+    pub fn shown_words(&self, id: DeclId) -> Option<&[String]> {
+        self.shown.get(&id).map(Vec::as_slice)
+    }
+
+    fn compute_shown(&self) -> HashMap<DeclId, Vec<String>> {
+        let mut shown: HashMap<DeclId, Vec<String>> = HashMap::new();
+        let mut pages: Vec<(&DeclId, &Vec<String>)> = self.pages.iter().collect();
+        pages.sort_unstable();
+        for (&page, words) in pages {
+            let mut seen: std::collections::HashSet<DeclId> = std::collections::HashSet::new();
+            let mut queue = vec![page];
+            while let Some(id) = queue.pop() {
+                if !seen.insert(id) {
+                    continue;
+                }
+                shown.entry(id).or_default().extend(words.iter().cloned());
+                let decl = self.decl(id);
+                let printed =
+                    decl.fields.iter().filter(|f| f.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()));
+                for field in printed {
+                    field.ty.for_each_path(&mut |p| {
+                        if let Some(child) = self.lookup(p, id.file) {
+                            queue.push(child);
+                        }
+                    });
+                }
+            }
+        }
+        for words in shown.values_mut() {
+            words.sort_unstable();
+            words.dedup();
+        }
+        shown
+    }
+
     fn compute_pages(&self) -> HashMap<DeclId, Vec<String>> {
         let templates: Vec<(&str, &crate::facts::TemplateFile)> =
             self.files.iter().filter_map(|f| f.template.as_ref().map(|t| (f.path.as_str(), t))).collect();
@@ -806,8 +849,9 @@ impl<'a> Index<'a> {
             }
             // A page shows what its template names, serializable or not: its fields, and the
             // fields of the values they hold, that the template uses.
-            if let Root::Page { page, .. } = &root {
-                let words = self.page_words(*page).unwrap_or_default();
+            if let Root::Page { .. } = &root {
+                // Every template that shows the type says which of its fields are printed.
+                let words = self.shown_words(id).unwrap_or_default();
                 for (i, field) in decl.fields.iter().enumerate() {
                     if field.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()) {
                         next(&field.ty, i as u32, &mut reach);

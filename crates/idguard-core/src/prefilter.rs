@@ -585,6 +585,8 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
             // The header first: it is short, and most bodies belong to no entry point.
             (entry() && (sends(body) || mentions_checks(body) || decodes(body)))
                 || kinds & ROUTE != 0
+                // A type declared in the body that a surface may reach (a page struct, a DTO).
+                || has_surface_attribute(body)
                 || mints_in(header, body, kinds, vocab)
         }
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body, vocab),

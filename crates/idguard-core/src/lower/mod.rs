@@ -644,6 +644,7 @@ impl Lowerer<'_, '_> {
                 syn::Item::Fn(f) if !is_cfg_test(&f.attrs) => {
                     let ctx = handler::FnContext { self_ty: None, resolver: false };
                     self.func(&f.attrs, &f.sig, &f.block, &ctx, module);
+                    self.local_types(&f.block, module);
                 }
                 syn::Item::Impl(i) if !is_cfg_test(&i.attrs) => self.imp(i, module),
                 syn::Item::Use(u) if !is_cfg_test(&u.attrs) => {
@@ -864,6 +865,23 @@ impl Lowerer<'_, '_> {
                 && !is_cfg_test(&f.attrs)
             {
                 self.func(&f.attrs, &f.sig, &f.block, &ctx, module);
+                self.local_types(&f.block, module);
+            }
+        }
+    }
+
+    /// Type declarations made inside a function body (a page struct or a response DTO
+    /// declared in its handler): recorded like the module's own. Only bodies that are kept
+    /// hold any (see `prefilter::keep_body`: a body with a surface attribute is kept).
+    fn local_types(&mut self, block: &syn::Block, module: &str) {
+        for stmt in &block.stmts {
+            if let syn::Stmt::Item(item) = stmt {
+                match item {
+                    syn::Item::Struct(s) if !is_cfg_test(&s.attrs) => self.strukt(s, module),
+                    syn::Item::Enum(e) if !is_cfg_test(&e.attrs) => self.enm(e, module),
+                    syn::Item::Type(t) if !is_cfg_test(&t.attrs) => self.alias(t, module),
+                    _ => {}
+                }
             }
         }
     }
