@@ -146,6 +146,22 @@ fn run_end(b: &[u8], mut i: usize, class: u8) -> usize {
     i
 }
 
+/// The byte ranges of the block comments (`/* .. */`, nested ones whole) of a text, outside
+/// strings and line comments.
+pub fn block_comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut lexer = Lexer::new(text);
+    loop {
+        let start = run_end(b, lexer.pos, WS);
+        let Some(tok) = lexer.next() else { break };
+        if tok == Tok::Other && b[start..].starts_with(b"/*") {
+            out.push(start..lexer.pos);
+        }
+    }
+    out
+}
+
 impl Iterator for Lexer<'_> {
     type Item = Tok;
 

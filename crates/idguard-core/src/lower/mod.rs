@@ -491,29 +491,81 @@ pub fn nesting_estimate(tokens: &TokenStream) -> u32 {
 /// Finds `idguard:` directives in line comments: `// idguard: allow(RULE, RULE) reason`
 /// and `// idguard: allow-file(RULE) reason`.
 pub fn suppressions(text: &str) -> Vec<Suppression> {
+    static MARK: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let mark = MARK.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["idguard:"])
+            .expect("a valid automaton")
+    });
     let mut out = Vec::new();
-    if memchr::memmem::find(text.as_bytes(), b"idguard:").is_none() {
+    if !mark.is_match(text) {
         return out;
     }
-    let (mut line, mut line_start, mut scanned) = (1u32, 0usize, 0usize);
+    let lines = crate::mask::line_starts(text);
+    let span_of = |start: usize, stop: usize| {
+        let line = lines.partition_point(|l| *l <= start).max(1);
+        let line_start = lines[line - 1];
+        let column = text[line_start..start].chars().count() as u32 + 1;
+        let end_column = text[line_start..stop].chars().count() as u32 + 1;
+        Span { start: start as u32, end: stop as u32, line: line as u32, column, end_line: line as u32, end_column }
+    };
     for comment in crate::prefilter::line_comments(text) {
         let body = text[comment.start + 2..comment.end].trim_start_matches(['/', '!']).trim_start();
-        let Some(directive) = body.strip_prefix("idguard:") else { continue };
-        for newline in memchr::memchr_iter(b'\n', &text.as_bytes()[scanned..comment.start]) {
-            line += 1;
-            line_start = scanned + newline + 1;
-        }
-        scanned = comment.start;
+        let Some(prefix) = body.get(..8).filter(|p| p.eq_ignore_ascii_case("idguard:")) else { continue };
+        let directive = &body[8..];
         let at = comment.end - body.len();
         // The directive ends at the end of the comment, or where a following `//` starts.
         let stop = body.find("//").map_or(comment.end, |i| at + i);
         let stop = at + text[at..stop].trim_end().len();
-        let column = text[line_start..at].chars().count() as u32 + 1;
-        let end_column = text[line_start..stop].chars().count() as u32 + 1;
-        let span = Span { start: at as u32, end: stop as u32, line, column, end_line: line, end_column };
+        let span = span_of(at, stop);
+        if !looks_like_directive(directive) {
+            // `// idguard: checked in CI` is a comment about idguard, not a directive.
+            continue;
+        }
+        if prefix != "idguard:" {
+            out.push(Suppression {
+                span,
+                rules: Vec::new(),
+                reason: None,
+                file_level: false,
+                malformed: Some(format!("write `idguard:` in lowercase (not `{prefix}`): this suppresses nothing")),
+            });
+            continue;
+        }
         out.push(parse_directive(directive.trim(), span));
     }
+    // `/* idguard: allow(..) */`: not honoured (suppressions are line comments), so said.
+    for comment in crate::lex::block_comments(text) {
+        let body = text[comment.start + 2..comment.end.saturating_sub(2).max(comment.start + 2)]
+            .trim_start_matches(['*', '!'])
+            .trim_start();
+        if body.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("idguard:")) && looks_like_directive(&body[8..]) {
+            out.push(Suppression {
+                span: span_of(comment.start, comment.end),
+                rules: Vec::new(),
+                reason: None,
+                file_level: false,
+                malformed: Some(
+                    "suppressions are line comments: write `// idguard: allow(RULE) reason`; this block comment suppresses nothing"
+                        .to_owned(),
+                ),
+            });
+        }
+    }
+    out.sort_by_key(|s| s.span.start);
     out
+}
+
+/// Whether the text after `idguard:` is meant as a directive: it starts with `allow` (or a
+/// word close to it, or another tool's word for it: `ignore`, `disable`, `suppress`) rather
+/// than being prose about idguard.
+fn looks_like_directive(directive: &str) -> bool {
+    let word: String = directive.trim_start().chars().take_while(|c| c.is_ascii_alphabetic() || *c == '-').collect();
+    let word = word.to_ascii_lowercase();
+    word.starts_with("al")
+        || word.contains("allow")
+        || matches!(word.as_str(), "ignore" | "disable" | "suppress" | "skip" | "deny" | "noqa")
 }
 
 fn parse_directive(directive: &str, span: Span) -> Suppression {
