@@ -113,13 +113,20 @@ pub fn decide<'r>(
         .collect();
     let facts: &[FileFacts] = files.facts;
     let meta: &[Prepared] = files.meta;
-    let decided: Vec<(u32, Decided)> = work
+    // Longest first, one file per task: a few generated files (thousands of declarations)
+    // take most of the time, and started last they would leave the other workers idle. The
+    // number of names a file declares stands in for its size; the outcome is sorted back.
+    let mut work = work;
+    work.sort_by_key(|(file, ..)| std::cmp::Reverse(meta[*file as usize].declares.len()));
+    let mut decided: Vec<(u32, Decided)> = work
         .into_par_iter()
+        .with_max_len(1)
         .map(|(file, names, copy)| {
             let f = file as usize;
             (file, decide_file(&names, &facts[f], meta[f].lowered, copy, || text(f), rel(f), settings))
         })
         .collect();
+    decided.sort_by_key(|(file, _)| *file);
     let mut changed = false;
     let mut crashes = Vec::new();
     for (file, d) in decided {

@@ -301,10 +301,24 @@ impl<'a> Index<'a> {
         };
         index.pages = index.compute_pages();
         index.shown = index.compute_shown();
-        index.reach = index.compute_reach();
-        index.routes = index.compute_routes();
-        index.requested = index.compute_requested();
-        index.tables = index.compute_tables();
+        // Independent of each other: computed side by side (the resolve loop builds the index
+        // once per pass, so its serial parts count against thread scaling).
+        let (reach, (routes, (requested, tables))) = {
+            let index = &index;
+            rayon::join(
+                || index.compute_reach(),
+                || {
+                    rayon::join(
+                        || index.compute_routes(),
+                        || rayon::join(|| index.compute_requested(), || index.compute_tables()),
+                    )
+                },
+            )
+        };
+        index.reach = reach;
+        index.routes = routes;
+        index.requested = requested;
+        index.tables = tables;
         let mut calls: HashMap<&str, Vec<(u32, &crate::facts::CallArg)>> = HashMap::new();
         for (f, facts) in files.iter().enumerate() {
             for call in &facts.calls {
