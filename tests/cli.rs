@@ -378,3 +378,17 @@ fn staged_judges_the_index_not_the_working_tree() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("MemberView.id"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_templates_directory_above_the_root_makes_no_file_a_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("templates").join("project");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+    std::fs::write(root.join("src/lib.rs"), CLEAN).unwrap();
+    std::fs::write(root.join("NOTES.md"), "Not Rust: {{ anything }} fn (\n").unwrap();
+    let out = idguard(&["--format", "json", "--show-notes"], &root);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["files"], 1, "only src/lib.rs is read: {doc}");
+}

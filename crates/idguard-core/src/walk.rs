@@ -117,7 +117,12 @@ fn classify(
             if file_type.is_dir() || !is_source(path) {
                 return None;
             }
+            // Judged again by the root-relative path (a `templates` directory above the root
+            // does not make its files templates), as lowering judges it.
             let rel = relative(root, path);
+            if !is_source(Path::new(&rel)) {
+                return None;
+            }
             if globs.is_match(&rel) {
                 return None;
             }
