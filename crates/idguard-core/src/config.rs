@@ -121,6 +121,11 @@ type Fail<'a> = dyn Fn(Range<usize>, String) -> Error + 'a;
 fn parse_table(table: &DeTable<'_>, rules: &[&str], fail: &Fail<'_>) -> Result<Config, Error> {
     let mut config = Config::default();
     for (key, value) in table {
+        // An unknown key is reported as such, whatever its value (`typo-key = 1`).
+        let name = key.get_ref().as_ref();
+        if !matches!(name, "rules" | "identifiers" | "files") {
+            return Err(fail(key.span(), format!("unknown key `{name}`; expected `rules`, `identifiers` or `files`")));
+        }
         let section = section_table(key, value, fail)?;
         match key.get_ref().as_ref() {
             "rules" => {
@@ -274,6 +279,8 @@ mod tests {
             ("[rules]\nno-such-rule = \"warn\"\n", "no-such-rule", "unknown rule"),
             ("[rules]\nparse-error = \"loud\"\n", "\"loud\"", "must be"),
             ("[bogus]\n", "bogus", "unknown key `bogus`"),
+            ("typo-key = 1\n", "typo-key", "unknown key `typo-key`"),
+            ("rules = 1\n", "1", "must be a table"),
             ("[identifiers]\nuser-names = \"x\"\n", "\"x\"", "list of strings"),
             ("[files]\nexclude = [\"a/[\"]\n", "\"a/[\"", "invalid glob"),
             ("[rules\n", "", "invalid TOML"),
