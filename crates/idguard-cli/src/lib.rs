@@ -332,6 +332,11 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     options.prefilter = !args.no_prefilter;
     options.vocab = config.vocab;
     options.exclude = config.exclude;
+    if !args.quiet {
+        for warning in unscanned_paths(args, &cwd, &root, &options) {
+            eprintln!("warning: {warning}");
+        }
+    }
     if let Some(size) = config.max_file_size {
         options.limits.max_file_size = size;
     }
@@ -447,6 +452,45 @@ fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c)
+}
+
+/// What the PATHS given on the command line hold that idguard will not scan, said rather
+/// than reported as `0 errors`: a file under an excluded directory (`tests/`, `target/`...)
+/// or matching `[files] exclude`, and a directory with no file idguard reads.
+fn unscanned_paths(args: &CheckArgs, cwd: &Path, root: &Path, options: &ScanOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    for path in &args.paths {
+        let Ok(full) = cwd.join(path).canonicalize() else { continue };
+        let Ok(rel) = full.strip_prefix(root) else { continue };
+        let rel = idguard_core::walk::slash_path(rel);
+        if full.is_file() {
+            if !idguard_core::walk::is_source(&full) {
+                out.push(format!(
+                    "`{}` is not scanned: idguard reads Rust sources, `.sql` migrations, `.proto` files and templates",
+                    path.display()
+                ));
+            } else if !idguard_core::walk::would_walk(&rel, &options.excluded_dirs, &options.exclude) {
+                out.push(format!(
+                    "`{}` is not scanned: it is under an excluded directory (test code, `target/`) or matches `[files] exclude`",
+                    path.display()
+                ));
+            }
+        } else if full.is_dir() && rel.split('/').any(|c| options.excluded_dirs.iter().any(|d| d == c)) {
+            out.push(format!(
+                "`{}` is not scanned: it is an excluded directory (test code, `target/`)",
+                path.display()
+            ));
+        } else if full.is_dir() {
+            let walked = idguard_core::walk::walk(&full, &options.excluded_dirs, &options.exclude, 1);
+            if walked.files.is_empty() {
+                out.push(format!(
+                    "no file idguard reads under `{}` (Rust sources, `.sql`, `.proto`, templates)",
+                    path.display()
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Which root-relative paths to report: PATHS, `--staged`, `-p`; `None` is everything.
