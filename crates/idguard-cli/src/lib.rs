@@ -332,6 +332,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     options.prefilter = !args.no_prefilter;
     options.vocab = config.vocab;
     options.exclude = config.exclude;
+    let config_warnings = config.warnings;
     if !args.quiet {
         for warning in unscanned_paths(args, &cwd, &root, &options) {
             eprintln!("warning: {warning}");
@@ -371,6 +372,11 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
             path.display()
         );
         return Ok(if has_internal_error(&report) { 2 } else { 0 });
+    }
+    if !args.quiet {
+        for warning in config_warnings.iter().chain(&report.notices) {
+            eprintln!("warning: {warning}");
+        }
     }
     if args.stats {
         for line in report.stats.lines() {

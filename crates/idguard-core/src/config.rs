@@ -49,6 +49,8 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// Where the configuration came from, if anywhere.
     pub file: Option<PathBuf>,
+    /// What the configuration's user should hear (a source that is ignored).
+    pub warnings: Vec<String>,
 }
 
 /// The level for a rule in a list of `(rule or "all", level)`: a rule-specific entry beats
@@ -74,6 +76,19 @@ pub fn load(root: &Path, explicit: Option<&Path>, rules: &[&str]) -> Result<Conf
         };
         let is_manifest = explicit.is_none() && path.file_name().is_some_and(|n| n == "Cargo.toml");
         if let Some(mut config) = parse(&path, &text, is_manifest, rules)? {
+            // Two sources: the first wins, and the other is said to be ignored.
+            if !is_manifest && explicit.is_none() {
+                let manifest = root.join("Cargo.toml");
+                if let Ok(text) = std::fs::read_to_string(&manifest)
+                    && parse(&manifest, &text, true, rules).is_ok_and(|c| c.is_some())
+                {
+                    config.warnings.push(format!(
+                        "both `{}` and an idguard table in `{}`: `idguard.toml` is used, the `Cargo.toml` table is ignored",
+                        path.display(),
+                        manifest.display()
+                    ));
+                }
+            }
             config.file = Some(path);
             return Ok(config);
         }

@@ -62,6 +62,11 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
     let cache = loading.map(|loading| loading.join().unwrap_or_default());
     let mut report = run(options, rules, &inputs, &walked.skipped, cache.as_ref())?;
     report.stats.walk = walked_in;
+    report.notices.extend(walked.stray_configs.iter().map(|c| {
+        format!(
+            "`{c}` is not read: idguard reads its configuration at the project root (`idguard.toml`, or `[workspace.metadata.idguard]` in `Cargo.toml`)"
+        )
+    }));
     Ok(report)
 }
 

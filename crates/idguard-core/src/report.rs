@@ -49,6 +49,9 @@ pub struct Report {
     /// How the scan went: stage timings and selection counts (`idguard --stats`). Never
     /// part of a rendered report: timings differ from run to run.
     pub stats: Stats,
+    /// What the user should hear about the scan itself (a configuration file that is not
+    /// read), for stderr; never part of a rendered report.
+    pub notices: Vec<String>,
 }
 
 /// How a scan went, stage by stage.
@@ -267,5 +270,5 @@ pub fn build(
     }
     visible.extend(internal);
     visible.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
-    Report { diagnostics: visible, summary, fingerprints, stale_baseline, stats: Stats::default() }
+    Report { diagnostics: visible, summary, fingerprints, stale_baseline, stats: Stats::default(), notices: Vec::new() }
 }

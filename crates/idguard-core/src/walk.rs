@@ -38,7 +38,13 @@ pub struct Walk {
     pub files: Vec<SourceFile>,
     /// Paths passed over, sorted by relative path.
     pub skipped: Vec<Skipped>,
+    /// `idguard.toml` files below the root (not read: configuration is read at the root),
+    /// sorted.
+    pub stray_configs: Vec<String>,
 }
+
+/// The reason a stray `idguard.toml` is set aside with while walking.
+const STRAY_CONFIG: &str = "idguard.toml below the root";
 
 /// Directory names never descended into below the root.
 pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &["target", "tests", "benches", "examples"];
@@ -85,6 +91,11 @@ pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String], threads: 
         })
     });
     let mut out = out.into_inner().unwrap_or_default();
+    let (stray, skipped): (Vec<Skipped>, Vec<Skipped>) =
+        std::mem::take(&mut out.skipped).into_iter().partition(|s| s.reason == STRAY_CONFIG);
+    out.skipped = skipped;
+    out.stray_configs = stray.into_iter().map(|s| s.rel).collect();
+    out.stray_configs.sort();
     // The threads finish in any order: sorted, the walk is the same every time.
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -114,7 +125,17 @@ fn classify(
         Ok(entry) => {
             let path = entry.path();
             let file_type = entry.file_type()?;
-            if file_type.is_dir() || !is_source(path) {
+            if file_type.is_dir() {
+                return None;
+            }
+            if entry.depth() > 1 && entry.file_name() == "idguard.toml" {
+                return Some(Err(Skipped {
+                    rel: relative(root, path),
+                    reason: STRAY_CONFIG.to_owned(),
+                    report: false,
+                }));
+            }
+            if !is_source(path) {
                 return None;
             }
             // Judged again by the root-relative path (a `templates` directory above the root
