@@ -95,3 +95,24 @@ fn the_core_knows_no_rule_and_rules_do_no_io() {
         }
     }
 }
+
+#[test]
+fn every_package_says_what_it_is_for_crates_io() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace: toml::Table = std::fs::read_to_string(root.join("Cargo.toml")).unwrap().parse().unwrap();
+    let shared = &workspace["workspace"]["package"];
+    for manifest in ["Cargo.toml", "crates/idguard-core/Cargo.toml", "lints/Cargo.toml"] {
+        let doc: toml::Table = std::fs::read_to_string(root.join(manifest)).unwrap().parse().unwrap();
+        let package = doc["package"].as_table().unwrap();
+        for key in ["description", "license", "repository", "keywords", "categories"] {
+            let value = package.get(key).unwrap_or_else(|| panic!("{manifest}: no `{key}`"));
+            let inherited = value.get("workspace").and_then(toml::Value::as_bool) == Some(true);
+            assert!(!inherited || shared.get(key).is_some(), "{manifest}: `{key}` inherits nothing");
+        }
+    }
+    assert_eq!(
+        workspace["package"]["readme"].as_str(),
+        Some("README.md"),
+        "the command-line package shows the README on crates.io"
+    );
+}
