@@ -103,8 +103,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         // template that shows it names are sent.
         let sent_otherwise = reach.is_some_and(|r| !matches!(r.root, Root::Page { .. }));
         if let Some(words) = index.shown_words(id).filter(|_| !sent_otherwise) {
-            for field in decl.fields.iter().filter(|f| f.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()))
-            {
+            for (_, field) in idguard_core::index::printed_fields(decl, words) {
                 let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };
                 let Some(subject) = key_subject(ctx, decl, field, &serial) else { continue };
                 out.push(diagnostic(index, id, field, &serial, &subject, reach));

@@ -80,7 +80,7 @@ pub struct Files<'a> {
 /// declares it lexically: whether it declares it at module level (from its facts when it
 /// is parsed without a syntax problem, else from its text, read with `text`), parsing the
 /// declarations of those not parsed yet. Files are decided in parallel; the outcome does
-/// not depend on the order. Returns whether any facts changed, and the crash diagnostics.
+/// not depend on the order. Returns the crash diagnostics.
 pub fn decide<'r>(
     asked: &[String],
     candidates: &Candidates,
@@ -88,7 +88,7 @@ pub fn decide<'r>(
     text: &(dyn Fn(usize) -> Result<String, Problem> + Sync),
     rel: &(dyn Fn(usize) -> &'r str + Sync),
     settings: Settings<'_>,
-) -> (bool, Vec<Diagnostic>) {
+) -> Vec<Diagnostic> {
     let mut by_file: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
     for name in asked {
         for &file in candidates.files_of(name) {
@@ -127,7 +127,6 @@ pub fn decide<'r>(
         })
         .collect();
     decided.sort_by_key(|(file, _)| *file);
-    let mut changed = false;
     let mut crashes = Vec::new();
     for (file, d) in decided {
         let f = file as usize;
@@ -135,13 +134,11 @@ pub fn decide<'r>(
             files.facts[f] = parsed;
             files.meta[f].lowered = true;
             files.meta[f].declarations_only = true;
-            changed = true;
         }
         if !d.declared.is_empty() || d.crash.is_some() {
             files.relevant[f] = true;
             if let Some(problems) = files.held.remove(&f) {
                 files.facts[f].problems.extend(problems);
-                changed = true;
             }
         }
         // Not a module-level declaration: the file is no longer a candidate for the name,
@@ -149,7 +146,7 @@ pub fn decide<'r>(
         files.meta[f].declares.retain(|n| !d.undeclared.contains(n));
         crashes.extend(d.crash);
     }
-    (changed, crashes)
+    crashes
 }
 
 /// Decides one file for `names` (see [`decide`]). `copy` is given when the facts cannot

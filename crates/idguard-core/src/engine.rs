@@ -202,7 +202,7 @@ fn run(
                 relevant: &mut relevant,
                 held: &mut held,
             };
-            let (_, crashes) = crate::demand::decide(&asked, &candidates, &mut demanded, &text, &rel, settings);
+            let crashes = crate::demand::decide(&asked, &candidates, &mut demanded, &text, &rel, settings);
             internal.extend(crashes);
             for name in &asked {
                 for &file in candidates.files_of(name) {

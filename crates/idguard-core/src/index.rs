@@ -69,7 +69,7 @@ pub enum Root {
         derive: String,
     },
     /// A server-rendered page struct (askama's `#[derive(Template)]`): only the fields its
-    /// template names are shown (see [`Index::page_words`]).
+    /// template names are shown (see [`Index::shown_words`]).
     Page {
         /// The page struct.
         page: DeclId,
@@ -175,6 +175,15 @@ impl Lookups {
         out.sort_unstable();
         out
     }
+}
+
+/// The fields of a type that a template prints: those whose name is one of `words` (the
+/// sorted identifiers of the templates that show the type, see [`Index::shown_words`]).
+pub fn printed_fields<'d>(
+    decl: &'d TypeDecl,
+    words: &'d [String],
+) -> impl Iterator<Item = (usize, &'d crate::facts::FieldDecl)> + 'd {
+    decl.fields.iter().enumerate().filter(|(_, f)| f.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()))
 }
 
 /// Where a type expanded from an alias is written, and what the alias's generic
@@ -701,12 +710,6 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The identifiers a page struct's template uses (with what it includes or extends), if
-    /// the struct is a page: a field is shown when its name is one of them.
-    pub fn page_words(&self, page: DeclId) -> Option<&[String]> {
-        self.pages.get(&page).map(Vec::as_slice)
-    }
-
     /// The identifiers of every template that shows the type (the page struct itself, or a
     /// type one of its printed fields holds), if a page shows it: a field whose name is one
     /// of them is printed. Unlike the reach chain (the first path found), this is the union
@@ -727,10 +730,7 @@ impl<'a> Index<'a> {
                     continue;
                 }
                 shown.entry(id).or_default().extend(words.iter().cloned());
-                let decl = self.decl(id);
-                let printed =
-                    decl.fields.iter().filter(|f| f.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()));
-                for field in printed {
+                for (_, field) in printed_fields(self.decl(id), words) {
                     field.ty.for_each_path(&mut |p| {
                         if let Some(child) = self.lookup(p, id.file) {
                             queue.push(child);
@@ -865,11 +865,8 @@ impl<'a> Index<'a> {
             // fields of the values they hold, that the template uses.
             if let Root::Page { .. } = &root {
                 // Every template that shows the type says which of its fields are printed.
-                let words = self.shown_words(id).unwrap_or_default();
-                for (i, field) in decl.fields.iter().enumerate() {
-                    if field.name.as_ref().is_some_and(|n| words.binary_search(n).is_ok()) {
-                        next(&field.ty, i as u32, &mut reach);
-                    }
+                for (i, field) in printed_fields(decl, self.shown_words(id).unwrap_or_default()) {
+                    next(&field.ty, i as u32, &mut reach);
                 }
                 continue;
             }

@@ -553,17 +553,11 @@ fn decodes(body: &str) -> bool {
         .is_match(body)
 }
 
-/// Whether a name carries one of the words a key or reference name is made of (see
-/// [`Vocabulary::could_be_key`]).
-fn could_be_key(ident: &[u8], vocab: &Vocabulary) -> bool {
-    vocab.could_be_key(ident)
-}
-
 /// Whether an identifier of the text is a key name with a person or personal-entity subject,
 /// a reference to one (`participant_ref`), or a bare `id`.
 fn names_a_key(text: &str, vocab: &Vocabulary) -> bool {
     Lexer::new(text).any(|tok| match tok {
-        Tok::Ident(s, e) if could_be_key(&text.as_bytes()[s..e], vocab) => {
+        Tok::Ident(s, e) if vocab.could_be_key(&text.as_bytes()[s..e]) => {
             match crate::subject::key_name(&text[s..e], vocab) {
                 Some(crate::subject::KeyName::Bare) => true,
                 Some(crate::subject::KeyName::Own(subject)) => subject.class != crate::subject::SubjectClass::Content,
@@ -609,19 +603,16 @@ pub fn signature_matters(header: &str, vocab: &Vocabulary) -> bool {
 /// Whether the text names one of the project's aliases of response wrappers (as a whole
 /// identifier).
 fn names_a_response_alias(text: &str, vocab: &Vocabulary) -> bool {
-    let b = text.as_bytes();
-    vocab.response_aliases.iter().any(|alias| {
-        memchr::memmem::find_iter(b, alias.as_bytes()).any(|at| {
-            (at == 0 || !is_ident_byte(b[at - 1])) && b.get(at + alias.len()).is_none_or(|c| !is_ident_byte(*c))
-        })
-    })
+    if vocab.response_aliases.is_empty() {
+        return false;
+    }
+    let aliases: Vec<&[u8]> = vocab.response_aliases.iter().map(String::as_bytes).collect();
+    names_a_word(text.as_bytes(), &aliases)
 }
 
 /// Whether a signature names a GraphQL `ID` (a resolver building one from a serial).
 fn names_graphql_id(header: &str) -> bool {
-    let b = header.as_bytes();
-    memchr::memmem::find_iter(b, b"ID")
-        .any(|at| (at == 0 || !is_ident_byte(b[at - 1])) && b.get(at + 2).is_none_or(|c| !is_ident_byte(*c)))
+    names_a_word(header.as_bytes(), &[b"ID"])
 }
 
 /// Whether a handler body may hold authorization evidence: a comparison or a filter.

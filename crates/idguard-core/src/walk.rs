@@ -43,9 +43,6 @@ pub struct Walk {
     pub stray_configs: Vec<String>,
 }
 
-/// The reason a stray `idguard.toml` is set aside with while walking.
-const STRAY_CONFIG: &str = "idguard.toml below the root";
-
 /// Directory names never descended into below the root.
 pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &["target", "tests", "benches", "examples"];
 
@@ -83,18 +80,15 @@ pub fn walk(root: &Path, excluded_dirs: &[String], exclude: &[String], threads: 
             let found = classify(root, globs, result);
             if let (Some(found), Ok(mut out)) = (found, out.lock()) {
                 match found {
-                    Ok(file) => out.files.push(file),
-                    Err(skipped) => out.skipped.push(skipped),
+                    Entry::File(file) => out.files.push(file),
+                    Entry::Skipped(skipped) => out.skipped.push(skipped),
+                    Entry::StrayConfig(rel) => out.stray_configs.push(rel),
                 }
             }
             ignore::WalkState::Continue
         })
     });
     let mut out = out.into_inner().unwrap_or_default();
-    let (stray, skipped): (Vec<Skipped>, Vec<Skipped>) =
-        std::mem::take(&mut out.skipped).into_iter().partition(|s| s.reason == STRAY_CONFIG);
-    out.skipped = skipped;
-    out.stray_configs = stray.into_iter().map(|s| s.rel).collect();
     out.stray_configs.sort();
     // The threads finish in any order: sorted, the walk is the same every time.
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -114,13 +108,19 @@ pub fn would_walk(rel: &str, excluded_dirs: &[String], exclude: &[String]) -> bo
     is_source(Path::new(rel)) && !hidden_or_excluded && !globbed
 }
 
-/// What one entry of the walk is: a file to analyse, a path passed over, or nothing
-/// (directories, other files).
-fn classify(
-    root: &Path,
-    globs: &globset::GlobSet,
-    result: Result<ignore::DirEntry, ignore::Error>,
-) -> Option<Result<SourceFile, Skipped>> {
+/// What one entry of the walk is, when it is something.
+enum Entry {
+    /// A file to analyse.
+    File(SourceFile),
+    /// A path passed over.
+    Skipped(Skipped),
+    /// An `idguard.toml` below the root (not read).
+    StrayConfig(String),
+}
+
+/// What one entry of the walk is: a file to analyse, a path passed over, a configuration
+/// file that is not read, or nothing (directories, other files).
+fn classify(root: &Path, globs: &globset::GlobSet, result: Result<ignore::DirEntry, ignore::Error>) -> Option<Entry> {
     match result {
         Ok(entry) => {
             let path = entry.path();
@@ -129,11 +129,7 @@ fn classify(
                 return None;
             }
             if entry.depth() > 1 && entry.file_name() == "idguard.toml" {
-                return Some(Err(Skipped {
-                    rel: relative(root, path),
-                    reason: STRAY_CONFIG.to_owned(),
-                    report: false,
-                }));
+                return Some(Entry::StrayConfig(relative(root, path)));
             }
             if !is_source(path) {
                 return None;
@@ -148,16 +144,16 @@ fn classify(
                 return None;
             }
             Some(if file_type.is_symlink() {
-                Err(Skipped { rel, reason: "symlink not followed".into(), report: false })
+                Entry::Skipped(Skipped { rel, reason: "symlink not followed".into(), report: false })
             } else if file_type.is_file() {
-                Ok(SourceFile { rel, abs: path.to_path_buf() })
+                Entry::File(SourceFile { rel, abs: path.to_path_buf() })
             } else {
-                Err(Skipped { rel, reason: "file skipped: not a regular file".into(), report: true })
+                Entry::Skipped(Skipped { rel, reason: "file skipped: not a regular file".into(), report: true })
             })
         }
         Err(err) => {
             let rel = error_path(&err).map_or_else(|| ".".to_owned(), |p| relative(root, p));
-            Some(Err(Skipped { rel, reason: format!("cannot walk: {err}"), report: true }))
+            Some(Entry::Skipped(Skipped { rel, reason: format!("cannot walk: {err}"), report: true }))
         }
     }
 }
