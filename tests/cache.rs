@@ -104,3 +104,58 @@ fn a_handler_is_lowered_again_when_an_alias_of_a_response_wrapper_comes_or_goes(
     assert_eq!(errors(&reports[1]), 0, "{}", reports[1]);
     assert_eq!(reports[0], reports[2]);
 }
+
+/// An editor's warm workspace (`idguard lsp`) reports what a cold scan of the same contents
+/// reports, after each buffer change, save and new file, including what only on-demand
+/// resolution sees (an alias declared in a file no prefilter selects).
+#[test]
+fn a_warm_workspace_reports_what_a_cold_scan_reports() {
+    use idguard_core::{ScanOptions, Workspace};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/users.rs"), VIEW).unwrap();
+    std::fs::write(root.join("src/ids.rs"), "pub type MemberNo = u64;\n").unwrap();
+    let members = "#[derive(Serialize)]\npub struct MemberView {\n    pub member: crate::ids::MemberNo,\n}\n\npub async fn member() -> Json<MemberView> {\n    todo!()\n}\n";
+    std::fs::write(root.join("src/members.rs"), members).unwrap();
+    let options = || {
+        let mut options = ScanOptions::new(root.clone());
+        options.report.show_notes = true;
+        options
+    };
+    let cold = |overlay: &[(&str, &str)]| {
+        let mut options = options();
+        options.overlay = overlay.iter().map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec())).collect();
+        idguard_core::render::json::render(&idguard_core::scan(&options, idguard_lints::REGISTRY).unwrap())
+    };
+    let mut workspace = Workspace::open(options()).unwrap();
+    let warm = |workspace: &mut Workspace| {
+        idguard_core::render::json::render(&workspace.scan(idguard_lints::REGISTRY).unwrap())
+    };
+    let first = warm(&mut workspace);
+    assert!(first.contains("MemberView.member"), "{first}");
+    assert_eq!(first, cold(&[]));
+    assert_eq!(warm(&mut workspace), first, "an unchanged workspace reports the same");
+
+    // A buffer makes the alias opaque: the member key is no longer sequential.
+    let opaque = "pub type MemberNo = uuid::Uuid;\n";
+    workspace.set_buffer("src/ids.rs", Some(opaque.as_bytes().to_vec()));
+    let edited = warm(&mut workspace);
+    assert_ne!(edited, first);
+    assert!(!edited.contains("MemberView.member"), "{edited}");
+    assert_eq!(edited, cold(&[("src/ids.rs", opaque)]));
+
+    // Closed without saving: back to the disk's contents.
+    workspace.set_buffer("src/ids.rs", None);
+    assert_eq!(warm(&mut workspace), first);
+
+    // Saved on disk by another program; then a new file, seen after a walk.
+    std::fs::write(root.join("src/ids.rs"), opaque).unwrap();
+    workspace.changed_on_disk("src/ids.rs");
+    assert_eq!(warm(&mut workspace), cold(&[]));
+    std::fs::write(root.join("src/extra.rs"), VIEW.replace("UserView", "ExtraView")).unwrap();
+    workspace.rewalk();
+    let grown = warm(&mut workspace);
+    assert!(grown.contains("ExtraView"), "{grown}");
+    assert_eq!(grown, cold(&[]));
+}

@@ -2,9 +2,13 @@
 //! every file idguard would consider (same walk) and `syn::parse_file` it, in parallel,
 //! nothing else. Prints the number of files, bytes and parse failures.
 //!
+//! `idguard-bench lsp IDGUARD ROOT [SAMPLES]`: the editor's save-to-diagnostics latency
+//! (see `lsp`).
+//!
 //! `idguard-bench accuracy ...`: precision and recall against labels (see `accuracy`).
 
 mod accuracy;
+mod lsp;
 
 use rayon::prelude::*;
 
@@ -23,6 +27,15 @@ fn main() -> std::process::ExitCode {
                     "usage: idguard-bench accuracy --libraries DIR --libraries-report JSON --services DIR --services-report JSON --labels TOML --out JSON"
                 );
                 std::process::ExitCode::from(2)
+            }
+        };
+    }
+    if args.get(1).map(String::as_str) == Some("lsp") {
+        return match lsp::run(&args[2..]) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("idguard-bench lsp: {e}");
+                std::process::ExitCode::from(1)
             }
         };
     }

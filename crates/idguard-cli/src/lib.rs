@@ -18,6 +18,8 @@ use idguard_core::report::ReportOptions;
 use idguard_core::{Report, ScanOptions, Severity};
 use idguard_lints::REGISTRY;
 
+mod lsp;
+
 /// How the binary was started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Invocation {
@@ -58,6 +60,8 @@ enum Command {
         /// The rule name, e.g. `sequential-id-in-response`
         rule: String,
     },
+    /// Run a language server over stdio (diagnostics, hover, suppression code actions)
+    Lsp,
 }
 
 #[derive(Args, Debug, Default)]
@@ -185,13 +189,13 @@ pub fn run(mut args: Vec<OsString>, invocation: Invocation) -> ExitCode {
     }
     // `idguard [check] [PATHS]`: without a subcommand, `check` is meant.
     let first = args.get(1).and_then(|a| a.to_str()).unwrap_or("");
-    let known = ["check", "rules", "explain", "help", "-h", "--help", "-V", "--version"];
+    let known = ["check", "rules", "explain", "lsp", "help", "-h", "--help", "-V", "--version"];
     // `idguard chek`: not a path, but a typo of a command.
     if !first.is_empty()
         && !first.starts_with('-')
         && !known.contains(&first)
         && !Path::new(first).exists()
-        && let Some(near) = closest(first, &["check", "rules", "explain", "help"])
+        && let Some(near) = closest(first, &["check", "rules", "explain", "lsp", "help"])
     {
         eprintln!("error: unknown command `{first}`; did you mean `{near}`?");
         return ExitCode::from(2);
@@ -279,6 +283,10 @@ fn execute(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Check(args) => check(&args),
+        Command::Lsp => {
+            lsp::serve()?;
+            Ok(0)
+        }
     }
 }
 
@@ -298,17 +306,11 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         (None, None) => discover_root(&cwd),
     };
     let root = root.canonicalize().with_context(|| format!("cannot scan `{}`", root.display()))?;
-    let rule_names: Vec<&str> = REGISTRY.iter().map(|r| r.name).collect();
-    let config = match config::load(&root, args.config.as_deref(), &rule_names) {
-        Ok(config) => config,
-        Err(err @ idguard_core::Error::Config { .. }) => return Err(ConfigFailure(err).into()),
-        Err(err) => return Err(err.into()),
-    };
-    let mut levels = config.levels.clone();
+    let (mut options, config_text, config_warnings) = configured(&root, args.config.as_deref())?;
     for (names, level) in [(&args.allow, Level::Allow), (&args.warn, Level::Warn), (&args.deny, Level::Deny)] {
         for name in names {
             let name = if name == "all" { "all" } else { find_rule(name)?.name };
-            levels.push((name.to_owned(), level));
+            options.report.levels.push((name.to_owned(), level));
         }
     }
     let only = scope(args, &cwd, &root)?;
@@ -316,8 +318,6 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         Some(path) => Some(baseline::read(&cwd.join(path))?),
         None => None,
     };
-    let config_text = config.file.as_ref().and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
-    let mut options = ScanOptions::new(root.clone());
     // A cache by default only in a Cargo project, where `target/` is expected; anywhere
     // with --cache-dir.
     if !args.no_cache && (args.cache_dir.is_some() || root.join("Cargo.toml").is_file()) {
@@ -330,24 +330,14 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     }
     options.jobs = args.jobs;
     options.prefilter = !args.no_prefilter;
-    options.vocab = config.vocab;
-    options.exclude = config.exclude;
-    let config_warnings = config.warnings;
     if !args.quiet {
         for warning in unscanned_paths(args, &cwd, &root, &options) {
             eprintln!("warning: {warning}");
         }
     }
-    if let Some(size) = config.max_file_size {
-        options.limits.max_file_size = size;
-    }
-    options.report = ReportOptions {
-        show_notes: args.show_notes,
-        only,
-        levels,
-        baseline,
-        unused_suppression_rule: Some(idguard_lints::invalid_suppression::RULE.name),
-    };
+    options.report.show_notes = args.show_notes;
+    options.report.only = only;
+    options.report.baseline = baseline;
     options.panic_on = std::env::var("IDGUARD_INTERNAL_PANIC_ON").ok();
     if args.staged {
         // The commit holds the staged contents: judge those, not the working tree.
@@ -414,6 +404,33 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         return Ok(2);
     }
     Ok(u8::from(!args.exit_zero && report.diagnostics.iter().any(|d| d.severity >= threshold)))
+}
+
+/// The scan options the project's configuration gives (`config_file`, else the one found at
+/// the root), before command-line flags: with the configuration's text (for the cache key)
+/// and its warnings. A configuration error is a [`ConfigFailure`].
+fn configured(root: &Path, config_file: Option<&Path>) -> anyhow::Result<(ScanOptions, String, Vec<String>)> {
+    let rule_names: Vec<&str> = REGISTRY.iter().map(|r| r.name).collect();
+    let config = match config::load(root, config_file, &rule_names) {
+        Ok(config) => config,
+        Err(err @ idguard_core::Error::Config { .. }) => return Err(ConfigFailure(err).into()),
+        Err(err) => return Err(err.into()),
+    };
+    let config_text = config.file.as_ref().and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
+    let mut options = ScanOptions::new(root.to_path_buf());
+    options.vocab = config.vocab;
+    options.exclude = config.exclude;
+    if let Some(size) = config.max_file_size {
+        options.limits.max_file_size = size;
+    }
+    options.report = ReportOptions {
+        show_notes: false,
+        only: None,
+        levels: config.levels,
+        baseline: None,
+        unused_suppression_rule: Some(idguard_lints::invalid_suppression::RULE.name),
+    };
+    Ok((options, config_text, config.warnings))
 }
 
 fn has_internal_error(report: &Report) -> bool {

@@ -4,8 +4,8 @@
 //! bumping by hand) and the configuration. One file per key, written atomically; a missing, truncated or
 //! corrupt cache is ignored and rebuilt, never trusted.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,10 @@ struct CacheFile {
 /// The facts of the previous run, by path.
 #[derive(Debug, Default)]
 pub struct Cache {
-    entries: HashMap<String, (u128, Prepared)>,
+    entries: foldhash::HashMap<String, (u128, Mutex<Option<Prepared>>)>,
+    /// A hit moves the facts out instead of copying them (a cache kept in memory, which the
+    /// run hands back whole: see [`Cache::from_entries`]).
+    moves: bool,
 }
 
 /// The cache key: idguard's version, the facts hash and the configuration, hashed.
@@ -56,16 +59,36 @@ impl Cache {
     pub fn load(dir: &Path, key: &str) -> Cache {
         let Ok(bytes) = std::fs::read(file_of(dir, key)) else { return Cache::default() };
         match postcard::from_bytes::<CacheFile>(&bytes) {
-            Ok(file) if file.key == key => Cache {
-                entries: file.entries.into_iter().map(|(path, hash, prepared)| (path, (hash, prepared))).collect(),
-            },
+            Ok(file) if file.key == key => Cache::of(file.entries, false),
             _ => Cache::default(),
         }
     }
 
-    /// The cached facts of `path` if its content hash is still `hash`.
-    pub fn get(&self, path: &str, hash: u128) -> Option<&Prepared> {
-        self.entries.get(path).filter(|(h, _)| *h == hash).map(|(_, p)| p)
+    fn of(entries: Vec<(String, u128, Prepared)>, moves: bool) -> Cache {
+        let entries =
+            entries.into_iter().map(|(path, hash, prepared)| (path, (hash, Mutex::new(Some(prepared))))).collect();
+        Cache { entries, moves }
+    }
+
+    /// A cache holding `entries` (path, content hash, facts), kept in memory between runs:
+    /// a hit moves the facts out, so each entry serves one run.
+    pub fn from_entries(entries: Vec<(String, u128, Prepared)>) -> Cache {
+        Cache::of(entries, true)
+    }
+
+    /// The cached facts of `path` if its content hash is still `hash` and `usable` accepts
+    /// them.
+    pub fn get(&self, path: &str, hash: u128, usable: impl Fn(&Prepared) -> bool) -> Option<Prepared> {
+        let (h, entry) = self.entries.get(path)?;
+        if *h != hash {
+            return None;
+        }
+        // A poisoned entry (a panic while it was held) is a miss.
+        let mut entry = entry.lock().ok()?;
+        if !usable(entry.as_ref()?) {
+            return None;
+        }
+        if self.moves { entry.take() } else { entry.clone() }
     }
 
     /// How many entries the cache holds.
@@ -123,8 +146,10 @@ mod tests {
         store(&dir, &k, vec![("src/a.rs".into(), 7, prepared("src/a.rs"))]).unwrap();
         let cache = Cache::load(&dir, &k);
         assert_eq!(cache.len(), 1);
-        assert!(cache.get("src/a.rs", 7).is_some());
-        assert!(cache.get("src/a.rs", 8).is_none(), "a changed file misses");
+        assert!(cache.get("src/a.rs", 7, |_| true).is_some());
+        assert!(cache.get("src/a.rs", 7, |_| true).is_some(), "a cache on disk serves a file more than once");
+        assert!(cache.get("src/a.rs", 8, |_| true).is_none(), "a changed file misses");
+        assert!(cache.get("src/a.rs", 7, |p| !p.lowered).is_none(), "unusable facts miss");
         assert!(Cache::load(&dir, &key("1.0.1", "config A")).is_empty(), "a new version misses");
         assert!(Cache::load(&dir, &key("1.0.0", "config B")).is_empty(), "a changed config misses");
         // Truncated and corrupt files are ignored.

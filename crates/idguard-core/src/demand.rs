@@ -24,17 +24,23 @@ use crate::lower::{self, Prepared, Settings};
 
 /// Which undecided files declare which names, lexically (see `Prepared::declares`).
 pub struct Candidates {
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: foldhash::HashMap<String, Vec<u32>>,
 }
 
 impl Candidates {
     /// The lexical declarations of the files the prefilter did not select.
     pub fn new(prepared: &[Prepared]) -> Self {
-        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        // Tens of thousands of names in a large tree: hashed fast, each copied once.
+        let mut by_name: foldhash::HashMap<String, Vec<u32>> = foldhash::HashMap::default();
         for (i, p) in prepared.iter().enumerate() {
             if !p.selected {
                 for name in &p.declares {
-                    by_name.entry(name.clone()).or_default().push(i as u32);
+                    match by_name.get_mut(name.as_str()) {
+                        Some(files) => files.push(i as u32),
+                        None => {
+                            by_name.insert(name.clone(), vec![i as u32]);
+                        }
+                    }
                 }
             }
         }

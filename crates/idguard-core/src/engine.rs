@@ -37,18 +37,38 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
         std::thread::spawn(move || Cache::load(&dir, &key))
     });
     let started = std::time::Instant::now();
-    let threads = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude, threads);
+    let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude, threads(options));
     let walked_in = started.elapsed().as_secs_f64();
+    let inputs = tree_inputs(options, &walked, |_| None);
+    // A loader that failed is an empty cache: only this run's speed is lost.
+    let cache = loading.map(|loading| loading.join().unwrap_or_default());
+    let (mut report, _) = run(options, rules, &inputs, &walked.skipped, cache.as_ref(), Keep::Disk)?;
+    report.stats.walk = walked_in;
+    report.notices.extend(stray_notices(&walked));
+    Ok(report)
+}
+
+fn threads(options: &ScanOptions) -> usize {
+    options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// The inputs of a scan of the walked tree: each file read from disk, unless the overlay
+/// stands in for it or `unchanged` knows its content hash; then the overlaid files the
+/// working tree lacks (staged, then deleted or moved on disk; an editor's unsaved buffer).
+fn tree_inputs<'a>(
+    options: &'a ScanOptions,
+    walked: &'a walk::Walk,
+    unchanged: impl Fn(&str) -> Option<u128>,
+) -> Vec<(&'a str, Source<'a>)> {
     let mut inputs: Vec<(&str, Source<'_>)> = walked
         .files
         .iter()
-        .map(|f| match options.overlay.get(&f.rel) {
-            Some(bytes) => (f.rel.as_str(), Source::Bytes(bytes.as_slice())),
-            None => (f.rel.as_str(), Source::Path(f.abs.as_path())),
+        .map(|f| match (options.overlay.get(&f.rel), unchanged(&f.rel)) {
+            (Some(bytes), _) => (f.rel.as_str(), Source::Bytes(bytes.as_slice())),
+            (None, Some(hash)) => (f.rel.as_str(), Source::Unchanged(f.abs.as_path(), hash)),
+            (None, None) => (f.rel.as_str(), Source::Path(f.abs.as_path())),
         })
         .collect();
-    // Overlaid files the working tree lacks (staged, then deleted or moved on disk).
     for (rel, bytes) in &options.overlay {
         if !walked.files.iter().any(|f| &f.rel == rel)
             && !options.root.join(rel).exists()
@@ -58,17 +78,129 @@ pub fn scan(options: &ScanOptions, rules: &[Rule]) -> Result<Report, Error> {
         }
     }
     inputs.sort_by(|a, b| a.0.cmp(b.0));
-    // A loader that failed is an empty cache: only this run's speed is lost.
-    let cache = loading.map(|loading| loading.join().unwrap_or_default());
-    let mut report = run(options, rules, &inputs, &walked.skipped, cache.as_ref())?;
-    report.stats.walk = walked_in;
-    report.notices.extend(walked.stray_configs.iter().map(|c| {
+    inputs
+}
+
+fn stray_notices(walked: &walk::Walk) -> impl Iterator<Item = String> + '_ {
+    walked.stray_configs.iter().map(|c| {
         format!(
             "`{c}` is not read: idguard reads its configuration at the project root (`idguard.toml`, or `[workspace.metadata.idguard]` in `Cargo.toml`)"
         )
-    }));
-    Ok(report)
+    })
 }
+
+/// A project kept indexed between scans, for an editor: each file's facts stay in memory,
+/// so a scan after one file changed reads and parses that file only (and what on-demand
+/// resolution newly asks for), then resolves and lints the whole project as [`scan`] does.
+/// Its reports are those a cold [`scan`] of the same contents gives.
+pub struct Workspace {
+    options: ScanOptions,
+    walked: walk::Walk,
+    /// The facts of the last scan, by path and content hash.
+    memory: Cache,
+    /// The content hash of each file as it was on disk at the last scan; a file missing
+    /// here is read again.
+    on_disk: foldhash::HashMap<String, u128>,
+    /// The workers, kept between scans.
+    pool: rayon::ThreadPool,
+}
+
+impl Workspace {
+    /// Walks the project under `options.root`; nothing is read until the first [`Workspace::scan`].
+    /// `options.cache` is not used: the facts stay in memory.
+    pub fn open(options: ScanOptions) -> Result<Workspace, Error> {
+        std::fs::metadata(&options.root).map_err(|source| Error::Root { path: options.root.clone(), source })?;
+        let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude, threads(&options));
+        let pool = thread_pool(&options)?;
+        Ok(Workspace { options, walked, memory: Cache::default(), on_disk: foldhash::HashMap::default(), pool })
+    }
+
+    /// The project root.
+    pub fn root(&self) -> &std::path::Path {
+        &self.options.root
+    }
+
+    /// The options scans run with (filters, vocabulary).
+    pub fn options(&self) -> &ScanOptions {
+        &self.options
+    }
+
+    /// Stands `text` in for the file at the root-relative path `rel` (an editor's buffer),
+    /// or, with `None`, goes back to what is on disk.
+    pub fn set_buffer(&mut self, rel: &str, text: Option<Vec<u8>>) {
+        if let Some(text) = text {
+            self.options.overlay.insert(rel.to_owned(), text);
+        } else {
+            self.options.overlay.remove(rel);
+            self.on_disk.remove(rel);
+        }
+    }
+
+    /// The file at `rel` changed on disk (saved, or changed by another program): the next
+    /// scan reads it again.
+    pub fn changed_on_disk(&mut self, rel: &str) {
+        self.on_disk.remove(rel);
+    }
+
+    /// Walks the tree again (files were created, deleted or renamed); files still there
+    /// keep their facts.
+    pub fn rewalk(&mut self) {
+        self.walked =
+            walk::walk(&self.options.root, &self.options.excluded_dirs, &self.options.exclude, threads(&self.options));
+    }
+
+    /// Scans the project as it now is (buffers standing in for their files).
+    pub fn scan(&mut self, rules: &[Rule]) -> Result<Report, Error> {
+        let on_disk = &self.on_disk;
+        let inputs = tree_inputs(&self.options, &self.walked, |rel| on_disk.get(rel).copied());
+        let (mut report, kept) =
+            run(&self.options, rules, &inputs, &self.walked.skipped, Some(&self.memory), Keep::Memory(&self.pool))?;
+        let entries = kept.unwrap_or_default();
+        // Both in path order: the hash of each file read from disk (not a buffer).
+        let mut from_disk =
+            inputs.iter().filter(|(_, source)| !matches!(source, Source::Bytes(_))).map(|(rel, _)| *rel);
+        let mut next = from_disk.next();
+        self.on_disk.clear();
+        for (rel, hash, _) in &entries {
+            while next.is_some_and(|r| r < rel.as_str()) {
+                next = from_disk.next();
+            }
+            if next == Some(rel.as_str()) {
+                self.on_disk.insert(rel.clone(), *hash);
+            }
+        }
+        self.memory = Cache::from_entries(entries);
+        report.notices.extend(stray_notices(&self.walked));
+        Ok(report)
+    }
+}
+
+/// Drops `value` on another thread: freeing tens of thousands of small allocations need
+/// not delay a result.
+fn dispose<T: Send + 'static>(value: T) {
+    if std::thread::Builder::new().spawn(move || drop(value)).is_err() {
+        // No thread to spare: it was dropped here, with the closure.
+    }
+}
+
+/// What a run does with the facts it settles on (each file's, with what on-demand
+/// resolution parsed): store them in the disk cache if they changed, or hand them back.
+/// A workspace's run keeps its workers between runs.
+#[derive(Clone, Copy)]
+enum Keep<'a> {
+    Disk,
+    Memory(&'a rayon::ThreadPool),
+}
+
+fn thread_pool(options: &ScanOptions) -> Result<rayon::ThreadPool, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_SIZE);
+    if let Some(jobs) = options.jobs {
+        builder = builder.num_threads(jobs.max(1));
+    }
+    builder.build().map_err(|e| Error::Pool(e.to_string()))
+}
+
+type Entries = Vec<(String, u128, Prepared)>;
 
 /// Runs the pipeline over in-memory sources `(root-relative path, bytes)`, as if they
 /// were the files of a root. Used by the fuzz targets and tests.
@@ -76,7 +208,7 @@ pub fn scan_sources(options: &ScanOptions, rules: &[Rule], sources: &[(String, V
     let inputs: Vec<(&str, Source<'_>)> =
         sources.iter().map(|(path, bytes)| (path.as_str(), Source::Bytes(bytes.as_slice()))).collect();
     let cache = options.cache.as_ref().map(|c| Cache::load(&c.dir, &cache_key(c, options)));
-    run(options, rules, &inputs, &[], cache.as_ref())
+    run(options, rules, &inputs, &[], cache.as_ref(), Keep::Disk).map(|(report, _)| report)
 }
 
 fn run(
@@ -85,12 +217,16 @@ fn run(
     inputs: &[(&str, Source<'_>)],
     skipped: &[walk::Skipped],
     cache: Option<&Cache>,
-) -> Result<Report, Error> {
-    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_SIZE);
-    if let Some(jobs) = options.jobs {
-        builder = builder.num_threads(jobs.max(1));
-    }
-    let pool = builder.build().map_err(|e| Error::Pool(e.to_string()))?;
+    keep: Keep<'_>,
+) -> Result<(Report, Option<Entries>), Error> {
+    let built;
+    let pool = match keep {
+        Keep::Disk => {
+            built = thread_pool(options)?;
+            &built
+        }
+        Keep::Memory(pool) => pool,
+    };
     let mut stats = crate::report::Stats::default();
     let preparing = std::time::Instant::now();
     pool.install(|| {
@@ -141,7 +277,9 @@ fn run(
         let mut relevant: Vec<bool> = prepared.iter().map(|p| p.selected).collect();
         // Test-only files (`#![cfg(test)]`, modules declared under `#[cfg(test)]`) are
         // cleared, as `#[cfg(test)]` items are; what they had is kept for the cache.
-        let test_modules: Vec<String> = files.iter().flat_map(|f| f.test_modules.iter().cloned()).collect();
+        let test_modules: foldhash::HashSet<&str> =
+            files.iter().flat_map(|f| f.test_modules.iter().map(String::as_str)).collect();
+        let test_modules: foldhash::HashSet<String> = test_modules.into_iter().map(str::to_owned).collect();
         let mut uncleared: HashMap<usize, FileFacts> = HashMap::new();
         for (i, facts) in files.iter_mut().enumerate() {
             if let Some(raw) = exclude_test_module(facts, &test_modules) {
@@ -216,6 +354,7 @@ fn run(
             }
         };
         stats.resolve = resolving.elapsed().as_secs_f64();
+        dispose((candidates, lookups));
         stats.on_demand = relevant.iter().filter(|r| **r).count() - selected;
         stats.passes = passes;
         // Rewritten only when something changed: a file read afresh, a file parsed on
@@ -226,17 +365,16 @@ fn run(
                 && c.len() == prepared.len()
                 && prepared.iter().filter(|p| p.lowered).count() == lowered_before
         });
-        if let Some(options_cache) = options.cache.as_ref().filter(|_| !unchanged) {
-            let entries: Vec<(String, u128, Prepared)> = prepared
-                .iter()
-                .enumerate()
-                .zip(&hashes)
-                .filter_map(|((i, p), hash)| {
-                    let mut facts = uncleared.get(&i).unwrap_or(&files[i]).clone();
-                    facts.problems.extend(held.get(&i).into_iter().flatten().cloned());
-                    hash.map(|h| (facts.path.clone(), h, Prepared { facts, ..p.clone() }))
-                })
-                .collect();
+        let settle = |i: usize, facts: &FileFacts, hash: &Option<u128>, p: &Prepared| {
+            let mut facts = uncleared.get(&i).unwrap_or(facts).clone();
+            facts.problems.extend(held.get(&i).into_iter().flatten().cloned());
+            hash.map(|h| (facts.path.clone(), h, Prepared { facts, ..p.clone() }))
+        };
+        if matches!(keep, Keep::Disk)
+            && let Some(options_cache) = options.cache.as_ref().filter(|_| !unchanged)
+        {
+            let entries: Entries =
+                prepared.iter().enumerate().zip(&hashes).filter_map(|((i, p), h)| settle(i, &files[i], h, p)).collect();
             // A cache that cannot be written only costs the next run its speed.
             let _ = crate::cache::store(&options_cache.dir, &cache_key(options_cache, options), entries);
         }
@@ -248,18 +386,31 @@ fn run(
         };
         diagnostics.extend(internal);
         let mut report = report::build(diagnostics, rules, &files, &options.report, summary);
+        // Kept in memory: the facts move back (the report is built), only test-cleared
+        // files' originals and held syntax problems are restored.
+        let kept = matches!(keep, Keep::Memory(_)).then(|| {
+            let mut entries = Entries::with_capacity(prepared.len());
+            for (i, ((mut p, facts), hash)) in prepared.into_iter().zip(files).zip(hashes).enumerate() {
+                let Some(hash) = hash else { continue };
+                p.facts = uncleared.remove(&i).unwrap_or(facts);
+                p.facts.problems.extend(held.remove(&i).into_iter().flatten());
+                entries.push((p.facts.path.clone(), hash, p));
+            }
+            entries
+        });
         report.stats = stats;
-        Ok(report)
+        Ok((report, kept))
     })
 }
 
 /// Clears the facts of a test-only file: a `#![cfg(test)]` file or the file of a module
 /// declared under `#[cfg(test)]` elsewhere (`#[cfg(test)] mod tests;`; `test_modules` lists
 /// them), as `#[cfg(test)]` items inside a file are. Returns what it had, if it was cleared.
-fn exclude_test_module(facts: &mut FileFacts, test_modules: &[String]) -> Option<FileFacts> {
-    let declared_test = test_modules
-        .iter()
-        .any(|d| if d.ends_with('/') { facts.path.starts_with(d.as_str()) } else { facts.path == *d });
+/// A declared test module is a file path, or a directory path ending in `/` that holds it.
+fn exclude_test_module(facts: &mut FileFacts, test_modules: &foldhash::HashSet<String>) -> Option<FileFacts> {
+    let declared_test = !test_modules.is_empty()
+        && (test_modules.contains(&facts.path)
+            || facts.path.match_indices('/').any(|(at, _)| test_modules.contains(&facts.path[..=at])));
     if !(facts.test_only || declared_test) {
         return None;
     }

@@ -137,7 +137,7 @@ const MAX_HOPS: usize = 32;
 #[derive(Debug, Default)]
 pub struct Lookups {
     /// Per watched name: 0 watched, 1 asked for, 2 decided.
-    names: HashMap<String, std::sync::atomic::AtomicU8>,
+    names: foldhash::HashMap<String, std::sync::atomic::AtomicU8>,
 }
 
 const WATCHED: u8 = 0;

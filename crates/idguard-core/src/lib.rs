@@ -33,7 +33,7 @@ mod test_modules;
 pub mod walk;
 
 pub use diagnostic::{Diagnostic, Label, Location, Severity};
-pub use engine::{ScanOptions, scan};
+pub use engine::{ScanOptions, Workspace, scan};
 pub use error::Error;
 pub use lint::{Context, Rule};
 pub use report::Report;

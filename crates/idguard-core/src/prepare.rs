@@ -18,11 +18,14 @@ pub(crate) enum Source<'a> {
     Path(&'a std::path::Path),
     /// Already in memory.
     Bytes(&'a [u8]),
+    /// On disk, known not to have changed since it was read with this content hash (a warm
+    /// workspace, see `engine`): its facts come from the cache without reading it.
+    Unchanged(&'a std::path::Path, u128),
 }
 
 pub(crate) fn source_parts<'a>(source: &'a Source<'a>) -> (Option<&'a std::path::Path>, Option<&'a [u8]>) {
     match source {
-        Source::Path(path) => (Some(path), None),
+        Source::Path(path) | Source::Unchanged(path, _) => (Some(path), None),
         Source::Bytes(bytes) => (None, Some(bytes)),
     }
 }
@@ -43,19 +46,23 @@ pub(crate) fn prepare_isolated(
 ) -> (Prepared, Option<u128>, Option<Diagnostic>, bool) {
     let result = crate::isolate::isolated(rel, None, || {
         assert!(options.panic_on.as_deref() != Some(rel), "IDGUARD_INTERNAL_PANIC_ON asked for a panic here");
+        let usable =
+            |hash: u128| cache?.get(rel, hash, |hit| options.prefilter || (hit.lowered && !hit.declarations_only));
         let prepare = |bytes: &[u8]| {
             let hash = cache.map(|_| crate::cache::hash(bytes));
-            if let (Some(cache), Some(hash)) = (cache, hash)
-                && let Some(hit) = cache.get(rel, hash)
-                && (options.prefilter || (hit.lowered && !hit.declarations_only))
-            {
-                return (hit.clone(), Some(hash), true);
+            if let Some(hit) = hash.and_then(usable) {
+                return (hit, hash, true);
             }
             (lower::prepare(rel, bytes, &options.limits, &options.vocab, !options.prefilter), hash, false)
         };
+        if let Source::Unchanged(_, hash) = source
+            && let Some(hit) = usable(*hash)
+        {
+            return (hit, Some(*hash), true);
+        }
         match source {
             Source::Bytes(bytes) => prepare(bytes),
-            Source::Path(path) => {
+            Source::Path(path) | Source::Unchanged(path, _) => {
                 READ_BUFFER.with_borrow_mut(|buffer| match lower::read_into(path, &options.limits, buffer) {
                     Ok(()) => prepare(buffer),
                     Err(problem) => (lower::unreadable(rel, problem), None, false),
