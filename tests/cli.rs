@@ -392,3 +392,49 @@ fn a_templates_directory_above_the_root_makes_no_file_a_template() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["summary"]["files"], 1, "only src/lib.rs is read: {doc}");
 }
+
+/// One symbol scheme: every finding on a Rust item is named from the crate root (the module
+/// path of its file, then the item), fields as `ITEM.member` and anything inside a function
+/// as `FUNCTION::value`; schema evidence as `table.column`.
+#[test]
+fn every_symbol_follows_one_scheme() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = idguard(&["check", "fixtures", "--format", "json", "--show-notes", "--no-cache"], root);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut checked = std::collections::BTreeSet::new();
+    for d in doc["diagnostics"].as_array().unwrap() {
+        let (rule, path) = (d["rule"].as_str().unwrap(), d["path"].as_str().unwrap());
+        let Some(symbol) = d["symbol"].as_str() else {
+            assert!(matches!(rule, "parse-error" | "invalid-suppression"), "`{rule}` in {path} has no symbol: {d}");
+            continue;
+        };
+        if rule == "sequential-user-key" {
+            assert!(symbol.split('.').count() == 2 && !symbol.contains("::"), "`{symbol}` is `table.column`");
+            continue;
+        }
+        if path.ends_with(".proto") {
+            // The package path, as the generated Rust module is named.
+            assert!(symbol.contains("::") && symbol.contains('.'), "`{symbol}` is `package::Message.field`");
+            continue;
+        }
+        let module = idguard_core::lower::module_of_path(path);
+        assert!(
+            module.is_empty() || symbol.starts_with(&format!("{module}::")),
+            "`{rule}` in {path}: `{symbol}` does not start with the file's module `{module}`"
+        );
+        let rest = symbol.strip_prefix(&format!("{module}::")).unwrap_or(symbol);
+        assert!(!rest.is_empty() && !rest.starts_with("::"), "`{symbol}` names an item after the module");
+        checked.insert(rule.to_owned());
+    }
+    for rule in [
+        "sequential-id-in-response",
+        "sequential-id-in-request",
+        "predictable-id-generator",
+        "reversible-id-encoding",
+        "weak-id-encryption",
+        "linkable-pseudonym",
+        "decrypted-id-echo",
+    ] {
+        assert!(checked.contains(rule), "the fixtures name no `{rule}` finding: the scheme is not checked for it");
+    }
+}

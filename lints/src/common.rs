@@ -1,5 +1,6 @@
 //! Pieces of diagnostics that several rules share: how a serial is described.
 
+use idguard_core::facts::item_path;
 use idguard_core::index::{Index, Serial};
 use idguard_core::{Label, Location};
 
@@ -42,6 +43,11 @@ pub fn table_label(index: &Index<'_>, token: &str) -> Option<Label> {
         location: Location::new(index.path(file), key.span),
         message: format!("`{}.{}` is {}: keys are handed out in order", key.table, key.column, key.how),
     })
+}
+
+/// The item path of a function: module, `Self` type, name (`api::UserService::create`).
+pub fn fn_path(func: &idguard_core::facts::FnDecl) -> String {
+    item_path(&[&func.module, func.self_ty.as_deref().unwrap_or(""), &func.name])
 }
 
 /// A finding on a symbol, as the security rules report it: one place for the fingerprint

@@ -1,6 +1,7 @@
 //! `decrypted-id-echo`: an entry point decodes or decrypts a client-supplied opaque ID and
 //! sends the plain value back: a decrypt oracle.
 
+use idguard_core::facts::item_path;
 use idguard_core::subject;
 use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
 
@@ -100,7 +101,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             rule: RULE.name,
             path,
             span: echo.span,
-            symbol: format!("{}::{}", echo.api, echo.result),
+            symbol: item_path(&[&echo.scope, &echo.result]),
             subject: subject::SubjectClass::User,
             severity: Severity::Error,
             message,

@@ -1,6 +1,7 @@
 //! `linkable-pseudonym`: a temporary, anonymous or per-context ID built from the user's
 //! serial without a key, or a pseudonym type that carries the serial itself.
 
+use idguard_core::facts::item_path;
 use idguard_core::index::DeclId;
 use idguard_core::subject::{self, KeyName, SubjectClass};
 use idguard_core::{Context, Diagnostic, Rule, Severity};
@@ -117,12 +118,11 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             key.shown(&part.text),
             combo.how
         );
-        let scope = combo.target_names.last().cloned().unwrap_or_default();
         let finding = crate::common::Finding {
             rule: RULE.name,
             path,
             span: combo.span,
-            symbol: format!("{scope}::{target}"),
+            symbol: item_path(&[&combo.scope, &target]),
             subject: SubjectClass::User,
             severity: Severity::Error,
             message,
@@ -180,7 +180,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
                 rule: RULE.name,
                 path,
                 span: field.span,
-                symbol: format!("{}.{field_name}", decl.name),
+                symbol: format!("{}.{field_name}", item_path(&[&decl.module, &decl.name])),
                 subject: SubjectClass::User,
                 severity: Severity::Error,
                 message,

@@ -1,6 +1,7 @@
 //! `predictable-id-generator`: an identifier of a person or personal entity minted
 //! predictably.
 
+use idguard_core::facts::item_path;
 use idguard_core::facts::{Mint, MintKind};
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
 use idguard_core::{Context, Diagnostic, Rule, Severity};
@@ -138,8 +139,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         };
         let who = if subject.class == SubjectClass::User { "user" } else { "personal-entity" };
         let message = format!("{who} identifier `{name}` is minted by {how}: {}", mint.api);
-        let scope = mint.names.last().cloned().unwrap_or_default();
-        let symbol = format!("{scope}::{name}");
+        let symbol = item_path(&[&mint.scope, &name]);
         let mut labels = Vec::new();
         if let Some(table) = crate::common::table_label(index, &subject.token) {
             labels.push(table);

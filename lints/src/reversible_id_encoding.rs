@@ -1,5 +1,6 @@
 //! `reversible-id-encoding`: a user serial passed through a transform anyone can invert.
 
+use idguard_core::facts::item_path;
 use idguard_core::subject::SubjectClass;
 use idguard_core::{Context, Diagnostic, Rule, Severity};
 
@@ -96,12 +97,11 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         };
         let message =
             format!("{noun} {} is only transformed by {}: anyone can undo it", key.shown(&enc.value.text), enc.api);
-        let scope = enc.target_names.last().cloned().unwrap_or_default();
         let finding = crate::common::Finding {
             rule: RULE.name,
             path,
             span: enc.span,
-            symbol: format!("{scope}::{}", enc.value.text),
+            symbol: item_path(&[&enc.scope, &enc.value.text]),
             subject: key.subject.class,
             severity,
             message,

@@ -1,5 +1,6 @@
 //! `sequential-id-in-request`: a handler accepts a user serial from the client.
 
+use idguard_core::facts::item_path;
 use idguard_core::facts::{Check, FieldDecl, FnDecl, Param, ParamSource, Span, TypeRef, TypedSegment};
 use idguard_core::index::{DeclId, FnId, Index, Route};
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass, singular};
@@ -241,7 +242,7 @@ fn scalar_finding(
     labels.extend(crate::common::hop_labels(index, &serial));
     labels.extend(evidence.labels(index.path(id.file), &[name, site.name]));
     labels.extend(crate::common::table_label(index, &subject.token));
-    let symbol = format!("{}::{name}", fn_symbol(func));
+    let symbol = item_path(&[&crate::common::fn_path(func), &name]);
     Some(diagnostic(
         index,
         site.file,
@@ -290,7 +291,7 @@ fn struct_findings(
         labels.extend(crate::common::hop_labels(index, &serial));
         labels.extend(evidence.labels(index.path(id.file), &[name]));
         labels.extend(crate::common::table_label(index, &subject.token));
-        let symbol = format!("{}::{member}", decl.module).trim_start_matches("::").to_owned();
+        let symbol = item_path(&[&decl.module, &member]);
         out.push(diagnostic(
             index,
             decl_id.file,
@@ -318,7 +319,8 @@ fn segment_finding(ctx: &Context<'_>, file: u32, segment: &TypedSegment) -> Opti
         segment.ty.display(),
         noun(subject.class)
     );
-    let symbol = format!("{}::{}", segment.scope, segment.route);
+    let module = idguard_core::lower::module_of_path(index.path(file));
+    let symbol = format!("{}::{}", item_path(&[&module, &segment.scope]), segment.route);
     let labels = crate::common::hop_labels(index, &serial);
     Some(diagnostic(
         index,
@@ -398,18 +400,6 @@ fn class_severity(class: SubjectClass) -> Severity {
         SubjectClass::Entity => Severity::Warning,
         SubjectClass::Content => Severity::Note,
     }
-}
-
-fn fn_symbol(func: &FnDecl) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    if !func.module.is_empty() {
-        parts.push(&func.module);
-    }
-    if let Some(t) = &func.self_ty {
-        parts.push(t);
-    }
-    parts.push(&func.name);
-    parts.join("::")
 }
 
 /// The route registrations (or attributes) and the handler itself.

@@ -1,5 +1,6 @@
 //! `sequential-id-in-response`: a user serial serialized to clients.
 
+use idguard_core::facts::item_path;
 use idguard_core::facts::{FieldDecl, FnDecl, SentValue, TypeDecl};
 use idguard_core::index::{DeclId, Index, Reach, Root, Serial};
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
@@ -219,8 +220,7 @@ fn value_finding(ctx: &Context<'_>, file: u32, func: &FnDecl, value: &SentValue)
     }];
     labels.extend(crate::common::hop_labels(index, &serial));
     labels.extend(crate::common::table_label(index, &subject.token));
-    let scope = if func.module.is_empty() { func.name.clone() } else { format!("{}::{}", func.module, func.name) };
-    let symbol = format!("{scope}::{}({name})", value.how.trim_end_matches('!'));
+    let symbol = format!("{}::{}({name})", crate::common::fn_path(func), value.how.trim_end_matches('!'));
     let finding = crate::common::Finding {
         rule: RULE.name,
         path,
@@ -351,7 +351,7 @@ fn diagnostic(
         (None, Some(n)) => format!("{}.{n}", decl.name),
         (None, None) => format!("{}.{}", decl.name, field.index),
     };
-    let symbol = if decl.module.is_empty() { member.clone() } else { format!("{}::{member}", decl.module) };
+    let symbol = item_path(&[&decl.module, &member]);
     let mut severity = severity(subject.class, reach.is_some());
     // A package that marks its API types (`TS`, `ToSchema`...) says this unmarked, unreached
     // type is not one of them: a storage row or internal value.

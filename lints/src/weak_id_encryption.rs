@@ -1,6 +1,7 @@
 //! `weak-id-encryption`: an ID "encrypted" with a fixed nonce, a key written in the source,
 //! or block by block.
 
+use idguard_core::facts::item_path;
 use idguard_core::subject::SubjectClass;
 use idguard_core::{Context, Diagnostic, Label, Location, Rule, Severity};
 
@@ -102,12 +103,11 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         if let Some(key) = &key {
             labels.extend(key.labels(index));
         }
-        let scope = enc.target_names.last().cloned().unwrap_or_default();
         let finding = crate::common::Finding {
             rule: RULE.name,
             path,
             span: enc.span,
-            symbol: format!("{scope}::{}", enc.api.trim_matches('`')),
+            symbol: item_path(&[&enc.scope, enc.api.trim_matches('`')]),
             subject: class,
             severity: Severity::Error,
             message,

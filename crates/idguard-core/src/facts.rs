@@ -428,6 +428,14 @@ pub enum MintKind {
     NameBased,
 }
 
+/// The item path of `parts`, the empty ones left out: `item_path(&["api::users", "UserView"])`
+/// is `api::users::UserView`. Every symbol is written this way: a field is `ITEM.field`
+/// (`api::users::UserView.id`), anything inside a function `FUNCTION::name`
+/// (`api::users::create::temp_id`).
+pub fn item_path(parts: &[&str]) -> String {
+    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("::")
+}
+
 /// An expression that mints a value, with the names around it that say what the value is.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Mint {
@@ -440,6 +448,9 @@ pub struct Mint {
     pub names: Vec<String>,
     /// The minting expression.
     pub span: Span,
+    /// The item path of the enclosing function (`api::users::UserService::create`): the
+    /// scope of the finding's symbol.
+    pub scope: String,
 }
 
 /// What the code says about one value: its text, its type or the typed value it is a field
@@ -478,6 +489,9 @@ pub struct Encoding {
     pub target_names: Vec<String>,
     /// The transform expression.
     pub span: Span,
+    /// The item path of the enclosing function (`api::users::UserService::create`): the
+    /// scope of the finding's symbol.
+    pub scope: String,
 }
 
 /// Several values put together without a key: a `format!`, a tuple, bit packing
@@ -493,6 +507,9 @@ pub struct Combination {
     pub target_names: Vec<String>,
     /// The constructing expression.
     pub span: Span,
+    /// The item path of the enclosing function (`api::users::UserService::create`): the
+    /// scope of the finding's symbol.
+    pub scope: String,
 }
 
 /// Why an encryption call is weak.
@@ -518,6 +535,9 @@ pub struct Encrypt {
     pub target_names: Vec<String>,
     /// The call.
     pub span: Span,
+    /// The item path of the enclosing function (`api::users::UserService::create`): the
+    /// scope of the finding's symbol.
+    pub scope: String,
 }
 
 /// A client-supplied value decoded or decrypted in an entry point, and where the result
@@ -534,6 +554,9 @@ pub struct Echo {
     pub span: Span,
     /// Where the result is sent back, and how (`json!`, `Json`, a formatted body).
     pub sinks: Vec<(String, Span)>,
+    /// The item path of the enclosing function (`api::users::UserService::create`): the
+    /// scope of the finding's symbol.
+    pub scope: String,
 }
 
 /// A call of a function by name with arguments that may be keys: a helper's parameter is

@@ -79,7 +79,8 @@ impl Lowerer<'_, '_> {
             names
         });
         if !block.stmts.is_empty() {
-            self.mints(sig, block, client);
+            let qualified = crate::facts::item_path(&[module, ctx.self_ty.as_deref().unwrap_or(""), &scope]);
+            self.mints(sig, block, client, qualified);
         }
         if !entry && !responder {
             return;

@@ -36,7 +36,13 @@ const TRANSPARENT: &[&str] =
 impl Lowerer<'_, '_> {
     /// Walks a function body with the value model. `client` holds the names a handler binds
     /// from the request (`None` when the function is no entry point).
-    pub(super) fn mints(&mut self, sig: &syn::Signature, block: &syn::Block, client: Option<Vec<String>>) {
+    pub(super) fn mints(
+        &mut self,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        client: Option<Vec<String>>,
+        scope: String,
+    ) {
         if block.stmts.is_empty() {
             return;
         }
@@ -57,6 +63,7 @@ impl Lowerer<'_, '_> {
             depth: 0,
             locals,
             params,
+            scope,
             origins: HashMap::new(),
             fixed: HashMap::new(),
             random: std::collections::HashSet::new(),
@@ -86,6 +93,8 @@ struct Mints<'l, 'f, 't> {
     lowerer: &'l mut Lowerer<'f, 't>,
     /// Names around the current expression, outermost first.
     names: Vec<String>,
+    /// The function's item path.
+    scope: String,
     depth: u32,
     /// Types of parameters and locals, where the code says them.
     locals: Locals,
@@ -158,7 +167,7 @@ impl Mints<'_, '_, '_> {
         names.extend(inner.iter().rev().skip(1).cloned());
         names.extend(function.cloned());
         let span = self.lowerer.span(at);
-        self.lowerer.facts.mints.push(Mint { kind, api, names, span });
+        self.lowerer.facts.mints.push(Mint { kind, api, names, span, scope: self.scope.clone() });
     }
 
     /// The target names around the current expression, innermost first.
@@ -219,7 +228,7 @@ impl Mints<'_, '_, '_> {
         let Some(value) = self.value_ref(arg, integer) else { return };
         let span = self.lowerer.span(at);
         let target_names = self.targets();
-        self.lowerer.facts.encodings.push(Encoding { api, value, target_names, span });
+        self.lowerer.facts.encodings.push(Encoding { api, value, target_names, span, scope: self.scope.clone() });
     }
 
     /// Records an unkeyed combination of `parts` when it goes to a pseudonym-named target.
@@ -230,7 +239,7 @@ impl Mints<'_, '_, '_> {
         }
         let span = self.lowerer.span(at);
         let target_names = self.targets();
-        self.lowerer.facts.combinations.push(Combination { how, parts, target_names, span });
+        self.lowerer.facts.combinations.push(Combination { how, parts, target_names, span, scope: self.scope.clone() });
     }
 
     fn named<T>(&mut self, name: Option<String>, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
@@ -362,7 +371,14 @@ impl Mints<'_, '_, '_> {
         let span = self.lowerer.span(mc.method.span());
         let target_names = self.targets();
         let api = format!("`{receiver}.{method}`");
-        self.lowerer.facts.encrypts.push(Encrypt { api, plaintext, weaknesses, target_names, span });
+        self.lowerer.facts.encrypts.push(Encrypt {
+            api,
+            plaintext,
+            weaknesses,
+            target_names,
+            span,
+            scope: self.scope.clone(),
+        });
     }
 
     /// Records the arguments of a call of a function by name (the rules decide which are
@@ -726,7 +742,14 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             pattern_names(pat, &mut bound);
             let echo = if let Some((api, input, at)) = self.decoded(init) {
                 let span = self.lowerer.span(at);
-                self.echoes.push(Echo { api, input, result: bound.join(", "), span, sinks: Vec::new() });
+                self.echoes.push(Echo {
+                    api,
+                    input,
+                    result: bound.join(", "),
+                    span,
+                    sinks: Vec::new(),
+                    scope: self.scope.clone(),
+                });
                 Some(self.echoes.len() - 1)
             } else if self.tainted.is_empty() {
                 None
@@ -976,7 +999,13 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                 if sequence {
                     let api = format!("`{} += {}`", own.first().map_or("_", String::as_str), quote_text(&b.right));
                     let span = self.lowerer.span(b.op.span());
-                    self.lowerer.facts.mints.push(Mint { kind: MintKind::Counter, api, names: own, span });
+                    self.lowerer.facts.mints.push(Mint {
+                        kind: MintKind::Counter,
+                        api,
+                        names: own,
+                        span,
+                        scope: self.scope.clone(),
+                    });
                 }
             }
             syn::BinOp::Add(_)
