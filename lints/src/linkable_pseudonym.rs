@@ -122,7 +122,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             rule: RULE.name,
             path,
             span: combo.span,
-            symbol: item_path(&[&combo.scope, &target]),
+            symbol: item_path(&[&combo.scope, target]),
             subject: SubjectClass::User,
             severity: Severity::Error,
             message,

@@ -242,7 +242,7 @@ fn scalar_finding(
     labels.extend(crate::common::hop_labels(index, &serial));
     labels.extend(evidence.labels(index.path(id.file), &[name, site.name]));
     labels.extend(crate::common::table_label(index, &subject.token));
-    let symbol = item_path(&[&crate::common::fn_path(func), &name]);
+    let symbol = item_path(&[&crate::common::fn_path(func), name]);
     Some(diagnostic(
         index,
         site.file,
