@@ -412,7 +412,7 @@ fn every_symbol_follows_one_scheme() {
             assert!(symbol.split('.').count() == 2 && !symbol.contains("::"), "`{symbol}` is `table.column`");
             continue;
         }
-        if path.ends_with(".proto") {
+        if Path::new(path).extension().is_some_and(|e| e.eq_ignore_ascii_case("proto")) {
             // The package path, as the generated Rust module is named.
             assert!(symbol.contains("::") && symbol.contains('.'), "`{symbol}` is `package::Message.field`");
             continue;
