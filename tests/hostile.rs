@@ -209,24 +209,61 @@ fn hostile_tree_is_survived_reported_and_deterministic() {
     assert!(doc["summary"]["skipped"].as_u64().unwrap() >= 15);
 }
 
+/// Runs idguard as an unprivileged user when the tests run as root (permissions do not stop
+/// root's reads): `setpriv` to `nobody`, with the root made readable to it.
+#[cfg(unix)]
+fn idguard_unprivileged(root: &Path) -> Output {
+    use std::os::unix::fs::PermissionsExt;
+    let uid = Command::new("id").arg("-u").output().expect("id runs");
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        return idguard(root, &["--no-cache"]);
+    }
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_idguard"))
+        .args(["check", "--no-cache", "--format", "json", "--color", "never", "--root"])
+        .arg(root)
+        .output()
+        .expect("setpriv (util-linux) runs idguard as nobody: install util-linux to run this test as root");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
 #[test]
-fn unreadable_file_is_reported_and_the_scan_goes_on() {
+fn unreadable_files_and_directories_are_reported_and_the_scan_goes_on() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let tmp = tempfile::tempdir().unwrap();
         write(tmp.path(), "good.rs", GOOD);
         write(tmp.path(), "locked.rs", GOOD.replace("UserView", "LockedView"));
-        let locked = tmp.path().join("locked.rs");
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-        if std::fs::read(&locked).is_ok() {
-            // Running as root: permissions do not stop reads, nothing to test here.
-            return;
+        for dir in ["sealed", "hidden_away"] {
+            std::fs::create_dir(tmp.path().join(dir)).unwrap();
         }
-        let out = idguard(tmp.path(), &[]);
+        write(tmp.path(), "sealed/inner.rs", GOOD.replace("UserView", "SealedView"));
+        write(tmp.path(), "hidden_away/inner.rs", GOOD.replace("UserView", "AwayView"));
+        write(tmp.path(), "idguard.toml", "[files]\nexclude = [\"hidden_away/**\"]\n");
+        for locked in ["locked.rs", "sealed", "hidden_away"] {
+            std::fs::set_permissions(tmp.path().join(locked), std::fs::Permissions::from_mode(0o000)).unwrap();
+        }
+        let out = idguard_unprivileged(tmp.path());
+        for locked in ["sealed", "hidden_away"] {
+            std::fs::set_permissions(tmp.path().join(locked), std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let diags = doc["diagnostics"].as_array().unwrap();
-        assert!(diags.iter().any(|d| d["path"] == "locked.rs" && d["rule"] == "parse-error"), "{diags:#?}");
+        let file = diags.iter().find(|d| d["path"] == "locked.rs").expect("the unreadable file is reported");
+        assert_eq!(file["rule"], "parse-error");
+        assert_eq!(file["help"], "make the file readable, or exclude it in `[files] exclude`");
+        let dir = diags.iter().find(|d| d["path"] == "sealed").expect("the unreadable directory is reported");
+        assert_eq!(dir["rule"], "parse-error");
+        assert_eq!(
+            dir["help"],
+            "none of the files under this directory were scanned: make it readable by the user running idguard, or exclude it with `[files] exclude = [\"sealed/**\"]`"
+        );
+        assert!(!diags.iter().any(|d| d["path"].as_str().unwrap().starts_with("hidden_away")), "excluded: {diags:#?}");
         assert!(diags.iter().any(|d| d["path"] == "good.rs" && d["rule"] == "sequential-id-in-response"));
+        assert_eq!(diags.len(), 3, "{diags:#?}");
     }
 }

@@ -63,6 +63,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             };
             let what = match problem.kind {
                 ProblemKind::Unreadable => "unreadable",
+                ProblemKind::UnreadableDirectory => "unreadable-directory",
                 ProblemKind::TooLarge => "too-large",
                 ProblemKind::NotUtf8 => "not-utf8",
                 ProblemKind::TooDeep => "too-deep",
@@ -75,7 +76,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
                 location,
                 primary_label: label.to_owned(),
                 labels: Vec::new(),
-                help: help(problem.kind).to_owned(),
+                help: help(problem.kind, &file.path),
                 symbol: None,
                 subject: None,
                 fingerprint: format!("{}:{}:{what}", RULE.name, file.path),
@@ -85,13 +86,19 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     out
 }
 
-fn help(kind: ProblemKind) -> &'static str {
-    match kind {
+fn help(kind: ProblemKind, path: &str) -> String {
+    let text = match kind {
         ProblemKind::Unreadable => "make the file readable, or exclude it in `[files] exclude`",
+        ProblemKind::UnreadableDirectory => {
+            return format!(
+                "none of the files under this directory were scanned: make it readable by the user running idguard, or exclude it with `[files] exclude = [\"{path}/**\"]`"
+            );
+        }
         ProblemKind::TooLarge | ProblemKind::TooDeep => {
             "generated code rarely exposes IDs; exclude it in `[files] exclude` to silence this"
         }
         ProblemKind::NotUtf8 => "Rust sources must be UTF-8; re-encode the file or exclude it",
         ProblemKind::Syntax => "fix the syntax error (does `cargo check` accept the file?)",
-    }
+    };
+    text.to_owned()
 }

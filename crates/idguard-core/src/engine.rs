@@ -289,7 +289,11 @@ fn run(
         for skipped in skipped.iter().filter(|s| s.report) {
             files.push(FileFacts {
                 path: skipped.rel.clone(),
-                problems: vec![Problem { kind: ProblemKind::Unreadable, message: skipped.reason.clone(), span: None }],
+                problems: vec![Problem {
+                    kind: if skipped.directory { ProblemKind::UnreadableDirectory } else { ProblemKind::Unreadable },
+                    message: skipped.reason.clone(),
+                    span: None,
+                }],
                 ..FileFacts::default()
             });
         }

@@ -630,6 +630,8 @@ pub struct UseName {
 pub enum ProblemKind {
     /// The file could not be read.
     Unreadable,
+    /// A directory could not be entered: none of its files were read.
+    UnreadableDirectory,
     /// The file is larger than the size limit.
     TooLarge,
     /// The file is not valid UTF-8.

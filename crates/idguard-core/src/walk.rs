@@ -29,6 +29,8 @@ pub struct Skipped {
     /// Whether the user should hear about it (a FIFO named `.rs`, an unreadable
     /// directory) or it is an expected skip (a symlink, not followed by design).
     pub report: bool,
+    /// It is a directory the walk could not enter (its files were not scanned).
+    pub directory: bool,
 }
 
 /// The result of a walk.
@@ -144,16 +146,26 @@ fn classify(root: &Path, globs: &globset::GlobSet, result: Result<ignore::DirEnt
                 return None;
             }
             Some(if file_type.is_symlink() {
-                Entry::Skipped(Skipped { rel, reason: "symlink not followed".into(), report: false })
+                Entry::Skipped(Skipped { rel, reason: "symlink not followed".into(), report: false, directory: false })
             } else if file_type.is_file() {
                 Entry::File(SourceFile { rel, abs: path.to_path_buf() })
             } else {
-                Entry::Skipped(Skipped { rel, reason: "file skipped: not a regular file".into(), report: true })
+                Entry::Skipped(Skipped {
+                    rel,
+                    reason: "file skipped: not a regular file".into(),
+                    report: true,
+                    directory: false,
+                })
             })
         }
         Err(err) => {
             let rel = error_path(&err).map_or_else(|| ".".to_owned(), |p| relative(root, p));
-            Some(Entry::Skipped(Skipped { rel, reason: format!("cannot walk: {err}"), report: true }))
+            let directory = error_path(&err).is_some_and(Path::is_dir);
+            // A directory that `[files] exclude` covers (`locked/**`) is not missed.
+            if directory && (globs.is_match(&rel) || globs.is_match(format!("{rel}/"))) {
+                return None;
+            }
+            Some(Entry::Skipped(Skipped { rel, reason: format!("cannot walk: {err}"), report: true, directory }))
         }
     }
 }
