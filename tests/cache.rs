@@ -158,4 +158,17 @@ fn a_warm_workspace_reports_what_a_cold_scan_reports() {
     let grown = warm(&mut workspace);
     assert!(grown.contains("ExtraView"), "{grown}");
     assert_eq!(grown, cold(&[]));
+
+    // A declaring file with a syntax error is reported only while a looked-up name sends the
+    // scan to it: what the previous scan asked for must not keep it reported.
+    std::fs::write(root.join("src/ids.rs"), "pub type MemberNo = u64;\nfn broken( {\n").unwrap();
+    workspace.changed_on_disk("src/ids.rs");
+    let broken = warm(&mut workspace);
+    assert!(broken.contains("parse-error"), "{broken}");
+    assert_eq!(broken, cold(&[]));
+    let unused = members.replace("crate::ids::MemberNo", "uuid::Uuid");
+    workspace.set_buffer("src/members.rs", Some(unused.as_bytes().to_vec()));
+    let after = warm(&mut workspace);
+    assert!(!after.contains("parse-error"), "nothing asks for `MemberNo` any more: {after}");
+    assert_eq!(after, cold(&[("src/members.rs", unused.as_str())]));
 }

@@ -103,6 +103,8 @@ pub struct Workspace {
     on_disk: foldhash::HashMap<String, u128>,
     /// The workers, kept between scans.
     pool: rayon::ThreadPool,
+    /// The names the last scan decided (see `Keep::Memory`).
+    decided: Vec<String>,
 }
 
 impl Workspace {
@@ -112,7 +114,14 @@ impl Workspace {
         std::fs::metadata(&options.root).map_err(|source| Error::Root { path: options.root.clone(), source })?;
         let walked = walk::walk(&options.root, &options.excluded_dirs, &options.exclude, threads(&options));
         let pool = thread_pool(&options)?;
-        Ok(Workspace { options, walked, memory: Cache::default(), on_disk: foldhash::HashMap::default(), pool })
+        Ok(Workspace {
+            options,
+            walked,
+            memory: Cache::default(),
+            on_disk: foldhash::HashMap::default(),
+            pool,
+            decided: Vec::new(),
+        })
     }
 
     /// The project root.
@@ -153,9 +162,10 @@ impl Workspace {
     pub fn scan(&mut self, rules: &[Rule]) -> Result<Report, Error> {
         let on_disk = &self.on_disk;
         let inputs = tree_inputs(&self.options, &self.walked, |rel| on_disk.get(rel).copied());
-        let (mut report, kept) =
-            run(&self.options, rules, &inputs, &self.walked.skipped, Some(&self.memory), Keep::Memory(&self.pool))?;
-        let entries = kept.unwrap_or_default();
+        let keep = Keep::Memory { pool: &self.pool, seed: &self.decided };
+        let (mut report, kept) = run(&self.options, rules, &inputs, &self.walked.skipped, Some(&self.memory), keep)?;
+        let Kept { entries, decided } = kept.unwrap_or_default();
+        self.decided = decided;
         // Both in path order: the hash of each file read from disk (not a buffer).
         let mut from_disk =
             inputs.iter().filter(|(_, source)| !matches!(source, Source::Bytes(_))).map(|(rel, _)| *rel);
@@ -185,11 +195,19 @@ fn dispose<T: Send + 'static>(value: T) {
 
 /// What a run does with the facts it settles on (each file's, with what on-demand
 /// resolution parsed): store them in the disk cache if they changed, or hand them back.
-/// A workspace's run keeps its workers between runs.
+/// A workspace's run keeps its workers between runs, and decides up front the names the
+/// previous run asked for (`seed`).
 #[derive(Clone, Copy)]
 enum Keep<'a> {
     Disk,
-    Memory(&'a rayon::ThreadPool),
+    Memory { pool: &'a rayon::ThreadPool, seed: &'a [String] },
+}
+
+/// What a workspace's run hands back: every file's settled facts, and the names it decided.
+#[derive(Default)]
+struct Kept {
+    entries: Entries,
+    decided: Vec<String>,
 }
 
 fn thread_pool(options: &ScanOptions) -> Result<rayon::ThreadPool, Error> {
@@ -218,14 +236,14 @@ fn run(
     skipped: &[walk::Skipped],
     cache: Option<&Cache>,
     keep: Keep<'_>,
-) -> Result<(Report, Option<Entries>), Error> {
+) -> Result<(Report, Option<Kept>), Error> {
     let built;
     let pool = match keep {
         Keep::Disk => {
             built = thread_pool(options)?;
             &built
         }
-        Keep::Memory(pool) => pool,
+        Keep::Memory { pool, .. } => pool,
     };
     let mut stats = crate::report::Stats::default();
     let preparing = std::time::Instant::now();
@@ -324,6 +342,49 @@ fn run(
         let rel = |f: usize| inputs[f].0;
         let settings = lower::Settings { limits: &options.limits, vocab: &options.vocab };
         let mut passes = 0usize;
+        let mut decided_names: Vec<String> = Vec::new();
+        let mut decide = |asked: &[String],
+                          files: &mut Vec<FileFacts>,
+                          prepared: &mut Vec<Prepared>,
+                          relevant: &mut Vec<bool>,
+                          held: &mut HashMap<usize, Vec<Problem>>,
+                          uncleared: &mut HashMap<usize, FileFacts>| {
+            let mut demanded =
+                crate::demand::Files { facts: &mut files[..prepared.len()], meta: prepared, relevant, held };
+            let crashes = crate::demand::decide(asked, &candidates, &mut demanded, &text, &rel, settings);
+            for name in asked {
+                for &file in candidates.files_of(name) {
+                    let f = file as usize;
+                    if !uncleared.contains_key(&f)
+                        && let Some(raw) = exclude_test_module(&mut files[f], &test_modules)
+                    {
+                        uncleared.insert(f, raw);
+                    }
+                }
+            }
+            decided_names.extend(asked.iter().cloned());
+            crashes
+        };
+        // Warm: what the previous scan asked for is decided now, where that cannot change
+        // the report: every file declaring the name is parsed already and holds back no
+        // syntax problem, so deciding it only marks those files relevant (which matters for
+        // held problems alone) and drops names they do not declare at module level. The
+        // passes that would have asked for it are saved; the report is the same.
+        if let Keep::Memory { seed, .. } = keep {
+            let seed: Vec<String> = seed
+                .iter()
+                .filter(|name| {
+                    candidates
+                        .files_of(name)
+                        .iter()
+                        .all(|&f| prepared[f as usize].lowered && !held.contains_key(&(f as usize)))
+                })
+                .cloned()
+                .collect();
+            lookups.decided(&seed);
+            let crashes = decide(&seed, &mut files, &mut prepared, &mut relevant, &mut held, &mut uncleared);
+            internal.extend(crashes);
+        }
         let mut diagnostics = loop {
             passes += 1;
             let index = Index::build_watching(&files, &vocab, &lookups);
@@ -338,24 +399,8 @@ fn run(
             if asked.is_empty() {
                 break found.unwrap_or_default();
             }
-            let mut demanded = crate::demand::Files {
-                facts: &mut files[..prepared.len()],
-                meta: &mut prepared,
-                relevant: &mut relevant,
-                held: &mut held,
-            };
-            let crashes = crate::demand::decide(&asked, &candidates, &mut demanded, &text, &rel, settings);
+            let crashes = decide(&asked, &mut files, &mut prepared, &mut relevant, &mut held, &mut uncleared);
             internal.extend(crashes);
-            for name in &asked {
-                for &file in candidates.files_of(name) {
-                    let f = file as usize;
-                    if !uncleared.contains_key(&f)
-                        && let Some(raw) = exclude_test_module(&mut files[f], &test_modules)
-                    {
-                        uncleared.insert(f, raw);
-                    }
-                }
-            }
         };
         stats.resolve = resolving.elapsed().as_secs_f64();
         dispose((candidates, lookups));
@@ -392,7 +437,7 @@ fn run(
         let mut report = report::build(diagnostics, rules, &files, &options.report, summary);
         // Kept in memory: the facts move back (the report is built), only test-cleared
         // files' originals and held syntax problems are restored.
-        let kept = matches!(keep, Keep::Memory(_)).then(|| {
+        let kept = matches!(keep, Keep::Memory { .. }).then(|| {
             let mut entries = Entries::with_capacity(prepared.len());
             for (i, ((mut p, facts), hash)) in prepared.into_iter().zip(files).zip(hashes).enumerate() {
                 let Some(hash) = hash else { continue };
@@ -400,7 +445,9 @@ fn run(
                 p.facts.problems.extend(held.remove(&i).into_iter().flatten());
                 entries.push((p.facts.path.clone(), hash, p));
             }
-            entries
+            decided_names.sort_unstable();
+            decided_names.dedup();
+            Kept { entries, decided: decided_names }
         });
         report.stats = stats;
         Ok((report, kept))

@@ -159,6 +159,17 @@ impl Lookups {
         }
     }
 
+    /// Marks `names` decided without their being asked (a warm workspace decides up front
+    /// what the previous scan asked for): they are no longer watched.
+    pub fn decided(&self, names: &[String]) {
+        use std::sync::atomic::Ordering;
+        for name in names {
+            if let Some(state) = self.names.get(name.as_str()) {
+                state.store(DECIDED, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// The watched names asked for since the last call, sorted; from now on they are
     /// decided (no longer watched).
     pub fn take_asked(&self) -> Vec<String> {
