@@ -577,7 +577,7 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
             let entry = || signature_matters(header, vocab);
             let kinds = marker_kinds(body);
             // The header first: it is short, and most bodies belong to no entry point.
-            (entry() && (sends(body) || mentions_checks(body) || decodes(body)))
+            (entry() && (sends(body) || mentions_checks(body) || decodes(body) || reads_by_hand(body)))
                 || kinds & ROUTE != 0
                 // A type declared in the body that a surface may reach (a page struct, a DTO).
                 || has_surface_attribute(body)
@@ -613,6 +613,13 @@ fn names_a_response_alias(text: &str, vocab: &Vocabulary) -> bool {
 /// Whether a signature names a GraphQL `ID` (a resolver building one from a serial).
 fn names_graphql_id(header: &str) -> bool {
     names_a_word(header.as_bytes(), &[b"ID"])
+}
+
+/// Whether a handler body may read a request value by hand: a `.parse` of a text or map
+/// entry, salvo's typed `req.param::<T>(..)` / `query::<T>` / `form::<T>`.
+fn reads_by_hand(body: &str) -> bool {
+    let b = body.as_bytes();
+    [&b".parse"[..], b"param::<", b"query::<", b"form::<"].iter().any(|m| memchr::memmem::find(b, m).is_some())
 }
 
 /// Whether a handler body may hold authorization evidence: a comparison or a filter.

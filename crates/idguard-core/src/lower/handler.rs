@@ -4,6 +4,8 @@
 //! in their bodies (authorization evidence), and the routes any function body registers
 //! (`.route("/users/{id}", get(get_user))` and friends, with statically visible prefixes).
 
+use std::collections::HashMap;
+
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
@@ -92,6 +94,8 @@ impl Lowerer<'_, '_> {
             values: Vec::new(),
             checks: Vec::new(),
             read: Vec::new(),
+            raw: raw_request_values(&params),
+            let_name: None,
         };
         body.visit_block(block);
         let (sent, values, checks) = (body.sent, body.values, body.checks);
@@ -648,8 +652,51 @@ struct Body<'l, 'f, 't> {
     values: Vec<SentValue>,
     checks: Vec<Check>,
     /// Request values read by hand: `req.match_info().query("id").parse::<i64>()`,
-    /// salvo `req.param::<i64>("id")`.
+    /// salvo `req.param::<i64>("id")`, a `Path<String>` or a query map parsed to an integer.
     read: Vec<Param>,
+    /// The request values extracted as text (`Path(u): Path<String>`) or as a map of texts
+    /// (`Query<HashMap<String, String>>`), and closure parameters bound to one entry of such
+    /// a map (`query.get("after").and_then(|s| ..)`): where each comes from, and the name
+    /// the request gives it.
+    raw: HashMap<String, Raw>,
+    /// The name of the `let` whose initialiser is being walked.
+    let_name: Option<String>,
+}
+
+/// A request value the handler takes as text.
+#[derive(Clone)]
+struct Raw {
+    source: ParamSource,
+    /// A map of texts (read by key), or one text.
+    map: bool,
+    /// The name the request gives it: the route segment or the query key.
+    name: String,
+}
+
+/// The extracted request values a handler takes as text or as a map of texts.
+fn raw_request_values(params: &[Param]) -> HashMap<String, Raw> {
+    let text = |ty: &TypeRef| {
+        let mut ty = ty;
+        while let TypeRef::Ref(inner) = ty {
+            ty = inner;
+        }
+        ty.name().is_some_and(|n| matches!(n, "String" | "str" | "Cow" | "SmolStr" | "CompactString"))
+    };
+    let mut out = HashMap::new();
+    for p in params.iter().filter(|p| matches!(p.source, ParamSource::Path | ParamSource::Query | ParamSource::Body)) {
+        let map = p.ty.name().is_some_and(|n| matches!(n, "HashMap" | "BTreeMap" | "IndexMap"))
+            && matches!(&p.ty, TypeRef::Path { args, .. } if args.iter().all(text));
+        let texts: Vec<bool> = match &p.ty {
+            TypeRef::Tuple(items) => items.iter().map(text).collect(),
+            ty => vec![text(ty)],
+        };
+        for (i, b) in p.bindings.iter().enumerate() {
+            if map || texts.get(i).copied().unwrap_or(false) {
+                out.insert(b.name.clone(), Raw { source: p.source, map, name: b.name.clone() });
+            }
+        }
+    }
+    out
 }
 
 impl Body<'_, '_, '_> {
@@ -726,14 +773,16 @@ impl Body<'_, '_, '_> {
             "param" | "query" | "form" if turbofish.is_some() => (turbofish, Some(mc)),
             "parse" => {
                 // `.parse::<T>()` (or a typed `let`) of `match_info().get("id")`/`.query("id")`.
-                let syn::Expr::MethodCall(inner) = &*mc.receiver else { return };
+                let syn::Expr::MethodCall(inner) = &*mc.receiver else {
+                    return self.parsed_text(mc, turbofish.or(declared));
+                };
                 let inner = match (inner.method.to_string().as_str(), &*inner.receiver) {
                     ("unwrap" | "expect" | "unwrap_or" | "unwrap_or_default", syn::Expr::MethodCall(i)) => i,
                     _ => inner,
                 };
                 let from_match_info = matches!(&*inner.receiver, syn::Expr::MethodCall(m) if m.method == "match_info");
                 if !from_match_info || !matches!(inner.method.to_string().as_str(), "get" | "query") {
-                    return;
+                    return self.parsed_text(mc, turbofish.or(declared));
                 }
                 (turbofish.or(declared), Some(inner))
             }
@@ -750,6 +799,76 @@ impl Body<'_, '_, '_> {
             bindings: vec![Binding { name: key.value(), span }],
             span,
         });
+    }
+
+    /// `.parse::<T>()` of a request value taken as text: a `Path<String>` binding, an entry
+    /// of a query map (`query.get("after")`), or a closure parameter bound to one. Named by
+    /// the `let` it is bound to, else by the request's own name for it.
+    fn parsed_text(&mut self, parse: &syn::ExprMethodCall, ty: Option<TypeRef>) {
+        let Some(ty) = ty else { return };
+        let mut expr = &*parse.receiver;
+        loop {
+            match expr {
+                syn::Expr::Reference(r) => expr = &r.expr,
+                syn::Expr::Paren(p) => expr = &p.expr,
+                syn::Expr::MethodCall(m)
+                    if matches!(
+                        m.method.to_string().as_str(),
+                        "as_str"
+                            | "trim"
+                            | "to_string"
+                            | "clone"
+                            | "unwrap"
+                            | "expect"
+                            | "unwrap_or_default"
+                            | "as_ref"
+                    ) =>
+                {
+                    expr = &m.receiver;
+                }
+                _ => break,
+            }
+        }
+        let (raw, key, span) = match expr {
+            syn::Expr::Path(p) if p.path.segments.len() == 1 => {
+                let Some(raw) = self.raw.get(&p.path.segments[0].ident.to_string()) else { return };
+                if raw.map {
+                    return;
+                }
+                (raw.clone(), raw.name.clone(), parse.method.span())
+            }
+            syn::Expr::MethodCall(get) => {
+                let Some(raw) = self.map_entry(get) else { return };
+                let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(key), .. })) = get.args.first() else {
+                    return;
+                };
+                (raw, key.value(), key.span())
+            }
+            _ => return,
+        };
+        let name = self.let_name.clone().unwrap_or(key);
+        let span = self.lowerer.span(span);
+        self.read.push(Param {
+            source: raw.source,
+            extractor: format!("{}.parse()", raw.name),
+            ty,
+            bindings: vec![Binding { name, span }],
+            span,
+        });
+    }
+
+    /// The request map a `MAP.get("key")` call reads, if it is one.
+    fn map_entry(&self, get: &syn::ExprMethodCall) -> Option<Raw> {
+        if !matches!(get.method.to_string().as_str(), "get" | "remove") {
+            return None;
+        }
+        let mut receiver = &*get.receiver;
+        while let syn::Expr::Reference(r) = receiver {
+            receiver = &r.expr;
+        }
+        let syn::Expr::Path(p) = receiver else { return None };
+        let raw = self.raw.get(&p.path.get_ident()?.to_string())?;
+        raw.map.then(|| raw.clone())
     }
 
     fn check(&mut self, left: &syn::Expr, right: Option<&syn::Expr>, at: proc_macro2::Span) {
@@ -782,7 +901,13 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
             }
         }
         self.locals.bind(self.lowerer, pat, declared, local.init.as_ref().map(|init| &*init.expr));
+        let name = match pat {
+            syn::Pat::Ident(id) => Some(unraw(&id.ident.to_string())),
+            _ => None,
+        };
+        let outer = std::mem::replace(&mut self.let_name, name);
         syn::visit::visit_local(self, local);
+        self.let_name = outer;
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -808,6 +933,23 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
         let name = mc.method.to_string();
         self.read_by_hand(mc, None);
+        // `query.get("after").and_then(|s| s.parse::<i64>().ok())`: the closure's parameter
+        // is that entry of the request map.
+        if let (syn::Expr::MethodCall(get), Some(syn::Expr::Closure(closure))) = (&*mc.receiver, mc.args.first())
+            && let Some(raw) = self.map_entry(get)
+            && let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(key), .. })) = get.args.first()
+            && let [syn::Pat::Ident(param)] = closure.inputs.iter().collect::<Vec<_>>().as_slice()
+        {
+            let param = unraw(&param.ident.to_string());
+            let entry = Raw { source: raw.source, map: false, name: key.value() };
+            let shadowed = self.raw.insert(param.clone(), entry);
+            syn::visit::visit_expr_method_call(self, mc);
+            match shadowed {
+                Some(before) => self.raw.insert(param, before),
+                None => self.raw.remove(&param),
+            };
+            return;
+        }
         let framework_send = crate::frameworks::send_methods().iter().find(|(method, _)| *method == name);
         match (name.as_str(), mc.args.first()) {
             (_, Some(arg)) if let Some((_, how)) = framework_send => self.send(how, arg, mc.method.span()),
