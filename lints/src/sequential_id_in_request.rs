@@ -257,6 +257,13 @@ fn scalar_finding(
 }
 
 /// A request type: `Query<Params>` / `Json<Body>` / a tonic message with a user key field.
+/// How deep a request body's nested records are followed (`RequestParam<Post, PostFilter>`
+/// holds `filter: Option<PostFilter>`, whose fields the client sends too).
+const MAX_NESTING: usize = 4;
+
+/// A request body: every serial field the client sends, in the body's own type and in the
+/// records it holds (through `Option`, `Vec` and the like), with generic parameters bound to
+/// what the handler's type names (`RequestParam<Post, PostFilter>`).
 fn struct_findings(
     ctx: &Context<'_>,
     id: FnId,
@@ -267,44 +274,143 @@ fn struct_findings(
     evidence: &Evidence,
 ) -> Vec<Diagnostic> {
     let index = ctx.index;
-    let decl = index.decl(decl_id);
     let mut out = Vec::new();
-    for field in decl.fields.iter().filter(|f| f.variant.is_none()) {
-        let Some(name) = field.name.as_deref() else { continue };
-        let Some(serial) = index.serial_of(&field.ty, decl_id.file) else { continue };
-        let subject = match subject::key_name(name, ctx.vocab) {
-            Some(KeyName::Own(subject)) => subject,
-            Some(KeyName::Bare) => {
-                let by_type = subject::container_subject(&decl.name, ctx.vocab);
-                if by_type.class == SubjectClass::Content { context_subject(ctx, func, name, routes) } else { by_type }
-            }
-            None => continue,
-        };
-        let severity = evidence.severity(subject.class, &[name]);
-        let member = format!("{}.{name}", decl.name);
-        let message = accepts(func, routes, &format!("{member}: {}", field.ty.display()), subject.class, param.source);
-        let mut labels = vec![Label {
-            location: Location::new(index.path(id.file), param.span),
-            message: format!("`{}` takes `{}` from {}", func.name, decl.name, param.source.noun()),
-        }];
-        labels.extend(route_labels(index, id, func, routes));
-        labels.extend(crate::common::hop_labels(index, &serial));
-        labels.extend(evidence.labels(index.path(id.file), &[name]));
-        labels.extend(crate::common::table_label(index, &subject.token));
-        let symbol = item_path(&[&decl.module, &member]);
-        out.push(diagnostic(
-            index,
-            decl_id.file,
-            field_span(field),
-            severity,
-            message,
-            crate::common::serial_label(index, &serial),
-            labels,
-            &symbol,
-            &subject,
-        ));
-    }
+    // The body's type as the handler writes it, for its generic arguments.
+    let written = match &param.ty {
+        TypeRef::Tuple(_) => None,
+        ty => Some(ty),
+    };
+    let binds = written.map(|ty| generic_binds(index.decl(decl_id), ty, id.file)).unwrap_or_default();
+    let body = Body { ctx, id, func, param, routes, evidence };
+    let mut seen = vec![decl_id];
+    body.walk(decl_id, &binds, &mut Vec::new(), &mut seen, &mut out);
     out
+}
+
+/// A record's generic parameters bound to the arguments of `ty` (written in `file`).
+fn generic_binds<'a>(
+    decl: &idguard_core::facts::TypeDecl,
+    ty: &'a TypeRef,
+    file: u32,
+) -> Vec<(String, &'a TypeRef, u32)> {
+    let TypeRef::Path { args, .. } = ty else { return Vec::new() };
+    decl.generics.iter().zip(args).map(|(p, a)| (p.clone(), a, file)).collect()
+}
+
+/// `ty` with transparent containers peeled (`Option<Vec<T>>` is `T`).
+fn peeled(ty: &TypeRef) -> &TypeRef {
+    let mut ty = ty;
+    loop {
+        match ty {
+            TypeRef::Path { segments, args, .. }
+                if args.len() == 1
+                    && segments.last().is_some_and(|n| {
+                        matches!(
+                            n.as_str(),
+                            "Option" | "Vec" | "Box" | "Arc" | "Rc" | "HashSet" | "BTreeSet" | "VecDeque"
+                        )
+                    }) =>
+            {
+                ty = &args[0];
+            }
+            TypeRef::Ref(inner) | TypeRef::Slice(inner) | TypeRef::Array(inner) => ty = inner,
+            _ => return ty,
+        }
+    }
+}
+
+/// One request body being walked.
+struct Body<'c, 'a> {
+    ctx: &'c Context<'a>,
+    id: FnId,
+    func: &'c FnDecl,
+    param: &'c Param,
+    routes: &'c [Route],
+    evidence: &'c Evidence<'c>,
+}
+
+impl Body<'_, '_> {
+    fn walk(
+        &self,
+        decl_id: DeclId,
+        binds: &[(String, &TypeRef, u32)],
+        via: &mut Vec<Label>,
+        seen: &mut Vec<DeclId>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let (ctx, id, func, param, routes) = (self.ctx, self.id, self.func, self.param, self.routes);
+        let index = ctx.index;
+        let decl = index.decl(decl_id);
+        for field in decl.fields.iter().filter(|f| f.variant.is_none()) {
+            let Some(name) = field.name.as_deref() else { continue };
+            // A field typed by a generic parameter (`filter: Option<F>`) holds what the
+            // handler's type binds it to.
+            let (ty, file) = match peeled(&field.ty) {
+                TypeRef::Path { segments, args, .. } if segments.len() == 1 && args.is_empty() => {
+                    match binds.iter().find(|(p, ..)| *p == segments[0]) {
+                        Some(&(_, bound, at)) => (bound, at),
+                        None => (&field.ty, decl_id.file),
+                    }
+                }
+                _ => (&field.ty, decl_id.file),
+            };
+            let Some(serial) = index.serial_of(ty, file) else {
+                // A record the body holds: its fields are sent too.
+                if via.len() < MAX_NESTING
+                    && let Some(inner) = index.lookup(peeled(ty), file)
+                    && !seen.contains(&inner)
+                {
+                    let inner_binds = generic_binds(index.decl(inner), peeled(ty), file);
+                    seen.push(inner);
+                    via.push(Label {
+                        location: Location::new(index.path(decl_id.file), field.span),
+                        message: format!("`{}.{name}` holds `{}`", decl.name, index.decl(inner).name),
+                    });
+                    self.walk(inner, &inner_binds, via, seen, out);
+                    via.pop();
+                }
+                continue;
+            };
+            let subject = match subject::key_name(name, ctx.vocab) {
+                Some(KeyName::Own(subject)) => subject,
+                Some(KeyName::Bare) => {
+                    let by_type = subject::container_subject(&decl.name, ctx.vocab);
+                    if by_type.class == SubjectClass::Content {
+                        context_subject(ctx, func, name, routes)
+                    } else {
+                        by_type
+                    }
+                }
+                None => continue,
+            };
+            let severity = self.evidence.severity(subject.class, &[name]);
+            let member = format!("{}.{name}", decl.name);
+            let message =
+                accepts(func, routes, &format!("{member}: {}", field.ty.display()), subject.class, param.source);
+            let outer = seen.first().map_or(decl_id, |d| *d);
+            let mut labels = vec![Label {
+                location: Location::new(index.path(id.file), param.span),
+                message: format!("`{}` takes `{}` from {}", func.name, index.decl(outer).name, param.source.noun()),
+            }];
+            labels.extend(via.iter().cloned());
+            labels.extend(route_labels(index, id, func, routes));
+            labels.extend(crate::common::hop_labels(index, &serial));
+            labels.extend(self.evidence.labels(index.path(id.file), &[name]));
+            labels.extend(crate::common::table_label(index, &subject.token));
+            let symbol = item_path(&[&decl.module, &member]);
+            out.push(diagnostic(
+                index,
+                decl_id.file,
+                field_span(field),
+                severity,
+                message,
+                crate::common::serial_label(index, &serial),
+                labels,
+                &symbol,
+                &subject,
+            ));
+        }
+    }
 }
 
 /// A typed segment of a warp `path!`: `path!("users" / u64)`.

@@ -202,6 +202,15 @@ impl Lowerer<'_, '_> {
         while let TypeRef::Ref(t) = inner {
             inner = t;
         }
+        // An optional or fallible extractor: `Option<Json<T>>` (a Rocket data guard, an axum
+        // optional extractor), `Result<Query<T>, QueryRejection>`.
+        if let TypeRef::Path { segments, args, .. } = inner
+            && segments.last().is_some_and(|n| n == "Option" || n == "Result")
+            && let Some(first) = args.first()
+            && first.name().is_some_and(|n| crate::frameworks::extractors().iter().any(|(e, _)| *e == n))
+        {
+            inner = first;
+        }
         if let TypeRef::Path { segments, args, .. } = inner
             && let Some(name) = segments.last()
             && let Some((_, source)) = crate::frameworks::extractors().iter().find(|(e, _)| e == name)
