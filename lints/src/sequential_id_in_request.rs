@@ -381,7 +381,10 @@ impl Body<'_, '_> {
                         by_type
                     }
                 }
-                None => continue,
+                None => match subject::list_subject(name, subject::is_list_type(&field.ty), ctx.vocab) {
+                    Some(subject) => subject,
+                    None => continue,
+                },
             };
             let severity = self.evidence.severity(subject.class, &[name]);
             let member = format!("{}.{name}", decl.name);

@@ -147,6 +147,8 @@ const USER_TOKENS: &[&str] = &[
     "signer",
     "payer",
     "payee",
+    "manager",
+    "supervisor",
     // pseudonym tokens: a "temporary" or "anonymous" id of a person is still a person's key
     "temp",
     "tmp",
@@ -610,6 +612,40 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
         subject = Subject { class: SubjectClass::User, token: last.clone() };
     }
     Some(KeyName::Own(subject))
+}
+
+/// The subject of a collection of integer keys named by its people in the plural:
+/// `members: Vec<i64>`, `participants: HashSet<u32>`, `ignored_users: Vec<i32>` (the last
+/// token carries the plural). `ty_is_list` says the field is a collection: a plural name
+/// on a single integer is a count (`members: i64`), not a key.
+pub fn list_subject(name: &str, ty_is_list: bool, vocab: &Vocabulary) -> Option<Subject> {
+    if !ty_is_list {
+        return None;
+    }
+    let toks = tokens(name);
+    if toks.is_empty() || is_never_flag(&toks) {
+        return None;
+    }
+    let last = toks.last()?;
+    let singular = if last == "people" { "person" } else { last.strip_suffix('s')? };
+    let user = USER_TOKENS.contains(&singular) || vocab.user_names.iter().any(|n| n == singular);
+    user.then(|| Subject { class: SubjectClass::User, token: singular.to_owned() })
+}
+
+/// Whether a type is a collection of single values (`Vec<T>`, `HashSet<T>`, a slice or an
+/// array, also inside `Option`).
+pub fn is_list_type(ty: &crate::facts::TypeRef) -> bool {
+    use crate::facts::TypeRef;
+    match ty {
+        TypeRef::Path { segments, args, .. } => match segments.last().map(String::as_str) {
+            Some("Option" | "Box" | "Arc") => args.first().is_some_and(is_list_type),
+            Some("Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "SmallVec") => args.len() == 1,
+            _ => false,
+        },
+        TypeRef::Ref(inner) => is_list_type(inner),
+        TypeRef::Slice(_) | TypeRef::Array(_) => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
