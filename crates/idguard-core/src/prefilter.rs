@@ -409,6 +409,9 @@ fn offset_in(text: &str, part: &str) -> usize {
 /// XOR it with a constant (`^ 0x5bd1`, `^ MASK`), multiply a key by a scrambling constant,
 /// build a fake UUID or count with a sequence name: reversible transforms without a
 /// word. Sorted offsets.
+/// `+ 1` and `+1`, for the highest key so far plus one (see [`radix_or_xor`]).
+static PLUS_ONE: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+
 fn radix_or_xor(text: &str) -> Vec<usize> {
     static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
     let [fake_uuid, increment] =
@@ -458,6 +461,15 @@ fn radix_or_xor(text: &str) -> Vec<usize> {
         {
             hits.push(at);
         }
+    }
+    // `max_id + 1`, `db.last_user_id().map(|u| u + 1)`: the highest key so far plus one
+    // (`lower::mint` records it where a name in the text says so).
+    let plus_one = PLUS_ONE.get_or_init(|| [memchr::memmem::Finder::new(b"+ 1"), memchr::memmem::Finder::new(b"+1")]);
+    let sums: Vec<usize> = plus_one.iter().flat_map(|f| f.find_iter(b)).collect();
+    if !sums.is_empty()
+        && Lexer::new(text).any(|tok| matches!(tok, Tok::Ident(s, e) if crate::subject::names_predecessor(&text[s..e])))
+    {
+        hits.extend(sums);
     }
     hits.sort_unstable();
     hits

@@ -614,6 +614,14 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
     Some(KeyName::Own(subject))
 }
 
+/// Whether a name says it holds the highest key so far (`last_user_id`, `max_id`,
+/// `latest_no`): plus one, it is the next key.
+pub fn names_predecessor(name: &str) -> bool {
+    let toks = tokens(name);
+    toks.iter().any(|t| matches!(t.as_str(), "last" | "max" | "latest" | "highest" | "greatest" | "top"))
+        && toks.last().is_some_and(|t| is_id_token(t))
+}
+
 /// The subject of a collection of integer keys named by its people in the plural:
 /// `members: Vec<i64>`, `participants: HashSet<u32>`, `ignored_users: Vec<i32>` (the last
 /// token carries the plural). `ty_is_list` says the field is a collection: a plural name

@@ -68,6 +68,7 @@ impl Lowerer<'_, '_> {
             fixed: HashMap::new(),
             random: std::collections::HashSet::new(),
             siv: std::collections::HashSet::new(),
+            predecessor: None,
             client: client.unwrap_or_default(),
             tainted: HashMap::new(),
             echoes: Vec::new(),
@@ -106,6 +107,9 @@ struct Mints<'l, 'f, 't> {
     siv: std::collections::HashSet<String>,
     /// Locals holding a random value (`rand::rng().random()`, `Uuid::new_v4()`): no key.
     random: std::collections::HashSet<String>,
+    /// Inside the closures of a call chain that starts from the highest key so far
+    /// (`db.last_user_id().map(|u| u + 1)`): that call's name.
+    predecessor: Option<String>,
     /// Locals holding a fixed nonce or a literal key or a cipher built from one.
     fixed: HashMap<String, Weakness>,
     /// Names an entry point binds from the request.
@@ -594,6 +598,65 @@ fn expr_names(expr: &syn::Expr) -> Vec<String> {
     }
 }
 
+/// Whether an expression is the literal `1`.
+fn is_one(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) if i.base10_digits() == "1")
+}
+
+/// The name of a value that holds the highest key so far: `max_id`, `last.user_id`,
+/// `db.max_member_id().await?`.
+fn value_predecessor(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Await(a) => value_predecessor(&a.base),
+        syn::Expr::Try(t) => value_predecessor(&t.expr),
+        syn::Expr::Paren(p) => value_predecessor(&p.expr),
+        syn::Expr::MethodCall(m) => {
+            let name = unraw(&m.method.to_string());
+            if crate::subject::names_predecessor(&name) {
+                Some(name)
+            } else if matches!(name.as_str(), "unwrap" | "unwrap_or" | "unwrap_or_default" | "expect") {
+                value_predecessor(&m.receiver)
+            } else {
+                None
+            }
+        }
+        syn::Expr::Call(c) => match &*c.func {
+            syn::Expr::Path(p) => {
+                let name = unraw(&p.path.segments.last()?.ident.to_string());
+                crate::subject::names_predecessor(&name).then_some(name)
+            }
+            _ => None,
+        },
+        other => expr_names(other).into_iter().next().filter(|n| crate::subject::names_predecessor(n)),
+    }
+}
+
+/// The call a method chain starts from, if it fetches the highest key so far
+/// (`db.last_user_id()`, `users.max_id()`): its name.
+fn chain_predecessor(expr: &syn::Expr) -> Option<String> {
+    let mut expr = expr;
+    for _ in 0..32 {
+        match expr {
+            syn::Expr::MethodCall(m) => {
+                let name = unraw(&m.method.to_string());
+                if crate::subject::names_predecessor(&name) {
+                    return Some(name);
+                }
+                expr = &m.receiver;
+            }
+            syn::Expr::Call(c) => {
+                let syn::Expr::Path(p) = &*c.func else { return None };
+                let name = unraw(&p.path.segments.last()?.ident.to_string());
+                return crate::subject::names_predecessor(&name).then_some(name);
+            }
+            syn::Expr::Await(a) => expr = &a.base,
+            syn::Expr::Try(t) => expr = &t.expr,
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Whether an expression is a constant: a literal or an `UPPER_CASE` path.
 fn is_constant(e: &syn::Expr) -> bool {
     match e {
@@ -846,6 +909,17 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
 
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
         let method = mc.method.to_string();
+        // `db.last_user_id().map_ok(|id| id.map(|u| u + 1))`: the closures of a chain that
+        // starts from the highest key so far.
+        if self.predecessor.is_none()
+            && mc.args.iter().any(|a| matches!(a, syn::Expr::Closure(_)))
+            && let Some(name) = chain_predecessor(&mc.receiver)
+        {
+            self.predecessor = Some(name);
+            self.visit_expr_method_call(mc);
+            self.predecessor = None;
+            return;
+        }
         match method.as_str() {
             // `NEXT_USER_ID.fetch_add(1, Ordering::Relaxed)`: the counter's name says what it counts.
             "fetch_add" => {
@@ -1031,6 +1105,21 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                         || leaves.iter().any(|l| matches!(l, syn::Expr::MethodCall(m) if m.method == "to_string"));
                 let packing = ops.iter().any(|o| matches!(*o, "<<" | "|"));
                 let at = b.span();
+                // `max_id + 1`, `last.id + 1`, `|u| u + 1` after `last_user_id()`: the next key
+                // is the highest so far plus one, a counter kept in the database.
+                if values.len() == 1 && ops.iter().all(|o| *o == "+") && leaves.iter().any(|l| is_one(l)) {
+                    let named = value_predecessor(values[0]);
+                    let bound = matches!(values[0], syn::Expr::Path(p) if p.path.segments.len() == 1);
+                    let own = match (&self.predecessor, named) {
+                        (_, Some(name)) => Some(vec![name]),
+                        (Some(p), None) if bound => Some(vec![p.clone()]),
+                        _ => None,
+                    };
+                    if let Some(own) = own {
+                        let api = format!("`{} + 1`", own.first().map_or("_", String::as_str));
+                        self.push(MintKind::Counter, api, own, at);
+                    }
+                }
                 if values.len() >= 2 {
                     let how = if packing {
                         "bit packing"
