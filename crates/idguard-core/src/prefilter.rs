@@ -405,13 +405,13 @@ fn offset_in(text: &str, part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }
 
+/// `+ 1` and `+1`, for the highest key so far plus one (see [`radix_or_xor`]).
+static PLUS_ONE: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+
 /// Where the text may render a value in another radix (`{:x}`, `{:08X}`, `{:#o}`, `{id:b}`),
 /// XOR it with a constant (`^ 0x5bd1`, `^ MASK`), multiply a key by a scrambling constant,
 /// build a fake UUID or count with a sequence name: reversible transforms without a
 /// word. Sorted offsets.
-/// `+ 1` and `+1`, for the highest key so far plus one (see [`radix_or_xor`]).
-static PLUS_ONE: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
-
 fn radix_or_xor(text: &str) -> Vec<usize> {
     static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
     let [fake_uuid, increment] =
