@@ -405,6 +405,24 @@ fn offset_in(text: &str, part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }
 
+/// Whether an identifier of the text says it holds the highest key so far
+/// (`subject::names_predecessor`): only identifiers around a word such as `last` or `max`
+/// are looked at.
+fn names_a_predecessor(text: &str) -> bool {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["last", "max", "latest", "highest", "greatest", "top"])
+            .expect("the predecessor words form a valid automaton")
+    });
+    let b = text.as_bytes();
+    words.find_iter(b).any(|m| {
+        let (start, end) = identifier_around(b, m.start(), m.end());
+        crate::subject::names_predecessor(&text[start..end])
+    })
+}
+
 /// `+ 1` and `+1`, for the highest key so far plus one (see [`radix_or_xor`]).
 static PLUS_ONE: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
 
@@ -466,9 +484,7 @@ fn radix_or_xor(text: &str) -> Vec<usize> {
     // (`lower::mint` records it where a name in the text says so).
     let plus_one = PLUS_ONE.get_or_init(|| [memchr::memmem::Finder::new(b"+ 1"), memchr::memmem::Finder::new(b"+1")]);
     let sums: Vec<usize> = plus_one.iter().flat_map(|f| f.find_iter(b)).collect();
-    if !sums.is_empty()
-        && Lexer::new(text).any(|tok| matches!(tok, Tok::Ident(s, e) if crate::subject::names_predecessor(&text[s..e])))
-    {
+    if !sums.is_empty() && names_a_predecessor(text) {
         hits.extend(sums);
     }
     hits.sort_unstable();
