@@ -171,4 +171,19 @@ fn a_warm_workspace_reports_what_a_cold_scan_reports() {
     let after = warm(&mut workspace);
     assert!(!after.contains("parse-error"), "nothing asks for `MemberNo` any more: {after}");
     assert_eq!(after, cold(&[("src/members.rs", unused.as_str())]));
+
+    // A file nothing selects starts declaring what another file uses: the lexical
+    // candidates kept from the last scan must not hide it.
+    std::fs::write(root.join("src/ids.rs"), "pub type Other = u8;\n").unwrap();
+    workspace.changed_on_disk("src/ids.rs");
+    workspace.set_buffer("src/members.rs", None);
+    let undeclared = warm(&mut workspace);
+    assert!(!undeclared.contains("MemberView.member"), "{undeclared}");
+    assert_eq!(undeclared, cold(&[]));
+    assert_eq!(warm(&mut workspace), undeclared, "a steady state");
+    let declared = "pub type Other = u8;\npub type MemberNo = u64;\n";
+    workspace.set_buffer("src/ids.rs", Some(declared.as_bytes().to_vec()));
+    let found = warm(&mut workspace);
+    assert!(found.contains("MemberView.member"), "{found}");
+    assert_eq!(found, cold(&[("src/ids.rs", declared)]));
 }

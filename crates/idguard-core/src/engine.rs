@@ -105,6 +105,8 @@ pub struct Workspace {
     pool: rayon::ThreadPool,
     /// The names the last scan decided (see `Keep::Memory`).
     decided: Vec<String>,
+    /// The last scan's lexical candidates (see `Lexical`).
+    lexical: std::sync::Mutex<Option<Lexical>>,
 }
 
 impl Workspace {
@@ -121,6 +123,7 @@ impl Workspace {
             on_disk: foldhash::HashMap::default(),
             pool,
             decided: Vec::new(),
+            lexical: std::sync::Mutex::new(None),
         })
     }
 
@@ -162,7 +165,7 @@ impl Workspace {
     pub fn scan(&mut self, rules: &[Rule]) -> Result<Report, Error> {
         let on_disk = &self.on_disk;
         let inputs = tree_inputs(&self.options, &self.walked, |rel| on_disk.get(rel).copied());
-        let keep = Keep::Memory { pool: &self.pool, seed: &self.decided };
+        let keep = Keep::Memory { pool: &self.pool, seed: &self.decided, lexical: &self.lexical };
         let (mut report, kept) = run(&self.options, rules, &inputs, &self.walked.skipped, Some(&self.memory), keep)?;
         let Kept { entries, decided } = kept.unwrap_or_default();
         self.decided = decided;
@@ -200,7 +203,30 @@ fn dispose<T: Send + 'static>(value: T) {
 #[derive(Clone, Copy)]
 enum Keep<'a> {
     Disk,
-    Memory { pool: &'a rayon::ThreadPool, seed: &'a [String] },
+    Memory { pool: &'a rayon::ThreadPool, seed: &'a [String], lexical: &'a std::sync::Mutex<Option<Lexical>> },
+}
+
+/// The lexical candidates of a warm workspace's last scan and their watch set, with the
+/// fingerprint of what they were built from (each file's path, selection and lexical
+/// declarations): the next scan takes them again when nothing of that changed, instead of
+/// building tens of thousands of names anew.
+pub(crate) struct Lexical {
+    fingerprint: u128,
+    candidates: crate::demand::Candidates,
+    lookups: crate::index::Lookups,
+}
+
+fn lexical_fingerprint(inputs: &[(&str, Source<'_>)], prepared: &[Prepared]) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for ((rel, _), p) in inputs.iter().zip(prepared) {
+        hasher.update(rel.as_bytes());
+        hasher.update(&[0xff, u8::from(p.selected)]);
+        for name in &p.declares {
+            hasher.update(name.as_bytes());
+            hasher.update(&[0xfe]);
+        }
+    }
+    hasher.digest128()
 }
 
 /// What a workspace's run hands back: every file's settled facts, and the names it decided.
@@ -332,8 +358,25 @@ fn run(
         // Index and rules, until they look up nothing that an unparsed file may declare
         // (see `demand`): the last pass's findings are the report's.
         let resolving = std::time::Instant::now();
-        let candidates = crate::demand::Candidates::new(&prepared);
-        let lookups = candidates.lookups();
+        // A warm workspace takes its last candidates again when nothing they were built from
+        // changed (they are the same then); otherwise, and on the command line, they are built.
+        let lexical = match keep {
+            Keep::Memory { lexical, .. } => Some((lexical, lexical_fingerprint(inputs, &prepared))),
+            Keep::Disk => None,
+        };
+        let reused =
+            lexical.and_then(|(kept, fingerprint)| kept.lock().ok()?.take().filter(|l| l.fingerprint == fingerprint));
+        let (candidates, lookups) = match reused {
+            Some(Lexical { candidates, lookups, .. }) => {
+                lookups.reset();
+                (candidates, lookups)
+            }
+            None => {
+                let candidates = crate::demand::Candidates::new(&prepared);
+                let lookups = candidates.lookups();
+                (candidates, lookups)
+            }
+        };
         let rule_names: Vec<&str> = rules.iter().map(|r| r.name).collect();
         let text = |f: usize| {
             let (path, bytes) = source_parts(&inputs[f].1);
@@ -403,7 +446,14 @@ fn run(
             internal.extend(crashes);
         };
         stats.resolve = resolving.elapsed().as_secs_f64();
-        dispose((candidates, lookups));
+        match lexical {
+            Some((kept, fingerprint)) => {
+                if let Ok(mut kept) = kept.lock() {
+                    *kept = Some(Lexical { fingerprint, candidates, lookups });
+                }
+            }
+            None => dispose((candidates, lookups)),
+        }
         stats.on_demand = relevant.iter().filter(|r| **r).count() - selected;
         stats.passes = passes;
         // Rewritten only when something changed: a file read afresh, a file parsed on

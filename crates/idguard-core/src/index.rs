@@ -159,6 +159,14 @@ impl Lookups {
         }
     }
 
+    /// Watches every name again, as a new set would (for a set kept between scans).
+    pub fn reset(&self) {
+        use std::sync::atomic::Ordering;
+        for state in self.names.values() {
+            state.store(WATCHED, Ordering::Relaxed);
+        }
+    }
+
     /// Marks `names` decided without their being asked (a warm workspace decides up front
     /// what the previous scan asked for): they are no longer watched.
     pub fn decided(&self, names: &[String]) {
