@@ -366,16 +366,13 @@ fn run(
         };
         let reused =
             lexical.and_then(|(kept, fingerprint)| kept.lock().ok()?.take().filter(|l| l.fingerprint == fingerprint));
-        let (candidates, lookups) = match reused {
-            Some(Lexical { candidates, lookups, .. }) => {
-                lookups.reset();
-                (candidates, lookups)
-            }
-            None => {
-                let candidates = crate::demand::Candidates::new(&prepared);
-                let lookups = candidates.lookups();
-                (candidates, lookups)
-            }
+        let (candidates, lookups) = if let Some(Lexical { candidates, lookups, .. }) = reused {
+            lookups.reset();
+            (candidates, lookups)
+        } else {
+            let candidates = crate::demand::Candidates::new(&prepared);
+            let lookups = candidates.lookups();
+            (candidates, lookups)
         };
         let rule_names: Vec<&str> = rules.iter().map(|r| r.name).collect();
         let text = |f: usize| {
