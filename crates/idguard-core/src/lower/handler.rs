@@ -586,8 +586,9 @@ impl Registrations<'_, '_, '_> {
     }
 }
 
-impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
-    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+impl Registrations<'_, '_, '_> {
+    /// One link of a method chain: a registration it makes, and its arguments.
+    fn link(&mut self, mc: &syn::ExprMethodCall) {
         let name = mc.method.to_string();
         let args: Vec<&syn::Expr> = mc.args.iter().collect();
         // The shapes the frameworks give a call of this name (see `crate::frameworks`); the
@@ -597,17 +598,37 @@ impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
                 break;
             }
         }
-        // The chain before this call, and arguments not handled above.
-        if self.depth < MAX_DEPTH {
+        // Arguments not handled above.
+        let nests = crate::frameworks::shapes(&name).any(|s| matches!(s, Shape::Nest | Shape::Scope));
+        if !nests && self.depth < MAX_DEPTH {
             self.depth += 1;
-            self.visit_expr(&mc.receiver);
-            let nests = crate::frameworks::shapes(&name).any(|s| matches!(s, Shape::Nest | Shape::Scope));
-            if !nests {
-                for arg in &mc.args {
-                    self.visit_expr(arg);
-                }
+            for arg in &mc.args {
+                self.visit_expr(arg);
             }
             self.depth -= 1;
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        // A builder chain (`Router::new().route(..).route(..)...`) is walked link by link:
+        // its length is no nesting depth, so a long router loses no route. Only what a link
+        // nests (its arguments, a receiver that is not a call) counts against `MAX_DEPTH`.
+        let mut link = mc;
+        loop {
+            self.link(link);
+            match &*link.receiver {
+                syn::Expr::MethodCall(inner) => link = inner,
+                other => {
+                    if self.depth < MAX_DEPTH {
+                        self.depth += 1;
+                        self.visit_expr(other);
+                        self.depth -= 1;
+                    }
+                    return;
+                }
+            }
         }
     }
 
