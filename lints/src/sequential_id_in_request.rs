@@ -232,7 +232,9 @@ fn scalar_finding(
         (None, Some(route_name)) => route_name.as_str(),
         _ => site.name,
     };
-    let subject = match subject::key_name(name, ctx.vocab)? {
+    // An abbreviation (`Path(mid): Path<u32>`) is a bare key: its context names whose.
+    let key = subject::key_name(name, ctx.vocab).or_else(|| subject::is_abbreviated_key(name).then_some(KeyName::Bare));
+    let subject = match key? {
         KeyName::Own(subject) => subject,
         KeyName::Bare => context_subject(ctx, func, name, routes),
     };

@@ -156,6 +156,10 @@ fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &S
         if let Some(subject) = subject::list_subject(name, subject::is_list_type(&field.ty), ctx.vocab) {
             return Some(subject);
         }
+        // An abbreviation (`mid` in `MessageView`) takes its subject from its record.
+        if subject::is_abbreviated_key(name) {
+            return Some(container_subject(ctx, decl, field));
+        }
     } else if is_sole_field(decl, field) {
         // The one position of a tuple variant: the variant names whose key it is
         // (`Principal::User(i64)`). Positions of wider tuples (`PunchCard(u8, u8, u32)`)

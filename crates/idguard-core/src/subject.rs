@@ -614,6 +614,15 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
     Some(KeyName::Own(subject))
 }
 
+/// Whether a name is an abbreviated key (`mid`, `cid`, `rid`: one letter and `id`), whose
+/// subject comes from its context like a bare `id` (RULES.md: abbreviations take their
+/// subject from the route, the handler or the type). `uid` names its own subject; `pid`,
+/// `gid` and `tid` are process, group and thread ids and never flagged.
+pub fn is_abbreviated_key(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 3 && b[0].is_ascii_lowercase() && &b[1..] == b"id" && !matches!(name, "uid" | "pid" | "gid" | "tid")
+}
+
 /// Whether a name says it holds the highest key so far (`last_user_id`, `max_id`,
 /// `latest_no`): plus one, it is the next key.
 pub fn names_predecessor(name: &str) -> bool {
