@@ -106,7 +106,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         if let Some(words) = index.shown_words(id).filter(|_| !sent_otherwise) {
             for (_, field) in idguard_core::index::printed_fields(decl, words) {
                 let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };
-                let Some(subject) = key_subject(ctx, decl, field, &serial) else { continue };
+                let Some(subject) = key_subject(ctx, decl, field, &serial, reach.is_some()) else { continue };
                 out.push(diagnostic(index, id, field, &serial, &subject, reach));
             }
             continue;
@@ -121,7 +121,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         }
         for field in decl.fields.iter().filter(|f| !f.hidden) {
             let Some(serial) = index.serial_of(&field.ty, id.file) else { continue };
-            let Some(subject) = key_subject(ctx, decl, field, &serial) else { continue };
+            let Some(subject) = key_subject(ctx, decl, field, &serial, reach.is_some()) else { continue };
             out.push(diagnostic(index, id, field, &serial, &subject, reach));
         }
     }
@@ -129,12 +129,20 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
 }
 
 /// Whose key the field is, or `None` when its name is not a key name.
-fn key_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl, serial: &Serial) -> Option<Subject> {
+/// `reached`: a surface reaches the record (then a `uid` next to a `gid` is still a user's:
+/// the surface decides, not the shape).
+fn key_subject(
+    ctx: &Context<'_>,
+    decl: &TypeDecl,
+    field: &FieldDecl,
+    serial: &Serial,
+    reached: bool,
+) -> Option<Subject> {
     if let Some(name) = &field.name {
         if subject::is_never_flag(&subject::tokens(name)) {
             return None;
         }
-        if matches!(name.as_str(), "uid" | "uids") && in_process_context(decl) {
+        if matches!(name.as_str(), "uid" | "uids") && in_process_context(decl) && !reached {
             return None;
         }
         // `thread_id` next to `span_id`: a telemetry record's thread, not a chat thread.
