@@ -258,12 +258,11 @@ fn scalar_finding(
     ))
 }
 
-/// A request type: `Query<Params>` / `Json<Body>` / a tonic message with a user key field.
 /// How deep a request body's nested records are followed (`RequestParam<Post, PostFilter>`
 /// holds `filter: Option<PostFilter>`, whose fields the client sends too).
 const MAX_NESTING: usize = 4;
 
-/// A request body: every serial field the client sends, in the body's own type and in the
+/// A request type (`Query<Params>`, `Json<Body>`, a tonic message): every serial field the client sends, in the body's own type and in the
 /// records it holds (through `Option`, `Vec` and the like), with generic parameters bound to
 /// what the handler's type names (`RequestParam<Post, PostFilter>`).
 fn struct_findings(
