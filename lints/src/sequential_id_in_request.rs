@@ -262,9 +262,10 @@ fn scalar_finding(
 /// holds `filter: Option<PostFilter>`, whose fields the client sends too).
 const MAX_NESTING: usize = 4;
 
-/// A request type (`Query<Params>`, `Json<Body>`, a tonic message): every serial field the client sends, in the body's own type and in the
-/// records it holds (through `Option`, `Vec` and the like), with generic parameters bound to
-/// what the handler's type names (`RequestParam<Post, PostFilter>`).
+/// A request type (`Query<Params>`, `Json<Body>`, a tonic message): every serial field the
+/// client sends, in the type itself and in the records it holds (through `Option`, `Vec`
+/// and the like), with generic parameters bound to what the handler's type names
+/// (`RequestParam<Post, PostFilter>`).
 fn struct_findings(
     ctx: &Context<'_>,
     id: FnId,
