@@ -299,6 +299,47 @@ fn generic_binds<'a>(
     decl.generics.iter().zip(args).map(|(p, a)| (p.clone(), a, file)).collect()
 }
 
+/// Types a body holds as one value, not as a record of fields the client sends: text,
+/// numbers, times, UUIDs, JSON values, URLs. They are not looked up (a library's own
+/// `struct Uuid` is no request record).
+fn is_leaf(ty: &TypeRef) -> bool {
+    let Some(name) = ty.name() else { return true };
+    matches!(
+        name,
+        "String"
+            | "str"
+            | "bool"
+            | "char"
+            | "f32"
+            | "f64"
+            | "Uuid"
+            | "Ulid"
+            | "DateTime"
+            | "NaiveDateTime"
+            | "NaiveDate"
+            | "NaiveTime"
+            | "Date"
+            | "Time"
+            | "OffsetDateTime"
+            | "PrimitiveDateTime"
+            | "Timestamp"
+            | "Duration"
+            | "Decimal"
+            | "BigDecimal"
+            | "Value"
+            | "Url"
+            | "IpAddr"
+            | "PathBuf"
+            | "Bytes"
+            | "SecretString"
+            | "Cow"
+            | "HashMap"
+            | "BTreeMap"
+            | "IndexMap"
+            | "Regex"
+    )
+}
+
 /// `ty` with transparent containers peeled (`Option<Vec<T>>` is `T`).
 fn peeled(ty: &TypeRef) -> &TypeRef {
     let mut ty = ty;
@@ -343,6 +384,13 @@ impl Body<'_, '_> {
         let (ctx, id, func, param, routes) = (self.ctx, self.id, self.func, self.param, self.routes);
         let index = ctx.index;
         let decl = index.decl(decl_id);
+        // Only a record deserialized from the request carries the client's values into the
+        // records it holds (an extractor's own type, `Uri` or `HeaderMap`, does not).
+        let deserialized = decl
+            .derives
+            .iter()
+            .chain(&decl.attr_macros)
+            .any(|d| idguard_core::frameworks::request_derives().contains(&d.name.as_str()) || d.name == "Object");
         for field in decl.fields.iter().filter(|f| f.variant.is_none()) {
             let Some(name) = field.name.as_deref() else { continue };
             // A field typed by a generic parameter (`filter: Option<F>`) holds what the
@@ -359,6 +407,8 @@ impl Body<'_, '_> {
             let Some(serial) = index.serial_of(ty, file) else {
                 // A record the body holds: its fields are sent too.
                 if via.len() < MAX_NESTING
+                    && deserialized
+                    && !is_leaf(peeled(ty))
                     && let Some(inner) = index.lookup(peeled(ty), file)
                     && !seen.contains(&inner)
                 {
