@@ -243,6 +243,12 @@ fn hover_and_the_suppression_code_action() {
     let elsewhere = client
         .request("textDocument/hover", json!({"textDocument": {"uri": view}, "position": {"line": 0, "character": 2}}));
     assert_eq!(elsewhere["result"], Value::Null, "no hover away from findings");
+    // A position no document has: an answer, not a crash.
+    let far = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": view}, "position": {"line": u32::MAX, "character": u32::MAX}}),
+    );
+    assert_eq!(far["result"], Value::Null, "{far}");
 
     let range = json!({"start": {"line": 4, "character": 18}, "end": {"line": 4, "character": 18}});
     let actions = client.request(

@@ -496,26 +496,28 @@ impl<'a> Server<'a> {
     /// The 1-based character column of an LSP position.
     fn column(&self, rel: &str, position: lsp::Position, texts: &mut Texts) -> u32 {
         if self.encoding == Encoding::Utf32 {
-            return position.character + 1;
+            return position.character.saturating_add(1);
         }
-        let Some(text) = texts.line(&self.root, &self.open, rel, position.line) else { return position.character + 1 };
-        let mut units = 0;
-        let mut chars = 0;
+        let Some(text) = texts.line(&self.root, &self.open, rel, position.line) else {
+            return position.character.saturating_add(1);
+        };
+        let mut units: u32 = 0;
+        let mut chars: u32 = 0;
         for c in text.chars() {
             if units >= position.character {
                 break;
             }
-            units += self.encoding.width(c);
-            chars += 1;
+            units = units.saturating_add(self.encoding.width(c));
+            chars = chars.saturating_add(1);
         }
-        chars + 1
+        chars.saturating_add(1)
     }
 
     /// The findings of `rel` whose lines and columns cover the range from `start` to `end`.
     fn findings_at(&self, rel: &str, start: lsp::Position, end: lsp::Position) -> Vec<&Diagnostic> {
         let mut texts = Texts::default();
-        let from = (start.line + 1, self.column(rel, start, &mut texts));
-        let to = (end.line + 1, self.column(rel, end, &mut texts));
+        let from = (start.line.saturating_add(1), self.column(rel, start, &mut texts));
+        let to = (end.line.saturating_add(1), self.column(rel, end, &mut texts));
         self.findings
             .get(rel)
             .into_iter()
