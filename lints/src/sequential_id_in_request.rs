@@ -386,11 +386,7 @@ impl Body<'_, '_> {
         let decl = index.decl(decl_id);
         // Only a record deserialized from the request carries the client's values into the
         // records it holds (an extractor's own type, `Uri` or `HeaderMap`, does not).
-        let deserialized = decl
-            .derives
-            .iter()
-            .chain(&decl.attr_macros)
-            .any(|d| idguard_core::frameworks::request_derives().contains(&d.name.as_str()) || d.name == "Object");
+        let deserialized = idguard_core::surface::is_request_type(decl);
         for field in decl.fields.iter().filter(|f| f.variant.is_none()) {
             let Some(name) = field.name.as_deref() else { continue };
             // A field typed by a generic parameter (`filter: Option<F>`) holds what the

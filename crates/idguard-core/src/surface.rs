@@ -90,9 +90,13 @@ pub enum Hint {
 /// echo a decrypted ID).
 pub const DECODE_WORDS: &[&str] = &["decode", "decrypt", "unseal", "open_", "unmask", "deobfuscate", "reveal"];
 
-/// Whether the declaration is a request type (deserialized from clients).
+/// Whether the declaration is a request type (deserialized from clients), by a derive or an
+/// attribute macro.
 pub fn is_request_type(decl: &TypeDecl) -> bool {
-    decl.derives.iter().any(|d| crate::frameworks::request_derives().contains(&d.name.as_str()))
+    decl.derives
+        .iter()
+        .chain(&decl.attr_macros)
+        .any(|d| crate::frameworks::request_derives().contains(&d.name.as_str()))
 }
 
 /// The API schema/object derives and attribute macros of a declaration (see

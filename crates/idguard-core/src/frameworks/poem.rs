@@ -8,6 +8,8 @@ pub const POEM: Framework = Framework {
     name: "poem",
     serialize_derives: &["Object", "ToResponse"],
     schema_derives: &["Object", "ToResponse"],
+    // `Object` is both a response schema and a request body.
+    request_derives: &["Object"],
     route_attrs: &["oai"],
     handler_attrs: &["handler"],
     attr_macros: &["OpenApi"],
