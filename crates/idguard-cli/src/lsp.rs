@@ -210,21 +210,10 @@ impl<'a> Server<'a> {
     }
 
     fn register_watchers(&mut self) -> anyhow::Result<()> {
-        let watchers: Vec<Value> = [
-            "**/*.rs",
-            "**/*.sql",
-            "**/*.proto",
-            "**/*.html",
-            "**/*.jinja",
-            "**/*.j2",
-            "**/*.tera",
-            "**/*.hbs",
-            "**/idguard.toml",
-            "**/Cargo.toml",
-        ]
-        .iter()
-        .map(|glob| json!({ "globPattern": glob }))
-        .collect();
+        // The files a scan reads, and the configuration.
+        let mut globs = idguard_core::walk::source_globs();
+        globs.extend(["**/idguard.toml".to_owned(), "**/Cargo.toml".to_owned()]);
+        let watchers: Vec<Value> = globs.iter().map(|glob| json!({ "globPattern": glob })).collect();
         let params = json!({"registrations": [{
             "id": "idguard-watched-files",
             "method": "workspace/didChangeWatchedFiles",
@@ -307,8 +296,9 @@ impl<'a> Server<'a> {
 
     /// An open document's text (or, with `None`, its closing).
     fn buffer(&mut self, rel: String, text: Option<String>) {
-        if Self::is_config(&rel) {
-            self.reload |= text.is_none();
+        // Only the files a scan reads: the configuration is read from disk (on save), and
+        // other documents (a README) change nothing.
+        if Self::is_config(&rel) || !idguard_core::walk::is_source(Path::new(&rel)) {
             return;
         }
         if let Some(workspace) = self.workspace.as_mut() {

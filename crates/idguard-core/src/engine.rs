@@ -127,16 +127,6 @@ impl Workspace {
         })
     }
 
-    /// The project root.
-    pub fn root(&self) -> &std::path::Path {
-        &self.options.root
-    }
-
-    /// The options scans run with (filters, vocabulary).
-    pub fn options(&self) -> &ScanOptions {
-        &self.options
-    }
-
     /// Stands `text` in for the file at the root-relative path `rel` (an editor's buffer),
     /// or, with `None`, goes back to what is on disk.
     pub fn set_buffer(&mut self, rel: &str, text: Option<Vec<u8>>) {
@@ -321,9 +311,8 @@ fn run(
         let mut relevant: Vec<bool> = prepared.iter().map(|p| p.selected).collect();
         // Test-only files (`#![cfg(test)]`, modules declared under `#[cfg(test)]`) are
         // cleared, as `#[cfg(test)]` items are; what they had is kept for the cache.
-        let test_modules: foldhash::HashSet<&str> =
-            files.iter().flat_map(|f| f.test_modules.iter().map(String::as_str)).collect();
-        let test_modules: foldhash::HashSet<String> = test_modules.into_iter().map(str::to_owned).collect();
+        let test_modules: foldhash::HashSet<String> =
+            files.iter().flat_map(|f| f.test_modules.iter().cloned()).collect();
         let mut uncleared: HashMap<usize, FileFacts> = HashMap::new();
         for (i, facts) in files.iter_mut().enumerate() {
             if let Some(raw) = exclude_test_module(facts, &test_modules) {

@@ -8,7 +8,7 @@
 use crate::facts::TemplateFile;
 
 /// Extensions of template files (under a `templates/` directory).
-const EXTENSIONS: &[&str] =
+pub(crate) const EXTENSIONS: &[&str] =
     &["html", "htm", "jinja", "jinja2", "j2", "tera", "askama", "txt", "xml", "svg", "md", "hbs"];
 
 /// Whether a root-relative path is a template file: under a directory named `templates`,

@@ -176,6 +176,14 @@ pub fn is_source(path: &Path) -> bool {
         || crate::templates::is_template(path)
 }
 
+/// Glob patterns of the files [`is_source`] accepts (for a client that watches files for
+/// idguard): Rust sources, `.sql`, `.proto`, and the template extensions under `templates/`.
+pub fn source_globs() -> Vec<String> {
+    let mut globs: Vec<String> = ["**/*.rs", "**/*.sql", "**/*.proto"].iter().map(|g| (*g).to_owned()).collect();
+    globs.extend(crate::templates::EXTENSIONS.iter().map(|e| format!("**/templates/**/*.{e}")));
+    globs
+}
+
 fn error_path(err: &ignore::Error) -> Option<&Path> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path),
