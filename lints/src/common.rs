@@ -296,7 +296,7 @@ pub fn chain_labels(
         }
     }
     match &step.root {
-        idguard_core::index::Root::Handler { func, wrapper, sent: None } => {
+        idguard_core::index::Root::Handler { func, wrapper, sent: None, .. } => {
             let f = index.func(*func);
             let ret = f.ret.as_ref().map(idguard_core::facts::TypeRef::display).unwrap_or_default();
             labels.push(Label {
@@ -304,8 +304,15 @@ pub fn chain_labels(
                 message: format!("`{}` returns `{ret}` (a `{wrapper}` response body)", f.name),
             });
         }
-        idguard_core::index::Root::Handler { func, wrapper, sent: Some(at) } => {
+        idguard_core::index::Root::Handler { func, wrapper, sent: Some(at), returned_by } => {
             let f = index.func(*func);
+            if let Some(helper) = returned_by {
+                let sig = index.sig(*helper);
+                labels.push(Label {
+                    location: Location::new(index.path(helper.file), sig.span),
+                    message: format!("`{}` returns `{}`", sig.name, sig.ret.display()),
+                });
+            }
             labels.push(Label {
                 location: Location::new(index.path(func.file), *at),
                 message: format!("`{}` sends `{}` as a response body (`{wrapper}`)", f.name, index.decl(current).name),

@@ -172,7 +172,10 @@ fn decide_file(
     };
     let Some(mut copy) = copy else {
         // Parsed cleanly: its facts hold every module-level declaration the rules can follow.
-        let (declared, undeclared) = split(&|n| facts.types.iter().any(|d| d.name == n));
+        let (declared, undeclared) = split(&|n| match n.strip_prefix("fn ") {
+            Some(f) => facts.sigs.iter().any(|s| s.name == f),
+            None => facts.types.iter().any(|d| d.name == n),
+        });
         return Decided { declared, undeclared, parsed: None, crash: None };
     };
     let read = crate::isolate::isolated(rel, None, || {

@@ -273,6 +273,10 @@ pub struct FnDecl {
     pub routes: Vec<RouteAttr>,
     /// Types the body sends as response bodies (`Json(UserView { .. })`, `.json(&view)`).
     pub sent: Vec<Sent>,
+    /// Values the body sends that a function call returns, where the code names no type
+    /// (`let account = repo::fetch_account(..).await?; HttpResponse::Ok().json(account)`):
+    /// the index follows the callee's declared return type (see [`FnSig`]).
+    pub sent_calls: Vec<SentCall>,
     /// Single values the body sends (`json!` entries, GraphQL `ID::from(..)`).
     pub values: Vec<SentValue>,
     /// Comparisons and query filters in the body: authorization evidence.
@@ -586,6 +590,63 @@ pub struct Sent {
     pub span: Span,
 }
 
+/// A value a handler body sends that a call returns (see [`FnDecl::sent_calls`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SentCall {
+    /// How: `Json`, `HttpResponse::json`, `reply::json`, ...
+    pub how: String,
+    /// The callee as written: `["account_repository", "fetch_account"]`, `["Repo", "find"]`,
+    /// or for a method call on a value, its name alone (`method` set).
+    pub callee: Vec<String>,
+    /// A method called on a value whose type the code does not say (`db.find_user(id)`).
+    pub method: bool,
+    /// Where it is sent.
+    pub span: Span,
+}
+
+/// A function or method declared at module level or in an `impl` block whose return type
+/// names a record ([`names_a_record`]): what a call to it returns, for following a value a
+/// helper returns into a response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FnSig {
+    /// Function name.
+    pub name: String,
+    /// Module path.
+    pub module: String,
+    /// The `Self` type for methods.
+    pub self_ty: Option<String>,
+    /// The declared return type.
+    pub ret: TypeRef,
+    /// The name as written.
+    pub span: Span,
+}
+
+/// Type names that a function's return type may hold without naming a record of the
+/// project: the standard wrappers and `Self`. The lexical declaration scan
+/// (`prefilter::declared_names`) and lowering share the list, so that every signature
+/// lowering records is one the scan found.
+pub const NOT_RECORDS: &[&str] =
+    &["Self", "Result", "Option", "Vec", "String", "Box", "Arc", "Rc", "Cow", "Error", "Ordering", "Duration"];
+
+/// Whether a return type names a record: some path in it whose name could be one
+/// ([`could_be_record`]).
+pub fn names_a_record(ty: &TypeRef) -> bool {
+    let mut found = false;
+    ty.for_each_path(&mut |p| {
+        if p.name().is_some_and(could_be_record) {
+            found = true;
+        }
+    });
+    found
+}
+
+/// Whether a name in a return type could name a record of the project: it starts with an
+/// ASCII capital, is longer than a generic parameter's one letter, and is not one of
+/// [`NOT_RECORDS`].
+pub fn could_be_record(name: &str) -> bool {
+    name.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase()) && !NOT_RECORDS.contains(&name)
+}
+
 /// A single value a handler body sends: a `json!` entry (`"user_id": user.id`) or a
 /// GraphQL `ID::from(user.id)`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -679,6 +740,8 @@ pub struct FileFacts {
     pub types: Vec<TypeDecl>,
     /// Handlers, resolvers and service methods.
     pub fns: Vec<FnDecl>,
+    /// Functions and methods whose return type names a record (see [`FnSig`]).
+    pub sigs: Vec<FnSig>,
     /// Routes registered in function bodies.
     pub routes: Vec<RouteReg>,
     /// Route prefixes applied to other functions' routes.

@@ -32,6 +32,15 @@ pub struct FnId {
     pub func: u32,
 }
 
+/// Identifies one function signature: file index and index within the file's `sigs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SigId {
+    /// Index into the files.
+    pub file: u32,
+    /// Index into the file's `sigs`.
+    pub sig: u32,
+}
+
 /// One step from a name to the integer it denotes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SerialHop {
@@ -62,6 +71,9 @@ pub enum Root {
         /// Where the body sends it, when the return type does not name it
         /// (`Json(view)` in an `impl IntoResponse` handler).
         sent: Option<crate::facts::Span>,
+        /// The helper whose return value the body sends, when the code names no type there
+        /// (`HttpResponse::Ok().json(repo::fetch_account(..).await?)`).
+        returned_by: Option<SigId>,
     },
     /// Derives or is annotated with an API schema/object trait (`SimpleObject`, `ToSchema`...).
     Schema {
@@ -222,6 +234,8 @@ pub struct Index<'a> {
     requested: std::collections::HashSet<DeclId>,
     tables: HashMap<String, (u32, &'a crate::facts::TableKey)>,
     calls: HashMap<&'a str, Vec<(u32, &'a crate::facts::CallArg)>>,
+    /// Function signatures by name (see [`Index::callee`]).
+    sigs: HashMap<&'a str, Vec<SigId>>,
     schema_packages: std::collections::HashSet<&'a str>,
     /// Per page struct: the identifiers its template (and what that includes or extends)
     /// uses, sorted.
@@ -313,9 +327,16 @@ impl<'a> Index<'a> {
                 by_name.entry(decl.name.as_str()).or_default().push(DeclId { file: f as u32, decl: d as u32 });
             }
         }
+        let mut sigs: HashMap<&str, Vec<SigId>> = HashMap::new();
+        for (f, facts) in files.iter().enumerate() {
+            for (i, sig) in facts.sigs.iter().enumerate() {
+                sigs.entry(sig.name.as_str()).or_default().push(SigId { file: f as u32, sig: i as u32 });
+            }
+        }
         let mut index = Index {
             files,
             by_name,
+            sigs,
             lookups,
             reach: HashMap::new(),
             routes: HashMap::new(),
@@ -523,6 +544,64 @@ impl<'a> Index<'a> {
     /// The path of a file.
     pub fn path(&self, file: u32) -> &'a str {
         &self.files[file as usize].path
+    }
+
+    /// The signature.
+    pub fn sig(&self, id: SigId) -> &'a crate::facts::FnSig {
+        &self.files[id.file as usize].sigs[id.sig as usize]
+    }
+
+    /// The function a handler's sent call (in `func`, written in `from_file`) calls, if the
+    /// project declares it with a return type that names a record. A path call is resolved
+    /// like a type name (`use` renames, then the nearest declaration), and its qualifier
+    /// must agree: a capitalised one (`Account::find`, `Self::load`) names the `Self` type, a
+    /// module one (`account_repository::fetch`) a module or file of the declaration. A
+    /// method called on a value of unknown type (`db.find_user(id)`) resolves only when the
+    /// project declares exactly one method of that name. Every lookup is recorded under
+    /// `fn NAME` (see [`Lookups`]), so files not parsed yet that declare it are parsed.
+    pub fn callee(&self, call: &crate::facts::SentCall, func: &FnDecl, from_file: u32) -> Option<SigId> {
+        let written = call.callee.last()?;
+        let facts = &self.files[from_file as usize];
+        let (name, qualifiers): (&str, &[String]) = match facts.uses.iter().find(|u| &u.local == written) {
+            Some(u) if call.callee.len() == 1 && !call.method => {
+                (u.path.last().map_or(written.as_str(), String::as_str), &u.path[..u.path.len() - 1])
+            }
+            _ => (written.as_str(), &call.callee[..call.callee.len() - 1]),
+        };
+        self.lookups.touch(&format!("fn {name}"));
+        let candidates = self.sigs.get(name)?;
+        if call.method {
+            return match candidates.as_slice() {
+                [only] if self.sig(*only).self_ty.is_some() => Some(*only),
+                _ => None,
+            };
+        }
+        let qualifiers: Vec<&str> =
+            qualifiers.iter().map(String::as_str).filter(|q| !matches!(*q, "crate" | "self" | "super")).collect();
+        let self_ty = match qualifiers.last() {
+            Some(&"Self") => Some(func.self_ty.as_deref()?),
+            Some(q) if q.starts_with(|c: char| c.is_ascii_uppercase()) => Some(*q),
+            _ => None,
+        };
+        let modules = &qualifiers[..qualifiers.len() - usize::from(self_ty.is_some())];
+        let from_path = facts.path.as_str();
+        candidates
+            .iter()
+            .copied()
+            .filter(|id| {
+                let sig = self.sig(*id);
+                let path = self.path(id.file);
+                sig.self_ty.as_deref() == self_ty
+                    && modules.last().is_none_or(|q| {
+                        path.split('/')
+                            .any(|c| dash_equal(c, q) || c.strip_suffix(".rs").is_some_and(|c| dashed_equal(c, q)))
+                            || sig.module.split("::").any(|m| dash_equal(m, q))
+                    })
+            })
+            .max_by_key(|id| {
+                let path = self.path(id.file);
+                (id.file == from_file, shared_prefix(path, from_path), std::cmp::Reverse(*id))
+            })
     }
 
     /// Resolves a type name as seen from `from_file`: `use` renames first, then the
@@ -826,11 +905,29 @@ impl<'a> Index<'a> {
                     s.ty.for_each_path(&mut |p| nodes.push((s.how.clone(), p, f as u32, Some(s.span))));
                     nodes
                 });
-                for (wrapper, p, file, sent) in returned.chain(sent) {
+                // What a called helper returns (`Result<T, E>` sends `T`).
+                let helpers = func.sent_calls.iter().filter_map(|call| {
+                    let sig = self.callee(call, func, f as u32)?;
+                    let mut ret = &self.sig(sig).ret;
+                    while let TypeRef::Path { segments, args, .. } = ret
+                        && segments.last().is_some_and(|s| s == "Result")
+                        && let Some(ok) = args.first()
+                    {
+                        ret = ok;
+                    }
+                    let mut nodes = Vec::new();
+                    ret.for_each_path(&mut |p| nodes.push((call.how.clone(), p, sig.file, Some(call.span), Some(sig))));
+                    Some(nodes)
+                });
+                let direct = returned.chain(sent).map(|(wrapper, p, file, sent)| (wrapper, p, file, sent, None));
+                for (wrapper, p, file, sent, returned_by) in direct.chain(helpers.flatten()) {
                     if let Some(id) = self.lookup(p, file)
                         && !reach.contains_key(&id)
                     {
-                        reach.insert(id, Reach { root: Root::Handler { func: fid, wrapper, sent }, via: None });
+                        reach.insert(
+                            id,
+                            Reach { root: Root::Handler { func: fid, wrapper, sent, returned_by }, via: None },
+                        );
                         queue.push_back(id);
                     }
                 }

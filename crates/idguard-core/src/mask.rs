@@ -297,9 +297,10 @@ fn is_doc_comment(comment: &[u8]) -> bool {
 
 /// The ranges of `text` to blank so that every item is gone (attributes included) except what a file that only
 /// supplies declarations to other files needs: `struct`, `enum`, `union` and `type`
-/// items, `use` and `mod` items (inline modules are masked in turn), inner attributes and
-/// diesel `table!` invocations. Functions, `impl` and `trait` blocks, constants, statics,
-/// `extern` items and other macros are blanked whole. `None` when the lexer cannot follow
+/// items, `use` and `mod` items (inline modules are masked in turn), inner attributes,
+/// diesel `table!` invocations, and the signatures of functions and of the methods of
+/// `impl` blocks (what a call returns; their bodies are blanked). `trait` blocks,
+/// constants, statics, `extern` items and other macros are blanked whole. `None` when the lexer cannot follow
 /// the text or an item is not one of these shapes: the caller then parses as usual.
 ///
 /// Used for the files parsed on demand (the prefilter found nothing in them, so their
@@ -331,10 +332,16 @@ pub fn declarations_only(text: &str) -> Option<Blanks> {
         };
         let shape = item_shape(&mut lexer, b, first, &mut blank)?;
         match shape {
-            Shape::InnerAttribute | Shape::Module => {
-                if shape == Shape::Module {
+            Shape::InnerAttribute | Shape::Module | Shape::Impl => {
+                if shape != Shape::InnerAttribute {
                     modules += 1;
                 }
+            }
+            Shape::Signature { open, end } => {
+                // Doc comments inside the body are in the range already.
+                blank.retain(|r| r.start <= open);
+                blank.push(open + 1..end - 1);
+                lexer.seek(end);
             }
             Shape::Keep(end) => lexer.seek(end),
             Shape::Blank(end) => {
@@ -358,6 +365,15 @@ enum Shape {
     Keep(usize),
     /// An item to blank, which ends before the offset.
     Blank(usize),
+    /// A function: its body (from the `{` at `open` to the item's end) is blanked.
+    Signature {
+        /// The body's `{`.
+        open: usize,
+        /// The end of the item, after its `}`.
+        end: usize,
+    },
+    /// `impl .. {`: kept; the scan goes on inside (its methods' bodies are blanked).
+    Impl,
 }
 
 /// How an item ends.
@@ -435,7 +451,18 @@ fn item_shape(lexer: &mut Lexer<'_>, b: &[u8], first: Tok, blank: &mut Vec<std::
                         _ => None,
                     };
                 }
-                b"fn" | b"impl" | b"trait" => return item_end(lexer, b, Ends::Braced).map(Shape::Blank),
+                // A function keeps its signature (what a call to it returns), not its body;
+                // an `impl` block is scanned for its methods in turn.
+                b"fn" => {
+                    let mut open = None;
+                    let end = item_end_open(lexer, b, Ends::Braced, &mut |_, _| {}, &mut open)?;
+                    return Some(match open {
+                        Some(open) => Shape::Signature { open, end },
+                        None => Shape::Keep(end),
+                    });
+                }
+                b"impl" => return impl_open(lexer, b).map(|()| Shape::Impl),
+                b"trait" => return item_end(lexer, b, Ends::Braced).map(Shape::Blank),
                 _ if constant => return item_end(lexer, b, Ends::Semicolon).map(Shape::Blank),
                 name => {
                     // A macro invocation: a path, `!`, then (for `macro_rules!`) a name and a group.
@@ -478,6 +505,18 @@ fn item_end(lexer: &mut Lexer<'_>, b: &[u8], ends: Ends) -> Option<usize> {
 }
 
 fn item_end_with(lexer: &mut Lexer<'_>, b: &[u8], ends: Ends, comment: &mut dyn FnMut(usize, usize)) -> Option<usize> {
+    item_end_open(lexer, b, ends, comment, &mut None)
+}
+
+/// [`item_end_with`], also telling where the item's block opens (for `Ends::Braced`): a
+/// function's body.
+fn item_end_open(
+    lexer: &mut Lexer<'_>,
+    b: &[u8],
+    ends: Ends,
+    comment: &mut dyn FnMut(usize, usize),
+    open: &mut Option<usize>,
+) -> Option<usize> {
     // Open `(` and `[` (and, for `Ends::Semicolon`, `{`), and open generics.
     let mut depth = 0u32;
     let mut angles = 0u32;
@@ -499,6 +538,7 @@ fn item_end_with(lexer: &mut Lexer<'_>, b: &[u8], ends: Ends, comment: &mut dyn 
                 angles = angles.saturating_sub(1);
             }
             (Ends::Braced, Tok::Punct(b'{', at)) if depth == 0 && angles == 0 => {
+                *open = Some(at);
                 let end = lexer.skip_braces_with(at, comment)?;
                 return Some(end);
             }
@@ -510,6 +550,28 @@ fn item_end_with(lexer: &mut Lexer<'_>, b: &[u8], ends: Ends, comment: &mut dyn 
             (Ends::Macro, Tok::Punct(b'{', at)) if depth == 0 => return lexer.skip_braces_with(at, comment),
             (Ends::Macro, Tok::Punct(b'{', at)) => {
                 let end = lexer.skip_braces_with(at, comment)?;
+                lexer.seek(end);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads an `impl` header to its block's `{` (generics and `where` clauses skipped), leaving
+/// the lexer inside the block.
+fn impl_open(lexer: &mut Lexer<'_>, b: &[u8]) -> Option<()> {
+    let mut depth = 0u32;
+    let mut angles = 0u32;
+    loop {
+        match lexer.next()? {
+            Tok::Unclosed | Tok::Punct(b'}' | b';', _) => return None,
+            Tok::Punct(b'(' | b'[', _) => depth += 1,
+            Tok::Punct(b')' | b']', _) => depth = depth.checked_sub(1)?,
+            Tok::Punct(b'<', _) if depth == 0 => angles += 1,
+            Tok::Punct(b'>', at) if depth == 0 && b[at - 1] != b'-' => angles = angles.saturating_sub(1),
+            Tok::Punct(b'{', _) if depth == 0 && angles == 0 => return Some(()),
+            Tok::Punct(b'{', at) => {
+                let end = lexer.skip_braces(at)?;
                 lexer.seek(end);
             }
             _ => {}
@@ -681,7 +743,7 @@ mod tests {
     }
 
     #[test]
-    fn declarations_only_keeps_types_uses_and_modules() {
+    fn declarations_only_keeps_types_uses_modules_and_signatures() {
         let text = "#![allow(x)]\n//! doc\nuse a::{b, c};\n/// A user.\n#[derive(Debug)]\npub(crate) struct User<T: Fn() -> u8> where T: X {\n    /// the id\n    id: i64,\n}\nimpl User { fn f(&self) -> u8 { 1 } }\n#[inline]\npub const fn g<const N: usize>() -> Foo<{ N }> { x }\nconst C: [u8; 3] = [1, 2, 3];\nstatic S: &str = \"}\";\ntype Id = i64;\nmod inner {\n    enum E { A = { 1 }, B }\n    fn h() {}\n}\nmod other;\nmacro_rules! m { () => {} }\nlazy_static::lazy_static! { static ref X: u8 = 1; }\nforeign!(struct Y;);\ndiesel::table! { users (id) { id -> Int8, } }\nextern crate alloc;\nextern \"C\" { fn k(); }\npub unsafe trait T { fn t(); }\nunion U { a: u8 }\nstruct P(pub u8);\n";
         let out = spaced(text, declarations_only(text)).unwrap();
         assert_eq!(out.len(), text.len());
@@ -695,9 +757,13 @@ mod tests {
                 "pub(crate) struct User<T: Fn() -> u8> where T: X {",
                 "id: i64,",
                 "}",
+                "impl User { fn f(&self) -> u8 {   } }",
+                "#[inline]",
+                "pub const fn g<const N: usize>() -> Foo<{ N }> {   }",
                 "type Id = i64;",
                 "mod inner {",
                 "enum E { A = { 1 }, B }",
+                "fn h() {}",
                 "}",
                 "mod other;",
                 "diesel::table! { users (id) { id -> Int8, } }",

@@ -611,7 +611,10 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
                 || has_surface_attribute(body)
                 || mints_in(header, body, kinds, vocab)
         }
-        crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body, vocab),
+        // Its methods' signatures are recorded where they return a record.
+        crate::mask::Body::Impl => {
+            has_surface_attribute(header) || mentions_surface(body, vocab) || declares_record_fn(body)
+        }
         crate::mask::Body::Const => false,
     }
 }
@@ -619,8 +622,9 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
 /// Whether the header of a function (attributes, signature) may make it an entry point
 /// the parse stage records (see `lower::handler`): a surface, route or handler attribute,
 /// a response wrapper or responder in its return type, a request extractor among its
-/// parameters, or a GraphQL `ID`. A function outside kept bodies whose header does not, and
-/// whose body is not kept, records nothing: it is cut whole before parsing (`mask`).
+/// parameters, or a GraphQL `ID`. A function outside kept bodies whose header does not,
+/// whose body is not kept, and whose signature is not recorded ([`returns_a_record`]),
+/// records nothing: it is cut whole before parsing (`mask`).
 pub fn signature_matters(header: &str, vocab: &Vocabulary) -> bool {
     names_a_response_alias(header, vocab)
         || has_surface_attribute(header)
@@ -873,61 +877,157 @@ pub fn declared_names(text: &str) -> Vec<String> {
             }
         }
     }
+    // Functions whose return type could name a record (`fn find(..) -> Result<Account, E>`),
+    // as `fn NAME`: what the index looks up for a handler sending what a helper returns.
+    record_fns(bytes, &mut |name| {
+        out.push(format!("fn {name}"));
+        true
+    });
     // Generated files declare thousands of names: sorted once rather than searched each time.
     out.sort_unstable();
     out.dedup();
     out
 }
 
+/// Calls `found` with the name of every function the text declares, lexically, whose
+/// signature returns a type that could name a record ([`returns_a_record`]), until it
+/// says stop (returns false). `facts::names_a_record` decides the same from the parsed
+/// return type, so every signature lowering records is found here.
+fn record_fns(bytes: &[u8], found: &mut dyn FnMut(&str) -> bool) {
+    for at in memchr::memmem::find_iter(bytes, b"fn") {
+        if at > 0 && is_ident_byte(bytes[at - 1]) {
+            continue;
+        }
+        let rest = &bytes[at + 2..];
+        let spaces = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let name_len = rest[spaces..].iter().take_while(|b| is_ident_byte(**b)).count();
+        if spaces == 0 || name_len == 0 {
+            continue;
+        }
+        let sig = &rest[spaces + name_len..];
+        let sig = &sig[..memchr::memchr2(b'{', b';', sig).unwrap_or(sig.len())];
+        if returns_a_record(sig)
+            && let Ok(name) = std::str::from_utf8(&rest[spaces..spaces + name_len])
+            && !found(name.strip_prefix("r#").unwrap_or(name))
+        {
+            return;
+        }
+    }
+}
+
+/// Whether the text declares a function whose signature returns a record (see
+/// [`record_fns`]): an `impl` block holding one is parsed for its signatures.
+fn declares_record_fn(text: &str) -> bool {
+    let mut any = false;
+    record_fns(text.as_bytes(), &mut |_| {
+        any = true;
+        false
+    });
+    any
+}
+
+/// Whether a function's header or signature (from anywhere before its `->`) returns a
+/// type that could name a record: lowering records its signature (`facts::FnSig`), so
+/// it is not cut before parsing.
+pub fn returns_a_record(header: &[u8]) -> bool {
+    memchr::memmem::find(header, b"->").is_some_and(|arrow| returns_could_name_record(&header[arrow + 2..]))
+}
+
+/// Whether the text of a return type holds an identifier that could name a record
+/// (`facts::could_be_record`).
+fn returns_could_name_record(ret: &[u8]) -> bool {
+    let mut i = 0;
+    while i < ret.len() {
+        if is_ident_byte(ret[i]) {
+            let len = ret[i..].iter().take_while(|b| is_ident_byte(**b)).count();
+            if std::str::from_utf8(&ret[i..i + len]).is_ok_and(crate::facts::could_be_record) {
+                return true;
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 /// Which of `names` the text declares as module-level types (`struct`, `enum`, `union` or
 /// `type` directly in the file or in inline `mod x { .. }` blocks: where the parse stage
-/// records declarations), rather than as associated types or inside functions. A small
-/// lexer skips comments, strings, raw strings and character literals and tracks which
-/// braces are module blocks; where it cannot follow the text (an unclosed string or
+/// records declarations), rather than as associated types or inside functions; and which of
+/// the `fn NAME` names it declares as module-level functions or as methods of a
+/// module-level `impl` block (where lowering records signatures). A small lexer skips
+/// comments, strings, raw strings and character literals and tracks which braces are
+/// module and `impl` blocks; where it cannot follow the text (an unclosed string or
 /// comment, unbalanced braces) every name counts as declared, so the file gets parsed.
 pub fn module_level_declarations<'n>(text: &str, names: &[&'n str]) -> Vec<&'n str> {
     let b = text.as_bytes();
     let mut found: Vec<&'n str> = Vec::new();
-    // Open module blocks (any other block is skipped whole: nothing in it is at module level).
-    let mut modules = 0usize;
+    // Open module (false) and `impl` (true) blocks; any other block is skipped whole:
+    // nothing in it is at module level.
+    let mut blocks: Vec<bool> = Vec::new();
     // 1 after `mod`, 2 after `mod NAME`: the next `{` opens a module block.
     let mut after_mod = 0u8;
-    // After `struct`, `enum`, `union` or `type`: the next identifier is the declared name.
-    let mut after_keyword = false;
+    // After an item's `impl`: the next `{` opens an `impl` block.
+    let mut after_impl = false;
+    // At the start of an item (after `;`, `}`, `{`, an attribute, or nothing yet).
+    let mut item_start = true;
+    // After `struct`, `enum`, `union` or `type` (1), or `fn` (2): the next identifier is the
+    // declared name.
+    let mut after_keyword = 0u8;
     let mut lexer = Lexer::new(text);
     while let Some(tok) = lexer.next() {
+        if let Tok::LineComment(..) = tok {
+            continue;
+        }
         let keyword = after_keyword;
-        after_keyword = false;
+        after_keyword = 0;
+        let at_start = item_start;
+        item_start = false;
         match tok {
             Tok::Unclosed => return names.to_vec(),
             Tok::Punct(b'{', at) => {
                 if after_mod == 2 {
-                    modules += 1;
+                    blocks.push(false);
+                } else if after_impl && blocks.last() != Some(&true) {
+                    blocks.push(true);
                 } else if lexer.skip_braces(at).is_none() {
                     return names.to_vec();
                 }
                 after_mod = 0;
+                after_impl = false;
+                item_start = true;
             }
             Tok::Punct(b'}', _) => {
-                if modules == 0 {
+                if blocks.pop().is_none() {
                     return names.to_vec();
                 }
-                modules -= 1;
                 after_mod = 0;
+                after_impl = false;
+                item_start = true;
             }
-            Tok::Punct(b';', _) => after_mod = 0,
+            Tok::Punct(b';', _) => {
+                after_mod = 0;
+                after_impl = false;
+                item_start = true;
+            }
+            Tok::Punct(b']', _) => item_start = true,
             Tok::Ident(s, e) => {
                 let word = &b[s..e];
-                if keyword {
+                let in_impl = blocks.last() == Some(&true);
+                if keyword != 0 {
                     let name = &text[s..e];
                     let name = name.strip_prefix("r#").unwrap_or(name);
-                    if let Some(n) = names.iter().find(|n| **n == name)
+                    let hit = names.iter().find(|n| match n.strip_prefix("fn ") {
+                        Some(f) => keyword == 2 && f == name,
+                        None => keyword == 1 && !in_impl && **n == name,
+                    });
+                    if let Some(n) = hit
                         && !found.contains(n)
                     {
                         found.push(n);
                     }
                 }
-                if word == b"mod" {
+                if word == b"mod" && !in_impl {
                     after_mod = 1;
                     continue;
                 }
@@ -936,12 +1036,22 @@ pub fn module_level_declarations<'n>(text: &str, names: &[&'n str]) -> Vec<&'n s
                     continue;
                 }
                 after_mod = 0;
-                after_keyword = matches!(word, b"struct" | b"enum" | b"union" | b"type");
+                if word == b"impl" && at_start && !in_impl {
+                    after_impl = true;
+                }
+                // Qualifiers keep an item at its start (`pub`, `unsafe impl`, `async fn`).
+                item_start =
+                    at_start && matches!(word, b"pub" | b"unsafe" | b"default" | b"async" | b"const" | b"extern");
+                after_keyword = match word {
+                    b"struct" | b"enum" | b"union" | b"type" => 1,
+                    b"fn" => 2,
+                    _ => 0,
+                };
             }
             _ => {}
         }
     }
-    if modules > 0 {
+    if !blocks.is_empty() {
         return names.to_vec();
     }
     names.iter().copied().filter(|n| found.contains(n)).collect()

@@ -12,8 +12,8 @@ use syn::visit::Visit;
 use super::locals::Locals;
 use super::{Lowerer, last_segment, literal_text, path_span, unraw};
 use crate::facts::{
-    Binding, Check, FnDecl, FnKind, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, SentValue, TypeRef,
-    TypedSegment,
+    Binding, Check, FnDecl, FnKind, FnSig, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, SentCall, SentValue,
+    TypeRef, TypedSegment,
 };
 use crate::surface::join_path;
 use crate::surface::response_bodies;
@@ -51,6 +51,16 @@ impl Lowerer<'_, '_> {
             syn::ReturnType::Type(_, ty) => Some(self.ty(ty)),
             syn::ReturnType::Default => None,
         };
+        // What a call to it returns, for a handler that sends what a helper returns.
+        if let Some(ret) = ret.as_ref().filter(|r| crate::facts::names_a_record(r)) {
+            self.facts.sigs.push(FnSig {
+                name: scope.clone(),
+                module: module.to_owned(),
+                self_ty: ctx.self_ty.clone(),
+                ret: ret.clone(),
+                span: self.span(sig.ident.span()),
+            });
+        }
         let routes = self.route_attrs(attrs);
         let handler_attr =
             attrs.iter().any(|a| crate::frameworks::handler_attrs().contains(&last_segment(a.path()).as_str()));
@@ -91,6 +101,8 @@ impl Lowerer<'_, '_> {
             locals: Locals::of_signature(self, sig, true),
             lowerer: self,
             sent: Vec::new(),
+            sent_calls: Vec::new(),
+            calls: HashMap::new(),
             values: Vec::new(),
             checks: Vec::new(),
             read: Vec::new(),
@@ -98,9 +110,9 @@ impl Lowerer<'_, '_> {
             let_name: None,
         };
         body.visit_block(block);
-        let (sent, values, checks) = (body.sent, body.values, body.checks);
+        let (sent, sent_calls, values, checks) = (body.sent, body.sent_calls, body.values, body.checks);
         params.extend(body.read);
-        if !entry && sent.is_empty() && values.is_empty() && params.is_empty() {
+        if !entry && sent.is_empty() && sent_calls.is_empty() && values.is_empty() && params.is_empty() {
             // A responder that sends nothing idguard can see: not worth keeping.
             return;
         }
@@ -121,6 +133,7 @@ impl Lowerer<'_, '_> {
             params,
             routes,
             sent,
+            sent_calls,
             values,
             checks,
         });
@@ -679,6 +692,10 @@ struct Body<'l, 'f, 't> {
     /// Types of parameters and local bindings, where the code says them.
     locals: Locals,
     sent: Vec<Sent>,
+    sent_calls: Vec<SentCall>,
+    /// Locals bound to what a call returns, where the code names no type: the callee as
+    /// written, and whether it is a method called on a value (see [`Body::callee_of`]).
+    calls: HashMap<String, (Vec<String>, bool)>,
     values: Vec<SentValue>,
     checks: Vec<Check>,
     /// Request values read by hand: `req.match_info().query("id").parse::<i64>()`,
@@ -692,6 +709,29 @@ struct Body<'l, 'f, 't> {
     /// The name of the `let` whose initialiser is being walked.
     let_name: Option<String>,
 }
+
+/// Calls that run the closure they are given and return what it returns (blocking-pool
+/// helpers): `web::block(|| ..)`, `spawn_blocking(|| ..)`, deadpool's `conn.interact(|c| ..)`.
+const BLOCKING: &[&str] = &["block", "spawn_blocking", "interact", "run_blocking"];
+
+/// Methods whose result is their receiver's value for what a response shows: unwrapping or
+/// copying it (not `into`: a conversion changes what is sent).
+const PASS_THROUGH: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "unwrap_or",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "map_err",
+    "context",
+    "with_context",
+    "into_inner",
+    "clone",
+    "to_owned",
+];
 
 /// A request value the handler takes as text.
 #[derive(Clone)]
@@ -737,6 +777,56 @@ impl Body<'_, '_, '_> {
     fn send(&mut self, how: &str, arg: &syn::Expr, at: proc_macro2::Span) {
         if let Some(ty) = self.type_of(arg) {
             self.sent.push(Sent { how: how.to_owned(), ty, span: self.lowerer.span(at) });
+        } else if let Some((callee, method)) = self.callee_of(arg, 0) {
+            self.sent_calls.push(SentCall { how: how.to_owned(), callee, method, span: self.lowerer.span(at) });
+        }
+    }
+
+    /// The call whose return value an expression is, where the code names no type: a path
+    /// call (`repo::fetch_account(&mut tx, id)`, `Account::find(id)`), a method called on a
+    /// value (`db.find_user(id)`), through `.await`, `?`, `unwrap`-like methods, references,
+    /// a local bound to such a call, and the closure a blocking helper runs
+    /// (`web::block(move || actions::get_all(&conn)).await??`). Tuple structs and variants
+    /// (`Json(x)`, `Some(x)`) are not calls.
+    fn callee_of(&self, expr: &syn::Expr, depth: u32) -> Option<(Vec<String>, bool)> {
+        if depth > 8 {
+            return None;
+        }
+        match expr {
+            syn::Expr::Reference(r) => self.callee_of(&r.expr, depth + 1),
+            syn::Expr::Paren(p) => self.callee_of(&p.expr, depth + 1),
+            syn::Expr::Try(t) => self.callee_of(&t.expr, depth + 1),
+            syn::Expr::Await(a) => self.callee_of(&a.base, depth + 1),
+            syn::Expr::Path(p) => self.calls.get(&p.path.get_ident()?.to_string()).cloned(),
+            syn::Expr::Closure(c) => self.callee_of(&c.body, depth + 1),
+            syn::Expr::Block(b) => match b.block.stmts.last() {
+                Some(syn::Stmt::Expr(tail, None)) => self.callee_of(tail, depth + 1),
+                _ => None,
+            },
+            syn::Expr::Call(call) => {
+                let syn::Expr::Path(p) = &*call.func else { return None };
+                let callee: Vec<String> = p.path.segments.iter().map(|s| unraw(&s.ident.to_string())).collect();
+                let name = callee.last()?;
+                if BLOCKING.contains(&name.as_str())
+                    && let Some(closure @ syn::Expr::Closure(_)) = call.args.last()
+                {
+                    return self.callee_of(closure, depth + 1);
+                }
+                name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_').then_some((callee, false))
+            }
+            syn::Expr::MethodCall(mc) => {
+                let name = mc.method.to_string();
+                if PASS_THROUGH.contains(&name.as_str()) {
+                    return self.callee_of(&mc.receiver, depth + 1);
+                }
+                if BLOCKING.contains(&name.as_str())
+                    && let Some(closure @ syn::Expr::Closure(_)) = mc.args.last()
+                {
+                    return self.callee_of(closure, depth + 1);
+                }
+                Some((vec![unraw(&name)], true))
+            }
+            _ => None,
         }
     }
 
@@ -930,11 +1020,20 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
                 self.read_by_hand(mc, Some(ty.clone()));
             }
         }
-        self.locals.bind(self.lowerer, pat, declared, local.init.as_ref().map(|init| &*init.expr));
         let name = match pat {
             syn::Pat::Ident(id) => Some(unraw(&id.ident.to_string())),
             _ => None,
         };
+        // A local bound to what a call returns (a new binding shadows the old one).
+        if let Some(name) = &name {
+            let init = local.init.as_ref().map(|init| &*init.expr);
+            let typed = declared.is_some() || init.is_some_and(|e| self.type_of(e).is_some());
+            match init.filter(|_| !typed).and_then(|e| self.callee_of(e, 0)) {
+                Some(callee) => self.calls.insert(name.clone(), callee),
+                None => self.calls.remove(name),
+            };
+        }
+        self.locals.bind(self.lowerer, pat, declared, local.init.as_ref().map(|init| &*init.expr));
         let outer = std::mem::replace(&mut self.let_name, name);
         syn::visit::visit_local(self, local);
         self.let_name = outer;

@@ -360,10 +360,13 @@ fn parse_and_lower(
     let (file, masked) = if let Some(parsed) = declarations {
         parsed
     } else {
-        // Only signatures that name an entry point are recorded (`func`): an `impl` or
-        // `trait` block that holds none, and such a function, are cut whole.
+        // Only signatures that name an entry point or return a record are recorded
+        // (`func`): an `impl` or `trait` block that holds none, and such a function, are
+        // cut whole.
         let keep = |kind, header: &str, body: &str| crate::prefilter::keep_body(kind, header, body, vocab);
-        let blanks = crate::mask::mask_items(text, keep, |header| crate::prefilter::signature_matters(header, vocab));
+        let blanks = crate::mask::mask_items(text, keep, |header| {
+            crate::prefilter::signature_matters(header, vocab) || crate::prefilter::returns_a_record(header.as_bytes())
+        });
         match parse_masked(blanks) {
             Some(Ok(parsed)) => parsed,
             Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),

@@ -312,6 +312,7 @@ impl Parser<'_> {
                         }],
                         routes: Vec::new(),
                         sent: Vec::new(),
+                        sent_calls: Vec::new(),
                         values: Vec::new(),
                         checks: Vec::new(),
                     });
