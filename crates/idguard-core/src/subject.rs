@@ -457,11 +457,19 @@ pub fn container_subject(type_name: &str, vocab: &Vocabulary) -> Subject {
         return Subject { class: SubjectClass::User, token: type_name.to_owned() };
     }
     let mut toks = tokens(type_name);
+    // `UserWithRoles`, `OrderAndItems`, `SettingsForUser`: what follows the first joining
+    // word is a complement; the head noun comes before it.
+    if let Some(at) = toks.iter().skip(1).position(|t| COMPLEMENT_WORDS.contains(&t.as_str())) {
+        toks.truncate(at + 1);
+    }
     while toks.len() > 1 && toks.last().is_some_and(|t| DTO_SUFFIXES.contains(&t.as_str())) {
         toks.pop();
     }
     subject_of_head(&toks)
 }
+
+/// Words that join a type name's head noun to a complement (`UserWithRoles`).
+const COMPLEMENT_WORDS: &[&str] = &["with", "without", "and", "plus", "including", "for"];
 
 /// The class of the head noun: the last token that is not a modifier.
 fn subject_of_head(toks: &[String]) -> Subject {
@@ -793,5 +801,10 @@ mod tests {
         assert_eq!(container_subject("ChatRoomDto", &v).class, SubjectClass::Entity);
         assert_eq!(container_subject("UserPost", &v).class, SubjectClass::Content);
         assert_eq!(container_subject("Users", &v).class, SubjectClass::User);
+        // The head comes before a complement.
+        assert_eq!(container_subject("UserWithRoles", &v).class, SubjectClass::User);
+        assert_eq!(container_subject("MemberAndProfileView", &v).class, SubjectClass::User);
+        assert_eq!(container_subject("SettingsForUser", &v).class, SubjectClass::Content);
+        assert_eq!(container_subject("PostWithAuthor", &v).class, SubjectClass::Content);
     }
 }
