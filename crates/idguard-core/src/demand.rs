@@ -32,14 +32,12 @@ impl Candidates {
     pub fn new(prepared: &[Prepared]) -> Self {
         // Tens of thousands of names in a large tree: hashed fast, each copied once.
         let mut by_name: foldhash::HashMap<String, Vec<u32>> = foldhash::HashMap::default();
-        for (i, p) in prepared.iter().enumerate() {
-            if !p.selected {
-                for name in &p.declares {
-                    match by_name.get_mut(name.as_str()) {
-                        Some(files) => files.push(i as u32),
-                        None => {
-                            by_name.insert(name.clone(), vec![i as u32]);
-                        }
+        for (i, p) in prepared.iter().enumerate().filter(|(_, p)| !p.selected) {
+            for name in &p.declares {
+                match by_name.get_mut(name.as_str()) {
+                    Some(files) => files.push(i as u32),
+                    None => {
+                        by_name.insert(name.clone(), vec![i as u32]);
                     }
                 }
             }
@@ -95,8 +93,11 @@ pub fn decide<'r>(
     rel: &(dyn Fn(usize) -> &'r str + Sync),
     settings: Settings<'_>,
 ) -> Vec<Diagnostic> {
+    // Function names are decided on their own (see `decide_signatures`).
+    let (fns, types): (Vec<&String>, Vec<&String>) = asked.iter().partition(|n| n.starts_with("fn "));
+    let mut crashes = decide_signatures(&fns, files, text, rel, settings);
     let mut by_file: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
-    for name in asked {
+    for name in types {
         for &file in candidates.files_of(name) {
             by_file.entry(file).or_default().push(name.as_str());
         }
@@ -133,10 +134,11 @@ pub fn decide<'r>(
         })
         .collect();
     decided.sort_by_key(|(file, _)| *file);
-    let mut crashes = Vec::new();
     for (file, d) in decided {
         let f = file as usize;
-        if let Some(parsed) = d.parsed {
+        if let Some(mut parsed) = d.parsed {
+            // Signatures read before stay (a declarations parse records none).
+            parsed.sigs = std::mem::take(&mut files.facts[f].sigs);
             files.facts[f] = parsed;
             files.meta[f].lowered = true;
             files.meta[f].declarations_only = true;
@@ -151,6 +153,86 @@ pub fn decide<'r>(
         // here or (through the cache) next time.
         files.meta[f].declares.retain(|n| !d.undeclared.contains(n));
         crashes.extend(d.crash);
+    }
+    crashes
+}
+
+/// What reading a file for its signatures gave: its signatures (`None`: read before, or
+/// it declares none of the names asked), or a crash.
+type SigsRead = Result<Option<Vec<crate::facts::FnSig>>, Diagnostic>;
+
+/// Decides the asked `fn NAME` names: every file declaring one lexically whose signatures
+/// were not read yet is read for them (`lower::signatures`, the same in every mode, so the
+/// signatures a lookup finds do not depend on what the prefilter selected). A signature
+/// makes no file relevant: it carries no finding and no syntax problem of its own. Files
+/// that do not declare the name at module level or in an `impl` block stop being
+/// candidates for it. Returns the crash diagnostics.
+fn decide_signatures<'r>(
+    asked: &[&String],
+    files: &mut Files<'_>,
+    text: &(dyn Fn(usize) -> Result<String, Problem> + Sync),
+    rel: &(dyn Fn(usize) -> &'r str + Sync),
+    settings: Settings<'_>,
+) -> Vec<Diagnostic> {
+    if asked.is_empty() {
+        return Vec::new();
+    }
+    // Every file may declare functions: the asked names are searched in each one's sorted
+    // list (few are ever asked for, so no index of them all is built).
+    let mut by_file: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
+    for (f, p) in files.meta.iter().enumerate() {
+        for name in asked {
+            if p.fns.binary_search(name).is_ok() {
+                by_file.entry(f as u32).or_default().push(name.as_str());
+            }
+        }
+    }
+    let meta: &[Prepared] = files.meta;
+    let facts: &[FileFacts] = files.facts;
+    let work: Vec<(u32, Vec<&str>)> = by_file.into_iter().collect();
+    let decided: Vec<(u32, Vec<&str>, SigsRead)> = work
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(file, names)| {
+            let f = file as usize;
+            if facts[f].test_only {
+                // Test code (cleared facts): no signature of it counts.
+                return (file, Vec::new(), Ok(None));
+            }
+            if meta[f].signatures {
+                let undeclared: Vec<&str> = names
+                    .iter()
+                    .copied()
+                    .filter(|n| !facts[f].sigs.iter().any(|s| n.strip_prefix("fn ") == Some(s.name.as_str())))
+                    .collect();
+                return (file, undeclared, Ok(None));
+            }
+            let read = crate::isolate::isolated(rel(f), None, || {
+                let Ok(text) = text(f) else { return (names.clone(), None) };
+                let declared = crate::prefilter::module_level_declarations(&text, &names);
+                let undeclared: Vec<&str> = names.iter().copied().filter(|n| !declared.contains(n)).collect();
+                let sigs =
+                    (!declared.is_empty()).then(|| lower::signatures(rel(f), &text, settings.limits, settings.vocab));
+                (undeclared, sigs)
+            });
+            match read {
+                Ok((undeclared, sigs)) => (file, undeclared, Ok(sigs)),
+                Err(crash) => (file, Vec::new(), Err(*crash)),
+            }
+        })
+        .collect();
+    let mut crashes = Vec::new();
+    for (file, undeclared, sigs) in decided {
+        let f = file as usize;
+        match sigs {
+            Ok(Some(sigs)) => {
+                files.facts[f].sigs = sigs;
+                files.meta[f].signatures = true;
+            }
+            Ok(None) => {}
+            Err(crash) => crashes.push(crash),
+        }
+        files.meta[f].fns.retain(|n| !undeclared.contains(&n.as_str()));
     }
     crashes
 }
@@ -172,10 +254,7 @@ fn decide_file(
     };
     let Some(mut copy) = copy else {
         // Parsed cleanly: its facts hold every module-level declaration the rules can follow.
-        let (declared, undeclared) = split(&|n| match n.strip_prefix("fn ") {
-            Some(f) => facts.sigs.iter().any(|s| s.name == f),
-            None => facts.types.iter().any(|d| d.name == n),
-        });
+        let (declared, undeclared) = split(&|n| facts.types.iter().any(|d| d.name == n));
         return Decided { declared, undeclared, parsed: None, crash: None };
     };
     let read = crate::isolate::isolated(rel, None, || {

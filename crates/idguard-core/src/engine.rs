@@ -301,6 +301,7 @@ fn run(
         stats.response_aliases = vocab.response_aliases.len();
         stats.prepared_again = redone;
         let lowered_before = prepared.iter().filter(|p| p.lowered).count();
+        let signatures_before = prepared.iter().filter(|p| p.signatures).count();
         let selected = prepared.iter().filter(|p| p.selected).count();
         stats.prepare = preparing.elapsed().as_secs_f64();
         stats.files = prepared.len();
@@ -403,10 +404,15 @@ fn run(
             let seed: Vec<String> = seed
                 .iter()
                 .filter(|name| {
-                    candidates
-                        .files_of(name)
-                        .iter()
-                        .all(|&f| prepared[f as usize].lowered && !held.contains_key(&(f as usize)))
+                    candidates.files_of(name).iter().all(|&f| {
+                        let p = &prepared[f as usize];
+                        // A function name: its signatures are read already.
+                        if name.starts_with("fn ") {
+                            p.signatures
+                        } else {
+                            p.lowered && !held.contains_key(&(f as usize))
+                        }
+                    })
                 })
                 .cloned()
                 .collect();
@@ -442,13 +448,15 @@ fn run(
         }
         stats.on_demand = relevant.iter().filter(|r| **r).count() - selected;
         stats.passes = passes;
-        // Rewritten only when something changed: a file read afresh, a file parsed on
-        // demand for the first time, or entries to drop (files gone or renamed).
+        // Rewritten only when something changed: a file read afresh, a file parsed (or read
+        // for its signatures) on demand for the first time, or entries to drop (files gone
+        // or renamed).
         let unchanged = cache.is_some_and(|c| {
             hits == prepared.len()
                 && redone == 0
                 && c.len() == prepared.len()
                 && prepared.iter().filter(|p| p.lowered).count() == lowered_before
+                && prepared.iter().filter(|p| p.signatures).count() == signatures_before
         });
         let settle = |i: usize, facts: &FileFacts, hash: &Option<u128>, p: &Prepared| {
             let mut facts = uncleared.get(&i).unwrap_or(facts).clone();

@@ -150,6 +150,10 @@ const MAX_HOPS: usize = 32;
 pub struct Lookups {
     /// Per watched name: 0 watched, 1 asked for, 2 decided.
     names: foldhash::HashMap<String, std::sync::atomic::AtomicU8>,
+    /// Function names (`fn NAME`), watched without a list up front (every file may declare
+    /// some, and few are ever asked for): those asked for and not decided yet, and those
+    /// decided.
+    fns: std::sync::Mutex<(std::collections::BTreeSet<String>, std::collections::HashSet<String>)>,
 }
 
 const WATCHED: u8 = 0;
@@ -159,7 +163,21 @@ const DECIDED: u8 = 2;
 impl Lookups {
     /// Watches `names`.
     pub fn new(names: impl IntoIterator<Item = String>) -> Self {
-        Lookups { names: names.into_iter().map(|n| (n, std::sync::atomic::AtomicU8::new(WATCHED))).collect() }
+        Lookups {
+            names: names.into_iter().map(|n| (n, std::sync::atomic::AtomicU8::new(WATCHED))).collect(),
+            fns: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Records a lookup of the function `name` (asked as `fn NAME`, see
+    /// `demand::decide`), unless it is decided.
+    fn touch_fn(&self, name: &str) {
+        if let Ok(mut fns) = self.fns.lock() {
+            let key = format!("fn {name}");
+            if !fns.1.contains(&key) {
+                fns.0.insert(key);
+            }
+        }
     }
 
     fn touch(&self, name: &str) {
@@ -177,6 +195,9 @@ impl Lookups {
         for state in self.names.values() {
             state.store(WATCHED, Ordering::Relaxed);
         }
+        if let Ok(mut fns) = self.fns.lock() {
+            *fns = Default::default();
+        }
     }
 
     /// Marks `names` decided without their being asked (a warm workspace decides up front
@@ -186,6 +207,12 @@ impl Lookups {
         for name in names {
             if let Some(state) = self.names.get(name.as_str()) {
                 state.store(DECIDED, Ordering::Relaxed);
+            }
+        }
+        if let Ok(mut fns) = self.fns.lock() {
+            for name in names.iter().filter(|n| n.starts_with("fn ")) {
+                fns.0.remove(name);
+                fns.1.insert(name.clone());
             }
         }
     }
@@ -203,6 +230,11 @@ impl Lookups {
                 name.clone()
             })
             .collect();
+        if let Ok(mut fns) = self.fns.lock() {
+            let asked = std::mem::take(&mut fns.0);
+            fns.1.extend(asked.iter().cloned());
+            out.extend(asked);
+        }
         out.sort_unstable();
         out
     }
@@ -558,7 +590,8 @@ impl<'a> Index<'a> {
     /// module one (`account_repository::fetch`) a module or file of the declaration. A
     /// method called on a value of unknown type (`db.find_user(id)`) resolves only when the
     /// project declares exactly one method of that name. Every lookup is recorded under
-    /// `fn NAME` (see [`Lookups`]), so files not parsed yet that declare it are parsed.
+    /// `fn NAME` (see [`Lookups`]), so that every file declaring it is read for its
+    /// signatures.
     pub fn callee(&self, call: &crate::facts::SentCall, func: &FnDecl, from_file: u32) -> Option<SigId> {
         let written = call.callee.last()?;
         let facts = &self.files[from_file as usize];
@@ -568,7 +601,7 @@ impl<'a> Index<'a> {
             }
             _ => (written.as_str(), &call.callee[..call.callee.len() - 1]),
         };
-        self.lookups.touch(&format!("fn {name}"));
+        self.lookups.touch_fn(name);
         let candidates = self.sigs.get(name)?;
         if call.method {
             return match candidates.as_slice() {

@@ -297,16 +297,17 @@ fn is_doc_comment(comment: &[u8]) -> bool {
 
 /// The ranges of `text` to blank so that every item is gone (attributes included) except what a file that only
 /// supplies declarations to other files needs: `struct`, `enum`, `union` and `type`
-/// items, `use` and `mod` items (inline modules are masked in turn), inner attributes,
-/// diesel `table!` invocations, and the signatures of functions and of the methods of
-/// `impl` blocks (what a call returns; their bodies are blanked). `trait` blocks,
-/// constants, statics, `extern` items and other macros are blanked whole. `None` when the lexer cannot follow
+/// items, `use` and `mod` items (inline modules are masked in turn), inner attributes and
+/// diesel `table!` invocations; with `signatures`, also the signatures of functions and
+/// of the methods of `impl` blocks (what a call returns; their bodies are blanked).
+/// Functions and `impl` blocks (without `signatures`), `trait` blocks, constants, statics,
+/// `extern` items and other macros are blanked whole. `None` when the lexer cannot follow
 /// the text or an item is not one of these shapes: the caller then parses as usual.
 ///
 /// Used for the files parsed on demand (the prefilter found nothing in them, so their
 /// functions carry no facts); `--no-prefilter` parses those files in full, and its output
 /// being identical proves that nothing was lost.
-pub fn declarations_only(text: &str) -> Option<Blanks> {
+pub fn declarations_only(text: &str, signatures: bool) -> Option<Blanks> {
     let b = text.as_bytes();
     let mut blank: Vec<std::ops::Range<usize>> = Vec::new();
     let mut lexer = Lexer::new(text);
@@ -330,7 +331,7 @@ pub fn declarations_only(text: &str) -> Option<Blanks> {
                 None | Some(Tok::Unclosed | Tok::Punct(..)) => return None,
             }
         };
-        let shape = item_shape(&mut lexer, b, first, &mut blank)?;
+        let shape = item_shape(&mut lexer, b, first, &mut blank, signatures)?;
         match shape {
             Shape::InnerAttribute | Shape::Module | Shape::Impl => {
                 if shape != Shape::InnerAttribute {
@@ -392,7 +393,13 @@ enum Ends {
 /// visibility and qualifiers, then its keyword; returns its shape, with the lexer left
 /// where the scan must go on for kept modules and inner attributes. Doc comments inside
 /// kept items are added to `blank`.
-fn item_shape(lexer: &mut Lexer<'_>, b: &[u8], first: Tok, blank: &mut Vec<std::ops::Range<usize>>) -> Option<Shape> {
+fn item_shape(
+    lexer: &mut Lexer<'_>,
+    b: &[u8],
+    first: Tok,
+    blank: &mut Vec<std::ops::Range<usize>>,
+    signatures: bool,
+) -> Option<Shape> {
     let mut tok = first;
     // After `const`/`static`: a `fn` may still follow (`const unsafe fn`).
     let mut constant = false;
@@ -453,7 +460,7 @@ fn item_shape(lexer: &mut Lexer<'_>, b: &[u8], first: Tok, blank: &mut Vec<std::
                 }
                 // A function keeps its signature (what a call to it returns), not its body;
                 // an `impl` block is scanned for its methods in turn.
-                b"fn" => {
+                b"fn" if signatures => {
                     let mut open = None;
                     let end = item_end_open(lexer, b, Ends::Braced, &mut |_, _| {}, &mut open)?;
                     return Some(match open {
@@ -461,8 +468,8 @@ fn item_shape(lexer: &mut Lexer<'_>, b: &[u8], first: Tok, blank: &mut Vec<std::
                         None => Shape::Keep(end),
                     });
                 }
-                b"impl" => return impl_open(lexer, b).map(|()| Shape::Impl),
-                b"trait" => return item_end(lexer, b, Ends::Braced).map(Shape::Blank),
+                b"impl" if signatures => return impl_open(lexer, b).map(|()| Shape::Impl),
+                b"fn" | b"impl" | b"trait" => return item_end(lexer, b, Ends::Braced).map(Shape::Blank),
                 _ if constant => return item_end(lexer, b, Ends::Semicolon).map(Shape::Blank),
                 name => {
                     // A macro invocation: a path, `!`, then (for `macro_rules!`) a name and a group.
@@ -745,36 +752,43 @@ mod tests {
     #[test]
     fn declarations_only_keeps_types_uses_modules_and_signatures() {
         let text = "#![allow(x)]\n//! doc\nuse a::{b, c};\n/// A user.\n#[derive(Debug)]\npub(crate) struct User<T: Fn() -> u8> where T: X {\n    /// the id\n    id: i64,\n}\nimpl User { fn f(&self) -> u8 { 1 } }\n#[inline]\npub const fn g<const N: usize>() -> Foo<{ N }> { x }\nconst C: [u8; 3] = [1, 2, 3];\nstatic S: &str = \"}\";\ntype Id = i64;\nmod inner {\n    enum E { A = { 1 }, B }\n    fn h() {}\n}\nmod other;\nmacro_rules! m { () => {} }\nlazy_static::lazy_static! { static ref X: u8 = 1; }\nforeign!(struct Y;);\ndiesel::table! { users (id) { id -> Int8, } }\nextern crate alloc;\nextern \"C\" { fn k(); }\npub unsafe trait T { fn t(); }\nunion U { a: u8 }\nstruct P(pub u8);\n";
-        let out = spaced(text, declarations_only(text)).unwrap();
-        assert_eq!(out.len(), text.len());
-        let kept: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        assert_eq!(
-            kept,
+        let declarations = [
+            "#![allow(x)]",
+            "use a::{b, c};",
+            "#[derive(Debug)]",
+            "pub(crate) struct User<T: Fn() -> u8> where T: X {",
+            "id: i64,",
+            "}",
+            "type Id = i64;",
+            "mod inner {",
+            "enum E { A = { 1 }, B }",
+            "}",
+            "mod other;",
+            "diesel::table! { users (id) { id -> Int8, } }",
+            "union U { a: u8 }",
+            "struct P(pub u8);",
+        ];
+        // With signatures: functions and `impl` methods keep theirs, bodies blanked.
+        let mut signatures: Vec<&str> = declarations.to_vec();
+        signatures.splice(
+            6..6,
             [
-                "#![allow(x)]",
-                "use a::{b, c};",
-                "#[derive(Debug)]",
-                "pub(crate) struct User<T: Fn() -> u8> where T: X {",
-                "id: i64,",
-                "}",
                 "impl User { fn f(&self) -> u8 {   } }",
                 "#[inline]",
                 "pub const fn g<const N: usize>() -> Foo<{ N }> {   }",
-                "type Id = i64;",
-                "mod inner {",
-                "enum E { A = { 1 }, B }",
-                "fn h() {}",
-                "}",
-                "mod other;",
-                "diesel::table! { users (id) { id -> Int8, } }",
-                "union U { a: u8 }",
-                "struct P(pub u8);",
-            ]
+            ],
         );
-        assert!(syn::parse_file(&out).is_ok());
-        let masked = Masked::new(text, declarations_only(text).unwrap()).unwrap();
-        assert!(syn::parse_file(&masked.text).is_ok());
-        assert_eq!(masked.text.lines().count(), text.lines().count());
+        signatures.insert(signatures.iter().position(|l| l.starts_with("enum E")).unwrap() + 1, "fn h() {}");
+        for (with, expected) in [(false, declarations.to_vec()), (true, signatures)] {
+            let out = spaced(text, declarations_only(text, with)).unwrap();
+            assert_eq!(out.len(), text.len());
+            let kept: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            assert_eq!(kept, expected, "signatures: {with}");
+            assert!(syn::parse_file(&out).is_ok());
+            let masked = Masked::new(text, declarations_only(text, with).unwrap()).unwrap();
+            assert!(syn::parse_file(&masked.text).is_ok());
+            assert_eq!(masked.text.lines().count(), text.lines().count());
+        }
     }
 
     #[test]
@@ -798,14 +812,14 @@ mod tests {
 
     #[test]
     fn declarations_only_gives_up_on_what_it_cannot_follow() {
-        assert_eq!(declarations_only("fn f() { \"open }"), None);
-        assert_eq!(declarations_only("struct S { a: u8 "), None);
-        assert_eq!(declarations_only("mod m { struct S;"), None);
-        assert_eq!(declarations_only("} struct S;"), None);
-        assert_eq!(declarations_only("+ struct S;"), None);
+        assert_eq!(declarations_only("fn f() { \"open }", true), None);
+        assert_eq!(declarations_only("struct S { a: u8 ", false), None);
+        assert_eq!(declarations_only("mod m { struct S;", false), None);
+        assert_eq!(declarations_only("} struct S;", false), None);
+        assert_eq!(declarations_only("+ struct S;", false), None);
         // Attributes on their own, shebang-free token soup: never a panic.
         for text in ["#", "#[", "#!", "pub", "pub(", "mod", "mod m", "x!", "x! y", "struct", "fn f<", "const X"] {
-            let _ = declarations_only(text);
+            let _ = (declarations_only(text, false), declarations_only(text, true));
         }
     }
 }

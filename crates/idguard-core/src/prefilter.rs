@@ -611,10 +611,7 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
                 || has_surface_attribute(body)
                 || mints_in(header, body, kinds, vocab)
         }
-        // Its methods' signatures are recorded where they return a record.
-        crate::mask::Body::Impl => {
-            has_surface_attribute(header) || mentions_surface(body, vocab) || declares_record_fn(body)
-        }
+        crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body, vocab),
         crate::mask::Body::Const => false,
     }
 }
@@ -622,9 +619,10 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
 /// Whether the header of a function (attributes, signature) may make it an entry point
 /// the parse stage records (see `lower::handler`): a surface, route or handler attribute,
 /// a response wrapper or responder in its return type, a request extractor among its
-/// parameters, or a GraphQL `ID`. A function outside kept bodies whose header does not,
-/// whose body is not kept, and whose signature is not recorded ([`returns_a_record`]),
-/// records nothing: it is cut whole before parsing (`mask`).
+/// parameters, or a GraphQL `ID`. A function outside kept bodies whose header does not, and
+/// whose body is not kept, records nothing: it is cut whole before parsing (`mask`).
+/// (Signatures that return a record are read by a parse of their own when a handler calls
+/// them, see `lower::signatures`.)
 pub fn signature_matters(header: &str, vocab: &Vocabulary) -> bool {
     names_a_response_alias(header, vocab)
         || has_surface_attribute(header)
@@ -877,12 +875,6 @@ pub fn declared_names(text: &str) -> Vec<String> {
             }
         }
     }
-    // Functions whose return type could name a record (`fn find(..) -> Result<Account, E>`),
-    // as `fn NAME`: what the index looks up for a handler sending what a helper returns.
-    record_fns(bytes, &mut |name| {
-        out.push(format!("fn {name}"));
-        true
-    });
     // Generated files declare thousands of names: sorted once rather than searched each time.
     out.sort_unstable();
     out.dedup();
@@ -894,20 +886,22 @@ pub fn declared_names(text: &str) -> Vec<String> {
 /// says stop (returns false). `facts::names_a_record` decides the same from the parsed
 /// return type, so every signature lowering records is found here.
 fn record_fns(bytes: &[u8], found: &mut dyn FnMut(&str) -> bool) {
-    for at in memchr::memmem::find_iter(bytes, b"fn") {
+    // `fn` and its name one space apart, as written everywhere (a signature split between
+    // `fn` and its name is missed alike in every mode: signatures are only ever read for
+    // the names found here).
+    for at in memchr::memmem::find_iter(bytes, b"fn ") {
         if at > 0 && is_ident_byte(bytes[at - 1]) {
             continue;
         }
-        let rest = &bytes[at + 2..];
-        let spaces = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        let name_len = rest[spaces..].iter().take_while(|b| is_ident_byte(**b)).count();
-        if spaces == 0 || name_len == 0 {
+        let rest = &bytes[at + 3..];
+        let name_len = rest.iter().take_while(|b| is_ident_byte(**b)).count();
+        if name_len == 0 {
             continue;
         }
-        let sig = &rest[spaces + name_len..];
+        let sig = &rest[name_len..];
         let sig = &sig[..memchr::memchr2(b'{', b';', sig).unwrap_or(sig.len())];
         if returns_a_record(sig)
-            && let Ok(name) = std::str::from_utf8(&rest[spaces..spaces + name_len])
+            && let Ok(name) = std::str::from_utf8(&rest[..name_len])
             && !found(name.strip_prefix("r#").unwrap_or(name))
         {
             return;
@@ -915,21 +909,24 @@ fn record_fns(bytes: &[u8], found: &mut dyn FnMut(&str) -> bool) {
     }
 }
 
-/// Whether the text declares a function whose signature returns a record (see
-/// [`record_fns`]): an `impl` block holding one is parsed for its signatures.
-fn declares_record_fn(text: &str) -> bool {
-    let mut any = false;
-    record_fns(text.as_bytes(), &mut |_| {
-        any = true;
-        false
+/// The functions the text declares whose return type could name a record
+/// (`fn find(..) -> Result<Account, E>`), found lexically, as `fn NAME`, sorted: what the
+/// index looks up for a handler sending what a helper returns (an over-approximation of
+/// the signatures `lower::signatures` records).
+pub fn declared_fns(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    record_fns(text.as_bytes(), &mut |name| {
+        out.push(format!("fn {name}"));
+        true
     });
-    any
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
-/// Whether a function's header or signature (from anywhere before its `->`) returns a
-/// type that could name a record: lowering records its signature (`facts::FnSig`), so
-/// it is not cut before parsing.
-pub fn returns_a_record(header: &[u8]) -> bool {
+/// Whether a function's signature (from anywhere before its `->`) returns a type that
+/// could name a record.
+fn returns_a_record(header: &[u8]) -> bool {
     memchr::memmem::find(header, b"->").is_some_and(|arrow| returns_could_name_record(&header[arrow + 2..]))
 }
 
@@ -1164,6 +1161,25 @@ mod tests {
         let text = "let a = \"// not\"; // yes\nlet b = r#\"// no\"#; let c = '/'; /* // no */ // also\n";
         let found: Vec<&str> = line_comments(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(found, ["// yes", "// also"]);
+    }
+
+    #[test]
+    fn functions_returning_records_are_found_lexically_and_at_module_level() {
+        let text = "pub async fn fetch(id: i32) -> Result<Account, DbError> { x }\nfn flag() -> bool { true }\nfn me() -> Self { x }\nfn get<T>() -> Option<T> { None }\nimpl Repo {\n    pub fn find(&self) -> Option<Member> { None }\n}\ntrait T {\n    fn default_user() -> User;\n}\nfn outer() {\n    fn inner() -> Member { x }\n}\nmod m {\n    impl X { fn nested(&self) -> Vec<Post> { v } }\n}\n";
+        assert_eq!(
+            declared_fns(text),
+            ["fn default_user", "fn fetch", "fn find", "fn inner", "fn nested"].map(String::from).to_vec()
+        );
+        let asked = ["fn fetch", "fn find", "fn default_user", "fn inner", "fn nested", "fn missing"];
+        let mut found = module_level_declarations(text, &asked);
+        found.sort_unstable();
+        // A trait's method and a function inside a body are not what lowering records.
+        assert_eq!(found, ["fn fetch", "fn find", "fn nested"]);
+        // A type name is not a function name, nor the other way round.
+        assert!(module_level_declarations("fn User() -> Account { x }", &["User"]).is_empty());
+        assert!(module_level_declarations("struct fetch;", &["fn fetch"]).is_empty());
+        // `-> impl Trait` in a signature opens no `impl` block.
+        assert!(module_level_declarations("fn f() -> impl Responder { fn g() -> User { x } }", &["fn g"]).is_empty());
     }
 
     #[test]

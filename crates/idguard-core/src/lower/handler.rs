@@ -12,8 +12,8 @@ use syn::visit::Visit;
 use super::locals::Locals;
 use super::{Lowerer, last_segment, literal_text, path_span, unraw};
 use crate::facts::{
-    Binding, Check, FnDecl, FnKind, FnSig, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, SentCall, SentValue,
-    TypeRef, TypedSegment,
+    Binding, Check, FnDecl, FnKind, Nest, Param, ParamSource, RouteAttr, RouteReg, Sent, SentCall, SentValue, TypeRef,
+    TypedSegment,
 };
 use crate::surface::join_path;
 use crate::surface::response_bodies;
@@ -51,16 +51,6 @@ impl Lowerer<'_, '_> {
             syn::ReturnType::Type(_, ty) => Some(self.ty(ty)),
             syn::ReturnType::Default => None,
         };
-        // What a call to it returns, for a handler that sends what a helper returns.
-        if let Some(ret) = ret.as_ref().filter(|r| crate::facts::names_a_record(r)) {
-            self.facts.sigs.push(FnSig {
-                name: scope.clone(),
-                module: module.to_owned(),
-                self_ty: ctx.self_ty.clone(),
-                ret: ret.clone(),
-                span: self.span(sig.ident.span()),
-            });
-        }
         let routes = self.route_attrs(attrs);
         let handler_attr =
             attrs.iter().any(|a| crate::frameworks::handler_attrs().contains(&last_segment(a.path()).as_str()));

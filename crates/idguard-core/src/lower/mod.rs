@@ -67,6 +67,12 @@ pub struct Prepared {
     /// Type names the file declares lexically (for on-demand parsing), less those that
     /// on-demand resolution found it does not declare at module level.
     pub declares: Vec<String>,
+    /// `fn NAME` for the functions the file declares lexically whose return type could name
+    /// a record (for on-demand signatures, every file), sorted, less those on-demand
+    /// resolution found it does not declare at module level or in an `impl` block.
+    pub fns: Vec<String>,
+    /// Its function signatures were read (`lower::signatures`) into its facts' `sigs`.
+    pub signatures: bool,
     /// Generic type aliases the file declares lexically, with the generic heads of their
     /// targets (see `prefilter::generic_aliases`).
     pub aliases: Vec<(String, Vec<String>)>,
@@ -153,6 +159,7 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, vocab: &Vocabulary
         selected,
         lowered,
         declares,
+        fns: crate::prefilter::declared_fns(text),
         aliases: crate::prefilter::generic_aliases(text),
         response_aliases: vocab.response_aliases.clone(),
         ..Prepared::default()
@@ -174,6 +181,15 @@ pub fn lower_on_demand(facts: &mut FileFacts, text: Result<String, Problem>, lim
         Ok(text) => lower_source(&text, limits, vocab, facts, Parse::Declarations),
         Err(problem) => facts.problems.push(problem),
     }
+}
+
+/// The signatures of the functions and methods a Rust source declares whose return type
+/// names a record (`facts::FnSig`): read when a handler sends what one of them returns
+/// (see `demand`), the same way in every mode. A file that does not parse has none.
+pub fn signatures(rel_path: &str, text: &str, limits: &Limits, vocab: &Vocabulary) -> Vec<crate::facts::FnSig> {
+    let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
+    lower_source(text, limits, vocab, &mut facts, Parse::Signatures);
+    facts.sigs
 }
 
 /// The facts of a `.proto` definition or a `.sql` migration; `None` for Rust sources.
@@ -259,6 +275,10 @@ enum Parse {
     /// A file the prefilter passed over, parsed in full by `--no-prefilter`; if it does not
     /// parse, as `Declarations` (what the prefilter's run sees of it, should it be reached).
     Unselected,
+    /// Any file, for the signatures of its functions and methods that return a record
+    /// (see [`signatures`]): types, uses and function signatures are kept (see
+    /// `mask::declarations_only`), only signatures are recorded.
+    Signatures,
 }
 
 fn lower_source(text: &str, limits: &Limits, vocab: &Vocabulary, facts: &mut FileFacts, how: Parse) {
@@ -349,24 +369,23 @@ fn parse_and_lower(
         Some(file.map(|file| (file, Some(masked))))
     };
     let declarations = match how {
-        Parse::Declarations => match parse_masked(crate::mask::declarations_only(text)) {
-            Some(Ok(parsed)) => Some(parsed),
-            Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
-            _ => None,
-        },
+        Parse::Declarations | Parse::Signatures => {
+            match parse_masked(crate::mask::declarations_only(text, how == Parse::Signatures)) {
+                Some(Ok(parsed)) => Some(parsed),
+                Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
+                _ => None,
+            }
+        }
         Parse::Selected | Parse::Unselected => None,
     };
     let mut original_lines = Vec::new();
     let (file, masked) = if let Some(parsed) = declarations {
         parsed
     } else {
-        // Only signatures that name an entry point or return a record are recorded
-        // (`func`): an `impl` or `trait` block that holds none, and such a function, are
-        // cut whole.
+        // Only signatures that name an entry point are recorded (`func`): an `impl` or
+        // `trait` block that holds none, and such a function, are cut whole.
         let keep = |kind, header: &str, body: &str| crate::prefilter::keep_body(kind, header, body, vocab);
-        let blanks = crate::mask::mask_items(text, keep, |header| {
-            crate::prefilter::signature_matters(header, vocab) || crate::prefilter::returns_a_record(header.as_bytes())
-        });
+        let blanks = crate::mask::mask_items(text, keep, |header| crate::prefilter::signature_matters(header, vocab));
         match parse_masked(blanks) {
             Some(Ok(parsed)) => parsed,
             Some(Err(problem)) if problem.kind == ProblemKind::TooDeep => return Err(problem),
@@ -385,7 +404,7 @@ fn parse_and_lower(
         facts.test_only = true;
         return Ok(());
     }
-    let mut lowerer = Lowerer { conv, facts, vocab, inline: Vec::new() };
+    let mut lowerer = Lowerer { conv, facts, vocab, inline: Vec::new(), signatures: how == Parse::Signatures };
     lowerer.items(&file.items, &module);
     Ok(())
 }
@@ -678,6 +697,8 @@ struct Lowerer<'f, 't> {
     vocab: &'t Vocabulary,
     /// Inline `mod name { .. }` blocks around the current item.
     inline: Vec<String>,
+    /// Only the signatures of functions and methods are recorded (`Parse::Signatures`).
+    signatures: bool,
 }
 
 impl Lowerer<'_, '_> {
@@ -686,6 +707,10 @@ impl Lowerer<'_, '_> {
     }
 
     fn items(&mut self, items: &[syn::Item], module: &str) {
+        if self.signatures {
+            self.signatures(items, module);
+            return;
+        }
         for item in items {
             match item {
                 syn::Item::Struct(s) if !is_cfg_test(&s.attrs) => self.strukt(s, module),
@@ -715,6 +740,54 @@ impl Lowerer<'_, '_> {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// The signatures of the functions and `impl` methods in `items` (inline modules
+    /// included, test code not) whose return type names a record.
+    fn signatures(&mut self, items: &[syn::Item], module: &str) {
+        for item in items {
+            match item {
+                syn::Item::Fn(f) if !is_cfg_test(&f.attrs) => self.signature(&f.sig, None, module),
+                syn::Item::Impl(i) if !is_cfg_test(&i.attrs) => {
+                    let self_ty = match &*i.self_ty {
+                        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                        _ => None,
+                    };
+                    for item in &i.items {
+                        if let syn::ImplItem::Fn(f) = item
+                            && !is_cfg_test(&f.attrs)
+                        {
+                            self.signature(&f.sig, self_ty.clone(), module);
+                        }
+                    }
+                }
+                syn::Item::Mod(m) if !is_cfg_test(&m.attrs) => {
+                    if let Some((_, inner)) = &m.content {
+                        let name = m.ident.to_string();
+                        let nested = if module.is_empty() { name.clone() } else { format!("{module}::{name}") };
+                        self.inline.push(name);
+                        self.signatures(inner, &nested);
+                        self.inline.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn signature(&mut self, sig: &syn::Signature, self_ty: Option<String>, module: &str) {
+        if let syn::ReturnType::Type(_, ty) = &sig.output {
+            let ret = self.ty(ty);
+            if crate::facts::names_a_record(&ret) {
+                self.facts.sigs.push(crate::facts::FnSig {
+                    name: unraw(&sig.ident.to_string()),
+                    module: module.to_owned(),
+                    self_ty,
+                    ret,
+                    span: self.span(sig.ident.span()),
+                });
             }
         }
     }
