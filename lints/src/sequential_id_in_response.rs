@@ -26,7 +26,10 @@ poem-openapi `Object`. A key is an integer (through `Option`, `Vec`, maps, refer
 aliases, tuple newtypes and `#[serde(transparent)]` wrappers, across files) whose name says
 whose it is: `user_id`, `member_no`, `author_id`, `created_by`, or a bare `id` inside
 `UserView`. The primary span is the field; the labels show the chain from the handler that
-returns the type (`Json<T>` and friends) or the schema derive, through every type in between.
+returns the type (`Json<T>` and friends), sends it, or sends what a helper it calls returns
+(`let account = repo::fetch_account(..).await?; HttpResponse::Ok().json(account)`: the
+helper's declared return type, through `?`, `.await`, unwrapping and `web::block` closures),
+or the schema derive, through every type in between.
 
 Severity: error for user keys on a traced API surface, warning for personal entities there,
 note for other content keys and for keys in serializable types that no surface reaches
