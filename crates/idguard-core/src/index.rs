@@ -624,12 +624,7 @@ impl<'a> Index<'a> {
             .filter(|id| {
                 let sig = self.sig(*id);
                 let path = self.path(id.file);
-                sig.self_ty.as_deref() == self_ty
-                    && modules.last().is_none_or(|q| {
-                        path.split('/')
-                            .any(|c| dash_equal(c, q) || c.strip_suffix(".rs").is_some_and(|c| dashed_equal(c, q)))
-                            || sig.module.split("::").any(|m| dash_equal(m, q))
-                    })
+                sig.self_ty.as_deref() == self_ty && modules.last().is_none_or(|q| qualifies(path, &sig.module, q))
             })
             .max_by_key(|id| {
                 let path = self.path(id.file);
@@ -667,16 +662,7 @@ impl<'a> Index<'a> {
             let same_file = id.file == from_file;
             let path = self.path(id.file);
             let module = &self.decl(*id).module;
-            // A qualifier names a path component or a module, `_` and `-` alike (a file
-            // `name.rs` as the qualifier is written with `-` for `_`).
-            let qualified = qualifiers
-                .iter()
-                .filter(|q| {
-                    path.split('/')
-                        .any(|c| dash_equal(c, q) || c.strip_suffix(".rs").is_some_and(|c| dashed_equal(c, q)))
-                        || module.split("::").any(|m| dash_equal(m, q))
-                })
-                .count();
+            let qualified = qualifiers.iter().filter(|q| qualifies(path, module, q)).count();
             (same_file, qualified, shared_prefix(path, from_path), std::cmp::Reverse(*id))
         })
     }
@@ -1033,6 +1019,13 @@ impl<'a> Index<'a> {
         }
         reach
     }
+}
+
+/// Whether a path qualifier names a component of a declaration's file path or module,
+/// `_` and `-` alike (a file `name.rs` as the qualifier is written with `-` for `_`).
+fn qualifies(path: &str, module: &str, q: &str) -> bool {
+    path.split('/').any(|c| dash_equal(c, q) || c.strip_suffix(".rs").is_some_and(|c| dashed_equal(c, q)))
+        || module.split("::").any(|m| dash_equal(m, q))
 }
 
 fn shared_prefix(a: &str, b: &str) -> usize {

@@ -409,6 +409,14 @@ fn parse_and_lower(
     Ok(())
 }
 
+/// The name of an `impl` block's `Self` type (`Repo` for `impl<T> Trait for Repo<T>`).
+fn impl_self_ty(i: &syn::ItemImpl) -> Option<String> {
+    match &*i.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
 fn parse(text: &str, conv: SpanConv<'_>, limits: &Limits) -> Result<syn::File, Problem> {
     let tokens = TokenStream::from_str(text).map_err(|e| Problem {
         kind: ProblemKind::Syntax,
@@ -730,17 +738,20 @@ impl Lowerer<'_, '_> {
                 syn::Item::Mod(m) if is_cfg_test(&m.attrs) && m.content.is_none() => self.test_module(m),
                 syn::Item::Mod(m) if is_cfg_test(&m.attrs) => {}
                 syn::Item::Macro(m) if !is_cfg_test(&m.attrs) => self.diesel_table(&m.mac),
-                syn::Item::Mod(m) => {
-                    if let Some((_, inner)) = &m.content {
-                        let name = m.ident.to_string();
-                        let nested = if module.is_empty() { name.clone() } else { format!("{module}::{name}") };
-                        self.inline.push(name);
-                        self.items(inner, &nested);
-                        self.inline.pop();
-                    }
-                }
+                syn::Item::Mod(m) => self.inline_module(m, module, Self::items),
                 _ => {}
             }
+        }
+    }
+
+    /// Walks the items of an inline `mod name { .. }` with `walk`, as module `module::name`.
+    fn inline_module(&mut self, m: &syn::ItemMod, module: &str, walk: fn(&mut Self, &[syn::Item], &str)) {
+        if let Some((_, inner)) = &m.content {
+            let name = m.ident.to_string();
+            let nested = if module.is_empty() { name.clone() } else { format!("{module}::{name}") };
+            self.inline.push(name);
+            walk(self, inner, &nested);
+            self.inline.pop();
         }
     }
 
@@ -751,10 +762,7 @@ impl Lowerer<'_, '_> {
             match item {
                 syn::Item::Fn(f) if !is_cfg_test(&f.attrs) => self.signature(&f.sig, None, module),
                 syn::Item::Impl(i) if !is_cfg_test(&i.attrs) => {
-                    let self_ty = match &*i.self_ty {
-                        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-                        _ => None,
-                    };
+                    let self_ty = impl_self_ty(i);
                     for item in &i.items {
                         if let syn::ImplItem::Fn(f) = item
                             && !is_cfg_test(&f.attrs)
@@ -763,15 +771,7 @@ impl Lowerer<'_, '_> {
                         }
                     }
                 }
-                syn::Item::Mod(m) if !is_cfg_test(&m.attrs) => {
-                    if let Some((_, inner)) = &m.content {
-                        let name = m.ident.to_string();
-                        let nested = if module.is_empty() { name.clone() } else { format!("{module}::{name}") };
-                        self.inline.push(name);
-                        self.signatures(inner, &nested);
-                        self.inline.pop();
-                    }
-                }
+                syn::Item::Mod(m) if !is_cfg_test(&m.attrs) => self.inline_module(m, module, Self::signatures),
                 _ => {}
             }
         }
@@ -977,10 +977,7 @@ impl Lowerer<'_, '_> {
     }
 
     fn imp(&mut self, i: &syn::ItemImpl, module: &str) {
-        let self_ty = match &*i.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
+        let self_ty = impl_self_ty(i);
         let resolver =
             i.attrs.iter().any(|a| crate::frameworks::resolver_attrs().contains(&last_segment(a.path()).as_str()));
         let ctx = handler::FnContext { self_ty, resolver };
