@@ -307,11 +307,33 @@ pub fn chain_labels(
         idguard_core::index::Root::Handler { func, wrapper, sent: Some(at), returned_by } => {
             let f = index.func(*func);
             if let Some(helper) = returned_by {
-                let sig = index.sig(*helper);
+                let sig = index.sig(helper.sig);
                 labels.push(Label {
-                    location: Location::new(index.path(helper.file), sig.span),
+                    location: Location::new(index.path(helper.sig.file), sig.span),
                     message: format!("`{}` returns `{}`", sig.name, sig.ret.display()),
                 });
+                if let Some(id) = helper.imp {
+                    let imp = index.imp(id);
+                    let ret = sig.ret.display();
+                    let bound: Vec<String> = imp
+                        .assoc
+                        .iter()
+                        .filter(|(name, _)| ret.contains(&format!("Self::{name}")))
+                        .map(|(name, ty)| format!("type {name} = {}", ty.display()))
+                        .chain(
+                            sig.trait_generics
+                                .iter()
+                                .zip(&imp.trait_args)
+                                .map(|(name, ty)| format!("{name} = {}", ty.display())),
+                        )
+                        .collect();
+                    let trait_name = &imp.trait_name;
+                    let what = if bound.is_empty() { String::new() } else { format!(" (`{}`)", bound.join("`, `")) };
+                    labels.push(Label {
+                        location: Location::new(index.path(id.file), imp.span),
+                        message: format!("`{}` implements `{trait_name}`{what}", imp.self_ty),
+                    });
+                }
             }
             labels.push(Label {
                 location: Location::new(index.path(func.file), *at),

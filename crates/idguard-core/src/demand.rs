@@ -93,8 +93,8 @@ pub fn decide<'r>(
     rel: &(dyn Fn(usize) -> &'r str + Sync),
     settings: Settings<'_>,
 ) -> Vec<Diagnostic> {
-    // Function names are decided on their own (see `decide_signatures`).
-    let (fns, types): (Vec<&String>, Vec<&String>) = asked.iter().partition(|n| n.starts_with("fn "));
+    // Signature keys are decided on their own (see `decide_signatures`).
+    let (fns, types): (Vec<&String>, Vec<&String>) = asked.iter().partition(|n| crate::index::is_signature_key(n));
     let mut crashes = decide_signatures(&fns, files, text, rel, settings);
     let mut by_file: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
     for name in types {
@@ -137,8 +137,9 @@ pub fn decide<'r>(
     for (file, d) in decided {
         let f = file as usize;
         if let Some(mut parsed) = d.parsed {
-            // Signatures read before stay (a declarations parse records none).
+            // Signatures and impls read before stay (a declarations parse records none).
             parsed.sigs = std::mem::take(&mut files.facts[f].sigs);
+            parsed.impls = std::mem::take(&mut files.facts[f].impls);
             files.facts[f] = parsed;
             files.meta[f].lowered = true;
             files.meta[f].declarations_only = true;
@@ -159,14 +160,14 @@ pub fn decide<'r>(
 
 /// What reading a file for its signatures gave: its signatures (`None`: read before, or
 /// it declares none of the names asked), or a crash.
-type SigsRead = Result<Option<Vec<crate::facts::FnSig>>, Diagnostic>;
+type SigsRead = Result<Option<lower::Signatures>, Diagnostic>;
 
-/// Decides the asked `fn NAME` names: every file declaring one lexically whose signatures
-/// were not read yet is read for them (`lower::signatures`, the same in every mode, so the
-/// signatures a lookup finds do not depend on what the prefilter selected). A signature
-/// makes no file relevant: it carries no finding and no syntax problem of its own. Files
-/// that do not declare the name at module level or in an `impl` block stop being
-/// candidates for it. Returns the crash diagnostics.
+/// Decides the asked signature keys (`fn NAME`, `impl TRAIT`): every file declaring one
+/// lexically whose signatures were not read yet is read for them (`lower::signatures`, the
+/// same in every mode, so the signatures and impls a lookup finds do not depend on what the
+/// prefilter selected). A signature makes no file relevant: it carries no finding and no
+/// syntax problem of its own. Files that do not declare a function at module level or in
+/// an `impl` or `trait` block stop being candidates for it. Returns the crash diagnostics.
 fn decide_signatures<'r>(
     asked: &[&String],
     files: &mut Files<'_>,
@@ -200,16 +201,15 @@ fn decide_signatures<'r>(
                 return (file, Vec::new(), Ok(None));
             }
             if meta[f].signatures {
-                let undeclared: Vec<&str> = names
-                    .iter()
-                    .copied()
-                    .filter(|n| !facts[f].sigs.iter().any(|s| n.strip_prefix("fn ") == Some(s.name.as_str())))
-                    .collect();
+                let undeclared: Vec<&str> = names.iter().copied().filter(|n| !has_signature(&facts[f], n)).collect();
                 return (file, undeclared, Ok(None));
             }
             let read = crate::isolate::isolated(rel(f), None, || {
                 let Ok(text) = text(f) else { return (names.clone(), None) };
-                let declared = crate::prefilter::module_level_declarations(&text, &names);
+                // A trait's impls count where found lexically: lowering reads them at module
+                // level, the same in every mode.
+                let mut declared = crate::prefilter::module_level_declarations(&text, &names);
+                declared.extend(names.iter().filter(|n| n.starts_with("impl ")));
                 let undeclared: Vec<&str> = names.iter().copied().filter(|n| !declared.contains(n)).collect();
                 let sigs =
                     (!declared.is_empty()).then(|| lower::signatures(rel(f), &text, settings.limits, settings.vocab));
@@ -225,8 +225,9 @@ fn decide_signatures<'r>(
     for (file, undeclared, sigs) in decided {
         let f = file as usize;
         match sigs {
-            Ok(Some(sigs)) => {
-                files.facts[f].sigs = sigs;
+            Ok(Some(read)) => {
+                files.facts[f].sigs = read.sigs;
+                files.facts[f].impls = read.impls;
                 files.meta[f].signatures = true;
             }
             Ok(None) => {}
@@ -235,6 +236,15 @@ fn decide_signatures<'r>(
         files.meta[f].fns.retain(|n| !undeclared.contains(&n.as_str()));
     }
     crashes
+}
+
+/// Whether read signatures hold the key: a function `fn NAME`, or an impl of `impl TRAIT`.
+fn has_signature(facts: &FileFacts, key: &str) -> bool {
+    match (key.strip_prefix("fn "), key.strip_prefix("impl ")) {
+        (Some(name), _) => facts.sigs.iter().any(|s| s.name == name),
+        (_, Some(name)) => facts.impls.iter().any(|i| i.trait_name == name),
+        _ => false,
+    }
 }
 
 /// Decides one file for `names` (see [`decide`]). `copy` is given when the facts cannot

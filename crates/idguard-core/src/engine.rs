@@ -406,8 +406,8 @@ fn run(
                 .filter(|name| {
                     candidates.files_of(name).iter().all(|&f| {
                         let p = &prepared[f as usize];
-                        // A function name: its signatures are read already.
-                        if name.starts_with("fn ") {
+                        // A signature key: its signatures are read already.
+                        if crate::index::is_signature_key(name) {
                             p.signatures
                         } else {
                             p.lowered && !held.contains_key(&(f as usize))

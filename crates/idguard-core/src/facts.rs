@@ -600,6 +600,10 @@ pub struct SentCall {
     pub callee: Vec<String>,
     /// A method called on a value whose type the code does not say (`db.find_user(id)`).
     pub method: bool,
+    /// For a call qualified by a type (`UserView::build(..)`), the type it names: what the
+    /// call is taken to return when the project declares no such function (a library's
+    /// constructor).
+    pub qualifier_ty: Option<TypeRef>,
     /// Where it is sent.
     pub span: Span,
 }
@@ -615,9 +619,31 @@ pub struct FnSig {
     pub module: String,
     /// The `Self` type for methods.
     pub self_ty: Option<String>,
+    /// The trait it is a method of: declared in the trait (a default method, or a required
+    /// one), or in an `impl Trait for Type` block.
+    pub trait_name: Option<String>,
+    /// For a method declared in a trait: the trait's generic parameters, in order.
+    pub trait_generics: Vec<String>,
     /// The declared return type.
     pub ret: TypeRef,
     /// The name as written.
+    pub span: Span,
+}
+
+/// An `impl Trait for Type` block, read with the signatures: what a trait method's return
+/// type means for that type (`type Item = Order;` binds `Self::Item`,
+/// `impl Store<Member> for Members` binds the trait's first generic parameter).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TraitImpl {
+    /// The trait's name (last path segment).
+    pub trait_name: String,
+    /// The implementing type's name (last path segment).
+    pub self_ty: String,
+    /// The trait's generic arguments, in order.
+    pub trait_args: Vec<TypeRef>,
+    /// The associated types it binds, by name.
+    pub assoc: Vec<(String, TypeRef)>,
+    /// The implementing type as written.
     pub span: Span,
 }
 
@@ -742,6 +768,8 @@ pub struct FileFacts {
     pub fns: Vec<FnDecl>,
     /// Functions and methods whose return type names a record (see [`FnSig`]).
     pub sigs: Vec<FnSig>,
+    /// `impl Trait for Type` blocks, read with the signatures (see [`TraitImpl`]).
+    pub impls: Vec<TraitImpl>,
     /// Routes registered in function bodies.
     pub routes: Vec<RouteReg>,
     /// Route prefixes applied to other functions' routes.

@@ -41,6 +41,27 @@ pub struct SigId {
     pub sig: u32,
 }
 
+/// Identifies one `impl Trait for Type` block: file index and index within the file's
+/// `impls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ImplId {
+    /// Index into the files.
+    pub file: u32,
+    /// Index into the file's `impls`.
+    pub imp: u32,
+}
+
+/// What a sent call resolves to (see [`Index::callee`]): the signature of the function it
+/// calls, and for a trait's method called through an implementing type, the `impl` block
+/// that says what the trait's `Self::Item` and generic parameters are for that type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Callee {
+    /// The signature.
+    pub sig: SigId,
+    /// The binding `impl Trait for Type` block.
+    pub imp: Option<ImplId>,
+}
+
 /// One step from a name to the integer it denotes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SerialHop {
@@ -73,7 +94,7 @@ pub enum Root {
         sent: Option<crate::facts::Span>,
         /// The helper whose return value the body sends, when the code names no type there
         /// (`HttpResponse::Ok().json(repo::fetch_account(..).await?)`).
-        returned_by: Option<SigId>,
+        returned_by: Option<Callee>,
     },
     /// Derives or is annotated with an API schema/object trait (`SimpleObject`, `ToSchema`...).
     Schema {
@@ -150,9 +171,9 @@ const MAX_HOPS: usize = 32;
 pub struct Lookups {
     /// Per watched name: 0 watched, 1 asked for, 2 decided.
     names: foldhash::HashMap<String, std::sync::atomic::AtomicU8>,
-    /// Function names (`fn NAME`), watched without a list up front (every file may declare
-    /// some, and few are ever asked for): those asked for and not decided yet, and those
-    /// decided.
+    /// Signature keys (`fn NAME`, `impl TRAIT`: see [`is_signature_key`]), watched without
+    /// a list up front (every file may declare some, and few are ever asked for): those
+    /// asked for and not decided yet, and those decided.
     fns: std::sync::Mutex<(std::collections::BTreeSet<String>, std::collections::HashSet<String>)>,
 }
 
@@ -169,14 +190,13 @@ impl Lookups {
         }
     }
 
-    /// Records a lookup of the function `name` (asked as `fn NAME`, see
-    /// `demand::decide`), unless it is decided.
-    fn touch_fn(&self, name: &str) {
-        if let Ok(mut fns) = self.fns.lock() {
-            let key = format!("fn {name}");
-            if !fns.1.contains(&key) {
-                fns.0.insert(key);
-            }
+    /// Records a lookup of a signature key (`fn NAME` for a function, `impl TRAIT` for the
+    /// impls of a trait; see `demand::decide`), unless it is decided.
+    fn touch_signature(&self, key: String) {
+        if let Ok(mut fns) = self.fns.lock()
+            && !fns.1.contains(&key)
+        {
+            fns.0.insert(key);
         }
     }
 
@@ -210,7 +230,7 @@ impl Lookups {
             }
         }
         if let Ok(mut fns) = self.fns.lock() {
-            for name in names.iter().filter(|n| n.starts_with("fn ")) {
+            for name in names.iter().filter(|n| is_signature_key(n)) {
                 fns.0.remove(name);
                 fns.1.insert(name.clone());
             }
@@ -238,6 +258,13 @@ impl Lookups {
         out.sort_unstable();
         out
     }
+}
+
+/// Whether an asked name is a signature key: `fn NAME` (the functions and methods named so)
+/// or `impl TRAIT` (the `impl TRAIT for Type` blocks), decided by reading the signatures of
+/// the files that declare it (`demand`), not their type declarations.
+pub fn is_signature_key(name: &str) -> bool {
+    name.starts_with("fn ") || name.starts_with("impl ")
 }
 
 /// The fields of a type that a template prints: those whose name is one of `words` (the
@@ -268,6 +295,8 @@ pub struct Index<'a> {
     calls: HashMap<&'a str, Vec<(u32, &'a crate::facts::CallArg)>>,
     /// Function signatures by name (see [`Index::callee`]).
     sigs: HashMap<&'a str, Vec<SigId>>,
+    /// `impl Trait for Type` blocks by trait name.
+    impls: HashMap<&'a str, Vec<ImplId>>,
     schema_packages: std::collections::HashSet<&'a str>,
     /// Per page struct: the identifiers its template (and what that includes or extends)
     /// uses, sorted.
@@ -360,15 +389,20 @@ impl<'a> Index<'a> {
             }
         }
         let mut sigs: HashMap<&str, Vec<SigId>> = HashMap::new();
+        let mut impls: HashMap<&str, Vec<ImplId>> = HashMap::new();
         for (f, facts) in files.iter().enumerate() {
             for (i, sig) in facts.sigs.iter().enumerate() {
                 sigs.entry(sig.name.as_str()).or_default().push(SigId { file: f as u32, sig: i as u32 });
+            }
+            for (i, imp) in facts.impls.iter().enumerate() {
+                impls.entry(imp.trait_name.as_str()).or_default().push(ImplId { file: f as u32, imp: i as u32 });
             }
         }
         let mut index = Index {
             files,
             by_name,
             sigs,
+            impls,
             lookups,
             reach: HashMap::new(),
             routes: HashMap::new(),
@@ -583,16 +617,24 @@ impl<'a> Index<'a> {
         &self.files[id.file as usize].sigs[id.sig as usize]
     }
 
+    /// An `impl Trait for Type` block.
+    pub fn imp(&self, id: ImplId) -> &'a crate::facts::TraitImpl {
+        &self.files[id.file as usize].impls[id.imp as usize]
+    }
+
     /// The function a handler's sent call (in `func`, written in `from_file`) calls, if the
     /// project declares it with a return type that names a record. A path call is resolved
     /// like a type name (`use` renames, then the nearest declaration), and its qualifier
     /// must agree: a capitalised one (`Account::find`, `Self::load`) names the `Self` type, a
     /// module one (`account_repository::fetch`) a module or file of the declaration. A
-    /// method called on a value of unknown type (`db.find_user(id)`) resolves only when the
-    /// project declares exactly one method of that name. Every lookup is recorded under
-    /// `fn NAME` (see [`Lookups`]), so that every file declaring it is read for its
-    /// signatures.
-    pub fn callee(&self, call: &crate::facts::SentCall, func: &FnDecl, from_file: u32) -> Option<SigId> {
+    /// capitalised qualifier that declares no such method itself calls a trait's method
+    /// through a type that implements the trait (`Orders::get_by_id` with `impl Controller for
+    /// Orders`): the impl binds what the trait's return type names (`Self::Item`, generic
+    /// parameters). A method called on a value of unknown type (`db.find_user(id)`) resolves
+    /// only when the project declares exactly one method of that name. Every lookup is
+    /// recorded under `fn NAME` and `impl TRAIT` (see [`Lookups`]), so that every file
+    /// declaring it is read for its signatures.
+    pub fn callee(&self, call: &crate::facts::SentCall, func: &FnDecl, from_file: u32) -> Option<Callee> {
         let written = call.callee.last()?;
         let facts = &self.files[from_file as usize];
         let (name, qualifiers): (&str, &[String]) = match facts.uses.iter().find(|u| &u.local == written) {
@@ -601,11 +643,11 @@ impl<'a> Index<'a> {
             }
             _ => (written.as_str(), &call.callee[..call.callee.len() - 1]),
         };
-        self.lookups.touch_fn(name);
+        self.lookups.touch_signature(format!("fn {name}"));
         let candidates = self.sigs.get(name)?;
         if call.method {
             return match candidates.as_slice() {
-                [only] if self.sig(*only).self_ty.is_some() => Some(*only),
+                [only] if self.sig(*only).self_ty.is_some() => Some(Callee { sig: *only, imp: None }),
                 _ => None,
             };
         }
@@ -618,18 +660,70 @@ impl<'a> Index<'a> {
         };
         let modules = &qualifiers[..qualifiers.len() - usize::from(self_ty.is_some())];
         let from_path = facts.path.as_str();
-        candidates
+        let rank = |id: &SigId| {
+            let path = self.path(id.file);
+            (id.file == from_file, shared_prefix(path, from_path), std::cmp::Reverse(*id))
+        };
+        let in_module =
+            |id: &SigId| modules.last().is_none_or(|q| qualifies(self.path(id.file), &self.sig(*id).module, q));
+        let declared_in_trait = |sig: &crate::facts::FnSig| sig.self_ty.is_none() && sig.trait_name.is_some();
+        let direct = candidates
             .iter()
             .copied()
             .filter(|id| {
                 let sig = self.sig(*id);
-                let path = self.path(id.file);
-                sig.self_ty.as_deref() == self_ty && modules.last().is_none_or(|q| qualifies(path, &sig.module, q))
+                sig.self_ty.as_deref() == self_ty && !declared_in_trait(sig) && in_module(id)
             })
-            .max_by_key(|id| {
-                let path = self.path(id.file);
-                (id.file == from_file, shared_prefix(path, from_path), std::cmp::Reverse(*id))
+            .max_by_key(rank);
+        if let Some(sig) = direct {
+            // A method of an `impl Trait for Type` block may name `Self::Item` too.
+            let imp =
+                self.sig(sig).trait_name.as_deref().zip(self_ty).and_then(|(t, ty)| self.impl_for(t, ty, from_file));
+            return Some(Callee { sig, imp });
+        }
+        let ty = self_ty?;
+        candidates
+            .iter()
+            .copied()
+            .filter(|id| declared_in_trait(self.sig(*id)) && in_module(id))
+            .filter_map(|id| {
+                let imp = self.impl_for(self.sig(id).trait_name.as_deref()?, ty, from_file)?;
+                Some(Callee { sig: id, imp: Some(imp) })
             })
+            .max_by_key(|c| rank(&c.sig))
+    }
+
+    /// The `impl trait_name for ty` block nearest to `from_file`, if the project has one.
+    fn impl_for(&self, trait_name: &str, ty: &str, from_file: u32) -> Option<ImplId> {
+        self.lookups.touch_signature(format!("impl {trait_name}"));
+        let from_path = self.path(from_file);
+        self.impls.get(trait_name)?.iter().copied().filter(|id| self.imp(*id).self_ty == ty).max_by_key(|id| {
+            (id.file == from_file, shared_prefix(self.path(id.file), from_path), std::cmp::Reverse(*id))
+        })
+    }
+
+    /// Visits every path of what a call returns (`Result<T, E>` returns `T`), with the file
+    /// it is written in: the callee's declared return type, with a trait method's
+    /// `Self::Item` and generic parameters replaced by what the binding impl says they are.
+    pub fn returned_paths(&self, callee: Callee, visit: &mut dyn FnMut(&'a TypeRef, u32)) {
+        let sig = self.sig(callee.sig);
+        let mut ret = &sig.ret;
+        while let TypeRef::Path { segments, args, .. } = ret
+            && segments.last().is_some_and(|s| s == "Result")
+            && let Some(ok) = args.first()
+        {
+            ret = ok;
+        }
+        let imp = callee.imp.map(|id| (id.file, self.imp(id)));
+        ret.for_each_path(&mut |p| {
+            let bound = imp.and_then(|(file, imp)| Some((file, bound_type(sig, imp, p)?)));
+            match bound {
+                Some((file, ty)) => ty.for_each_path(&mut |q| visit(q, file)),
+                // `Self::Item` that no impl binds denotes no declaration of that name.
+                None if matches!(p, TypeRef::Path { segments, .. } if segments.first().is_some_and(|s| s == "Self")) => {}
+                None => visit(p, callee.sig.file),
+            }
+        });
     }
 
     /// Resolves a type name as seen from `from_file`: `use` renames first, then the
@@ -924,19 +1018,24 @@ impl<'a> Index<'a> {
                     s.ty.for_each_path(&mut |p| nodes.push((s.how.clone(), p, f as u32, Some(s.span))));
                     nodes
                 });
-                // What a called helper returns (`Result<T, E>` sends `T`).
-                let helpers = func.sent_calls.iter().filter_map(|call| {
-                    let sig = self.callee(call, func, f as u32)?;
-                    let mut ret = &self.sig(sig).ret;
-                    while let TypeRef::Path { segments, args, .. } = ret
-                        && segments.last().is_some_and(|s| s == "Result")
-                        && let Some(ok) = args.first()
-                    {
-                        ret = ok;
-                    }
+                // What a called helper returns (`Result<T, E>` sends `T`); a call the project
+                // does not declare, qualified by a type (a library's `UserView::build(..)`),
+                // returns that type.
+                let helpers = func.sent_calls.iter().map(|call| {
                     let mut nodes = Vec::new();
-                    ret.for_each_path(&mut |p| nodes.push((call.how.clone(), p, sig.file, Some(call.span), Some(sig))));
-                    Some(nodes)
+                    match self.callee(call, func, f as u32) {
+                        Some(callee) => self.returned_paths(callee, &mut |p, file| {
+                            nodes.push((call.how.clone(), p, file, Some(call.span), Some(callee)));
+                        }),
+                        None => {
+                            if let Some(ty) = &call.qualifier_ty {
+                                ty.for_each_path(&mut |p| {
+                                    nodes.push((call.how.clone(), p, f as u32, Some(call.span), None));
+                                });
+                            }
+                        }
+                    }
+                    nodes
                 });
                 let direct = returned.chain(sent).map(|(wrapper, p, file, sent)| (wrapper, p, file, sent, None));
                 for (wrapper, p, file, sent, returned_by) in direct.chain(helpers.flatten()) {
@@ -1018,6 +1117,20 @@ impl<'a> Index<'a> {
             }
         }
         reach
+    }
+}
+
+/// What an impl binds a path of a trait method's return type to: `Self::Item` to the impl's
+/// `type Item = ..`, the trait's generic parameter `T` to the impl's argument for it.
+fn bound_type<'a>(sig: &crate::facts::FnSig, imp: &'a crate::facts::TraitImpl, p: &TypeRef) -> Option<&'a TypeRef> {
+    let TypeRef::Path { segments, .. } = p else { return None };
+    if sig.trait_name.as_deref() != Some(imp.trait_name.as_str()) {
+        return None;
+    }
+    match segments.as_slice() {
+        [this, name] if this == "Self" => imp.assoc.iter().find(|(n, _)| n == name).map(|(_, ty)| ty),
+        [name] => sig.trait_generics.iter().position(|g| g == name).and_then(|i| imp.trait_args.get(i)),
+        _ => None,
     }
 }
 

@@ -299,8 +299,9 @@ fn is_doc_comment(comment: &[u8]) -> bool {
 /// supplies declarations to other files needs: `struct`, `enum`, `union` and `type`
 /// items, `use` and `mod` items (inline modules are masked in turn), inner attributes and
 /// diesel `table!` invocations; with `signatures`, also the signatures of functions and
-/// of the methods of `impl` blocks (what a call returns; their bodies are blanked).
-/// Functions and `impl` blocks (without `signatures`), `trait` blocks, constants, statics,
+/// of the methods of `impl` and `trait` blocks (what a call returns; their bodies are
+/// blanked) and the associated types of those blocks. Functions, `impl` and `trait` blocks
+/// (without `signatures`), constants, statics,
 /// `extern` items and other macros are blanked whole. `None` when the lexer cannot follow
 /// the text or an item is not one of these shapes: the caller then parses as usual.
 ///
@@ -373,7 +374,8 @@ enum Shape {
         /// The end of the item, after its `}`.
         end: usize,
     },
-    /// `impl .. {`: kept; the scan goes on inside (its methods' bodies are blanked).
+    /// `impl .. {` or `trait .. {`: kept; the scan goes on inside (its methods' bodies are
+    /// blanked).
     Impl,
 }
 
@@ -468,7 +470,7 @@ fn item_shape(
                         None => Shape::Keep(end),
                     });
                 }
-                b"impl" if signatures => return impl_open(lexer, b).map(|()| Shape::Impl),
+                b"impl" | b"trait" if signatures => return impl_open(lexer, b).map(|()| Shape::Impl),
                 b"fn" | b"impl" | b"trait" => return item_end(lexer, b, Ends::Braced).map(Shape::Blank),
                 _ if constant => return item_end(lexer, b, Ends::Semicolon).map(Shape::Blank),
                 name => {
@@ -564,7 +566,8 @@ fn item_end_open(
     }
 }
 
-/// Reads an `impl` header to its block's `{` (generics and `where` clauses skipped), leaving
+/// Reads an `impl` or `trait` header to its block's `{` (generics, supertraits and `where`
+/// clauses skipped), leaving
 /// the lexer inside the block.
 fn impl_open(lexer: &mut Lexer<'_>, b: &[u8]) -> Option<()> {
     let mut depth = 0u32;
@@ -768,7 +771,7 @@ mod tests {
             "union U { a: u8 }",
             "struct P(pub u8);",
         ];
-        // With signatures: functions and `impl` methods keep theirs, bodies blanked.
+        // With signatures: functions, `impl` and `trait` methods keep theirs, bodies blanked.
         let mut signatures: Vec<&str> = declarations.to_vec();
         signatures.splice(
             6..6,
@@ -779,6 +782,10 @@ mod tests {
             ],
         );
         signatures.insert(signatures.iter().position(|l| l.starts_with("enum E")).unwrap() + 1, "fn h() {}");
+        signatures.insert(
+            signatures.iter().position(|l| l.starts_with("union U")).unwrap(),
+            "pub unsafe trait T { fn t(); }",
+        );
         for (with, expected) in [(false, declarations.to_vec()), (true, signatures)] {
             let out = spaced(text, declarations_only(text, with)).unwrap();
             assert_eq!(out.len(), text.len());

@@ -910,18 +910,75 @@ fn record_fns(bytes: &[u8], found: &mut dyn FnMut(&str) -> bool) {
 }
 
 /// The functions the text declares whose return type could name a record
-/// (`fn find(..) -> Result<Account, E>`), found lexically, as `fn NAME`, sorted: what the
+/// (`fn find(..) -> Result<Account, E>`), found lexically, as `fn NAME`, and the traits it
+/// implements for a type (`impl Controller for Orders`), as `impl TRAIT`, sorted: what the
 /// index looks up for a handler sending what a helper returns (an over-approximation of
-/// the signatures `lower::signatures` records).
+/// the signatures and impls `lower::signatures` records).
 pub fn declared_fns(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     record_fns(text.as_bytes(), &mut |name| {
         out.push(format!("fn {name}"));
         true
     });
+    trait_impls(text.as_bytes(), &mut |name| out.push(format!("impl {name}")));
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Calls `found` with the trait's name of every `impl Trait for Type` header in the text,
+/// lexically: the last identifier outside angle brackets before the header's `for`
+/// (`impl<T> store::Store<T> for Members` names `Store`). Inherent impls, `impl Trait` in
+/// types and `for<'a>` bounds name none.
+fn trait_impls(bytes: &[u8], found: &mut dyn FnMut(&str)) {
+    /// How far a header is read before it counts as no impl header.
+    const MAX_HEADER: usize = 1024;
+    for at in memchr::memmem::find_iter(bytes, b"impl") {
+        if at > 0 && is_ident_byte(bytes[at - 1]) {
+            continue;
+        }
+        let header = &bytes[at + 4..bytes.len().min(at + 4 + MAX_HEADER)];
+        if header.first().is_some_and(|b| is_ident_byte(*b)) {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut last: Option<&[u8]> = None;
+        let mut i = 0;
+        while i < header.len() {
+            let b = header[i];
+            match b {
+                b'{' | b';' => break,
+                b'(' | b')' | b'=' if depth == 0 => break,
+                b'<' => depth += 1,
+                b'>' if i > 0 && header[i - 1] == b'-' => {}
+                b'>' => depth = depth.saturating_sub(1),
+                b'\'' => {
+                    // A lifetime: skip its name.
+                    i += 1 + header[i + 1..].iter().take_while(|b| is_ident_byte(**b)).count();
+                    continue;
+                }
+                _ if is_ident_byte(b) => {
+                    let len = header[i..].iter().take_while(|b| is_ident_byte(**b)).count();
+                    let word = &header[i..i + len];
+                    if depth == 0 {
+                        if word == b"for" {
+                            if let Some(name) = last.and_then(|w| std::str::from_utf8(w).ok()) {
+                                found(name.strip_prefix("r#").unwrap_or(name));
+                            }
+                            break;
+                        }
+                        if word != b"dyn" && word != b"unsafe" {
+                            last = Some(word);
+                        }
+                    }
+                    i += len;
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
 }
 
 /// Whether a function's signature (from anywhere before its `->`) returns a type that
@@ -931,13 +988,15 @@ fn returns_a_record(header: &[u8]) -> bool {
 }
 
 /// Whether the text of a return type holds an identifier that could name a record
-/// (`facts::could_be_record`).
+/// (`facts::could_be_record`) or a generic parameter (one capital: a trait's method may
+/// return what an impl binds it to).
 fn returns_could_name_record(ret: &[u8]) -> bool {
     let mut i = 0;
     while i < ret.len() {
         if is_ident_byte(ret[i]) {
             let len = ret[i..].iter().take_while(|b| is_ident_byte(**b)).count();
-            if std::str::from_utf8(&ret[i..i + len]).is_ok_and(crate::facts::could_be_record) {
+            let generic = len == 1 && ret[i].is_ascii_uppercase();
+            if generic || std::str::from_utf8(&ret[i..i + len]).is_ok_and(crate::facts::could_be_record) {
                 return true;
             }
             i += len;
@@ -952,19 +1011,19 @@ fn returns_could_name_record(ret: &[u8]) -> bool {
 /// `type` directly in the file or in inline `mod x { .. }` blocks: where the parse stage
 /// records declarations), rather than as associated types or inside functions; and which of
 /// the `fn NAME` names it declares as module-level functions or as methods of a
-/// module-level `impl` block (where lowering records signatures). A small lexer skips
-/// comments, strings, raw strings and character literals and tracks which braces are
-/// module and `impl` blocks; where it cannot follow the text (an unclosed string or
+/// module-level `impl` or `trait` block (where lowering records signatures). A small lexer
+/// skips comments, strings, raw strings and character literals and tracks which braces are
+/// module and `impl` or `trait` blocks; where it cannot follow the text (an unclosed string or
 /// comment, unbalanced braces) every name counts as declared, so the file gets parsed.
 pub fn module_level_declarations<'n>(text: &str, names: &[&'n str]) -> Vec<&'n str> {
     let b = text.as_bytes();
     let mut found: Vec<&'n str> = Vec::new();
-    // Open module (false) and `impl` (true) blocks; any other block is skipped whole:
+    // Open module (false) and `impl` or `trait` (true) blocks; any other block is skipped whole:
     // nothing in it is at module level.
     let mut blocks: Vec<bool> = Vec::new();
     // 1 after `mod`, 2 after `mod NAME`: the next `{` opens a module block.
     let mut after_mod = 0u8;
-    // After an item's `impl`: the next `{` opens an `impl` block.
+    // After an item's `impl` or `trait`: the next `{` opens an `impl` (or `trait`) block.
     let mut after_impl = false;
     // At the start of an item (after `;`, `}`, `{`, an attribute, or nothing yet).
     let mut item_start = true;
@@ -1033,12 +1092,13 @@ pub fn module_level_declarations<'n>(text: &str, names: &[&'n str]) -> Vec<&'n s
                     continue;
                 }
                 after_mod = 0;
-                if word == b"impl" && at_start && !in_impl {
+                if matches!(word, b"impl" | b"trait") && at_start && !in_impl {
                     after_impl = true;
                 }
-                // Qualifiers keep an item at its start (`pub`, `unsafe impl`, `async fn`).
-                item_start =
-                    at_start && matches!(word, b"pub" | b"unsafe" | b"default" | b"async" | b"const" | b"extern");
+                // Qualifiers keep an item at its start (`pub`, `unsafe impl`, `async fn`,
+                // `auto trait`).
+                item_start = at_start
+                    && matches!(word, b"pub" | b"unsafe" | b"default" | b"async" | b"const" | b"extern" | b"auto");
                 after_keyword = match word {
                     b"struct" | b"enum" | b"union" | b"type" => 1,
                     b"fn" => 2,
@@ -1168,18 +1228,32 @@ mod tests {
         let text = "pub async fn fetch(id: i32) -> Result<Account, DbError> { x }\nfn flag() -> bool { true }\nfn me() -> Self { x }\nfn get<T>() -> Option<T> { None }\nimpl Repo {\n    pub fn find(&self) -> Option<Member> { None }\n}\ntrait T {\n    fn default_user() -> User;\n}\nfn outer() {\n    fn inner() -> Member { x }\n}\nmod m {\n    impl X { fn nested(&self) -> Vec<Post> { v } }\n}\n";
         assert_eq!(
             declared_fns(text),
-            ["fn default_user", "fn fetch", "fn find", "fn inner", "fn nested"].map(String::from).to_vec()
+            ["fn default_user", "fn fetch", "fn find", "fn get", "fn inner", "fn nested"].map(String::from).to_vec()
         );
         let asked = ["fn fetch", "fn find", "fn default_user", "fn inner", "fn nested", "fn missing"];
         let mut found = module_level_declarations(text, &asked);
         found.sort_unstable();
-        // A trait's method and a function inside a body are not what lowering records.
-        assert_eq!(found, ["fn fetch", "fn find", "fn nested"]);
+        // A function inside a body is not what lowering records; a trait's method is.
+        assert_eq!(found, ["fn default_user", "fn fetch", "fn find", "fn nested"]);
         // A type name is not a function name, nor the other way round.
         assert!(module_level_declarations("fn User() -> Account { x }", &["User"]).is_empty());
         assert!(module_level_declarations("struct fetch;", &["fn fetch"]).is_empty());
         // `-> impl Trait` in a signature opens no `impl` block.
         assert!(module_level_declarations("fn f() -> impl Responder { fn g() -> User { x } }", &["fn g"]).is_empty());
+    }
+
+    #[test]
+    fn implemented_traits_are_found_lexically() {
+        let text = "impl Controller for Orders { type Item = Order; }\n\
+                    impl<'a, T: Into<u8>> store::Store<T> for Members<'a> where T: for<'b> Fn(&'b u8) {}\n\
+                    impl<F: Fn(u8) -> u8, I: Iterator<Item = u8>> Apply<F> for Pair<I> {}\n\
+                    impl Members { fn f(x: impl Iterator<Item = u8>) -> u8 { for i in x {} 0 } }\n\
+                    unsafe impl Send for Members {}\n\
+                    impl dyn Shape {}\n\
+                    fn g() -> impl Fn(u8) -> u8 { |x| x }\n\
+                    let implied = 1; for x in y {}\n";
+        let impls: Vec<String> = declared_fns(text).into_iter().filter(|n| n.starts_with("impl ")).collect();
+        assert_eq!(impls, ["impl Apply", "impl Controller", "impl Send", "impl Store"]);
     }
 
     #[test]

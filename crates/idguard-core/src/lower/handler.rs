@@ -765,10 +765,26 @@ impl Body<'_, '_, '_> {
     }
 
     fn send(&mut self, how: &str, arg: &syn::Expr, at: proc_macro2::Span) {
-        if let Some(ty) = self.type_of(arg) {
-            self.sent.push(Sent { how: how.to_owned(), ty, span: self.lowerer.span(at) });
-        } else if let Some((callee, method)) = self.callee_of(arg, 0) {
-            self.sent_calls.push(SentCall { how: how.to_owned(), callee, method, span: self.lowerer.span(at) });
+        let ty = self.type_of(arg);
+        // A type the code says, unless it is only a call's qualifier (`Members::load(..)`):
+        // then the call, with the qualifier for when the project does not declare it.
+        let qualified = ty.is_some() && self.locals.is_qualified_call(arg);
+        match (ty, qualified) {
+            (Some(ty), false) => self.sent.push(Sent { how: how.to_owned(), ty, span: self.lowerer.span(at) }),
+            (ty, _) => match self.callee_of(arg, 0) {
+                Some((callee, method)) => self.sent_calls.push(SentCall {
+                    how: how.to_owned(),
+                    callee,
+                    method,
+                    qualifier_ty: ty,
+                    span: self.lowerer.span(at),
+                }),
+                None => {
+                    if let Some(ty) = ty {
+                        self.sent.push(Sent { how: how.to_owned(), ty, span: self.lowerer.span(at) });
+                    }
+                }
+            },
         }
     }
 
@@ -1017,7 +1033,8 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
         // A local bound to what a call returns (a new binding shadows the old one).
         if let Some(name) = &name {
             let init = local.init.as_ref().map(|init| &*init.expr);
-            let typed = declared.is_some() || init.is_some_and(|e| self.type_of(e).is_some());
+            let typed = declared.is_some()
+                || init.is_some_and(|e| self.type_of(e).is_some() && !self.locals.is_qualified_call(e));
             match init.filter(|_| !typed).and_then(|e| self.callee_of(e, 0)) {
                 Some(callee) => self.calls.insert(name.clone(), callee),
                 None => self.calls.remove(name),

@@ -10,6 +10,9 @@ use crate::facts::TypeRef;
 /// The types of a function's named values, where the code says them.
 pub(super) struct Locals {
     types: HashMap<String, TypeRef>,
+    /// The names whose type is only the qualifier of the call that initialised them
+    /// (`let m = Members::load(..)`: a `Members`, unless `load` says otherwise).
+    qualified: std::collections::HashSet<String>,
     /// Whether `T::new(..)`-style calls name their type (handler bodies).
     constructors: bool,
 }
@@ -25,7 +28,7 @@ impl Locals {
                 types.insert(id.ident.to_string(), lowerer.ty(&pt.ty));
             }
         }
-        Locals { types, constructors }
+        Locals { types, qualified: std::collections::HashSet::new(), constructors }
     }
 
     /// Records `let NAME[: T] = INIT;`: the declared type, else the initialiser's.
@@ -37,10 +40,32 @@ impl Locals {
         init: Option<&syn::Expr>,
     ) {
         if let syn::Pat::Ident(id) = pat {
+            let name = id.ident.to_string();
+            let qualified = declared.is_none() && init.is_some_and(|init| self.is_qualified_call(init));
             let ty = declared.or_else(|| init.and_then(|init| self.type_of(lowerer, init)));
             if let Some(ty) = ty {
-                self.types.insert(id.ident.to_string(), ty);
+                self.types.insert(name.clone(), ty);
             }
+            if qualified {
+                self.qualified.insert(name);
+            } else {
+                self.qualified.remove(&name);
+            }
+        }
+    }
+
+    /// Whether the type [`Locals::type_of`] gives an expression is only the qualifier of a
+    /// call (`Members::load(..)`, or a local initialised so): the call's declared return
+    /// type, where the project declares the function, says better.
+    pub(super) fn is_qualified_call(&self, expr: &syn::Expr) -> bool {
+        match expr {
+            syn::Expr::Reference(r) => self.is_qualified_call(&r.expr),
+            syn::Expr::Paren(p) => self.is_qualified_call(&p.expr),
+            syn::Expr::Path(p) => p.path.get_ident().is_some_and(|id| self.qualified.contains(&id.to_string())),
+            syn::Expr::Call(call) => {
+                self.constructors && matches!(&*call.func, syn::Expr::Path(p) if p.path.segments.len() >= 2)
+            }
+            _ => false,
         }
     }
 

@@ -183,13 +183,23 @@ pub fn lower_on_demand(facts: &mut FileFacts, text: Result<String, Problem>, lim
     }
 }
 
-/// The signatures of the functions and methods a Rust source declares whose return type
-/// names a record (`facts::FnSig`): read when a handler sends what one of them returns
-/// (see `demand`), the same way in every mode. A file that does not parse has none.
-pub fn signatures(rel_path: &str, text: &str, limits: &Limits, vocab: &Vocabulary) -> Vec<crate::facts::FnSig> {
+/// The signatures of the functions and methods (trait methods too) a Rust source declares
+/// whose return type names a record (`facts::FnSig`), and its `impl Trait for Type` blocks
+/// (`facts::TraitImpl`): read when a handler sends what one of them returns (see `demand`),
+/// the same way in every mode. A file that does not parse has none.
+pub fn signatures(rel_path: &str, text: &str, limits: &Limits, vocab: &Vocabulary) -> Signatures {
     let mut facts = FileFacts { path: rel_path.to_owned(), ..FileFacts::default() };
     lower_source(text, limits, vocab, &mut facts, Parse::Signatures);
-    facts.sigs
+    Signatures { sigs: facts.sigs, impls: facts.impls }
+}
+
+/// What [`signatures`] reads of a file.
+#[derive(Debug, Default)]
+pub struct Signatures {
+    /// Functions and methods whose return type names a record.
+    pub sigs: Vec<crate::facts::FnSig>,
+    /// `impl Trait for Type` blocks.
+    pub impls: Vec<crate::facts::TraitImpl>,
 }
 
 /// The facts of a `.proto` definition or a `.sql` migration; `None` for Rust sources.
@@ -755,19 +765,37 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    /// The signatures of the functions and `impl` methods in `items` (inline modules
-    /// included, test code not) whose return type names a record.
+    /// The signatures of the functions, `impl` methods and trait methods in `items` (inline
+    /// modules included, test code not) whose return type names a record, and the `impl
+    /// Trait for Type` blocks (what a trait method's `Self::Item` or generic parameter is for
+    /// a type).
     fn signatures(&mut self, items: &[syn::Item], module: &str) {
         for item in items {
             match item {
-                syn::Item::Fn(f) if !is_cfg_test(&f.attrs) => self.signature(&f.sig, None, module),
+                syn::Item::Fn(f) if !is_cfg_test(&f.attrs) => self.signature(&f.sig, None, None, module),
                 syn::Item::Impl(i) if !is_cfg_test(&i.attrs) => {
                     let self_ty = impl_self_ty(i);
+                    let trait_name = i.trait_.as_ref().and_then(|(path, _)| path.segments.last());
+                    if let (Some(self_ty), Some(trait_seg)) = (&self_ty, trait_name) {
+                        self.trait_impl(i, trait_seg, self_ty);
+                    }
+                    let on = trait_name.map(|t| (unraw(&t.ident.to_string()), Vec::new()));
                     for item in &i.items {
                         if let syn::ImplItem::Fn(f) = item
                             && !is_cfg_test(&f.attrs)
                         {
-                            self.signature(&f.sig, self_ty.clone(), module);
+                            self.signature(&f.sig, self_ty.clone(), on.clone(), module);
+                        }
+                    }
+                }
+                syn::Item::Trait(t) if !is_cfg_test(&t.attrs) => {
+                    let generics: Vec<String> = t.generics.type_params().map(|p| p.ident.to_string()).collect();
+                    let on = Some((unraw(&t.ident.to_string()), generics));
+                    for item in &t.items {
+                        if let syn::TraitItem::Fn(f) = item
+                            && !is_cfg_test(&f.attrs)
+                        {
+                            self.signature(&f.sig, None, on.clone(), module);
                         }
                     }
                 }
@@ -777,19 +805,71 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn signature(&mut self, sig: &syn::Signature, self_ty: Option<String>, module: &str) {
+    /// `on`: the trait a method belongs to, with the trait's generic parameters when the
+    /// method is declared in the trait itself.
+    fn signature(
+        &mut self,
+        sig: &syn::Signature,
+        self_ty: Option<String>,
+        on: Option<(String, Vec<String>)>,
+        module: &str,
+    ) {
         if let syn::ReturnType::Type(_, ty) = &sig.output {
             let ret = self.ty(ty);
-            if crate::facts::names_a_record(&ret) {
+            let (trait_name, trait_generics) = on.map_or((None, Vec::new()), |(t, g)| (Some(t), g));
+            // A trait's method may return what an impl binds: `Self::Item`, or a generic
+            // parameter of the trait (`fn load(..) -> Option<T>` in `trait Store<T>`).
+            let mut bound = false;
+            if trait_name.is_some() {
+                ret.for_each_path(&mut |p| {
+                    if let TypeRef::Path { segments, .. } = p {
+                        bound |= segments.first().is_some_and(|s| s == "Self")
+                            || (segments.len() == 1 && trait_generics.contains(&segments[0]));
+                    }
+                });
+            }
+            if bound || crate::facts::names_a_record(&ret) {
                 self.facts.sigs.push(crate::facts::FnSig {
                     name: unraw(&sig.ident.to_string()),
                     module: module.to_owned(),
                     self_ty,
+                    trait_name,
+                    trait_generics,
                     ret,
                     span: self.span(sig.ident.span()),
                 });
             }
         }
+    }
+
+    /// Records an `impl Trait for Type` block's generic arguments and associated types.
+    fn trait_impl(&mut self, i: &syn::ItemImpl, trait_seg: &syn::PathSegment, self_ty: &str) {
+        let trait_args = match &trait_seg.arguments {
+            syn::PathArguments::AngleBracketed(a) => a
+                .args
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::GenericArgument::Type(t) => Some(self.ty(t)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let assoc: Vec<(String, TypeRef)> = i
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Type(t) if !is_cfg_test(&t.attrs) => Some((t.ident.to_string(), self.ty(&t.ty))),
+                _ => None,
+            })
+            .collect();
+        self.facts.impls.push(crate::facts::TraitImpl {
+            trait_name: unraw(&trait_seg.ident.to_string()),
+            self_ty: self_ty.to_owned(),
+            trait_args,
+            assoc,
+            span: self.span(i.self_ty.span()),
+        });
     }
 
     /// Records where the file of a `#[cfg(test)] mod name;` lives: `name.rs`,
@@ -1037,7 +1117,16 @@ impl Lowerer<'_, '_> {
     fn ty(&self, ty: &syn::Type) -> TypeRef {
         match ty {
             // `<T as Trait>::Output` and `Self::Error` are associated types: no declaration
-            // by that name is what they denote.
+            // by that name is what they denote. A signature keeps `Self::Item` (an impl of
+            // the trait binds it, see `index::Callee`).
+            syn::Type::Path(p)
+                if self.signatures
+                    && p.qself.is_none()
+                    && p.path.segments.len() == 2
+                    && p.path.segments[0].ident == "Self" =>
+            {
+                self.path_ty(&p.path)
+            }
             syn::Type::Path(p) if p.qself.is_some() || p.path.segments.first().is_some_and(|s| s.ident == "Self") => {
                 TypeRef::Other
             }
