@@ -21,8 +21,9 @@ const DOC: &str = r#"
 ## What it does
 Finds integer keys of users (and of personal entities such as chat rooms, orders or
 messages) in types that are serialized to clients: fields of types that derive `Serialize`,
-async-graphql `SimpleObject`, juniper `GraphQLObject`, `prost::Message`, utoipa `ToSchema` or
-poem-openapi `Object`. A key is an integer (through `Option`, `Vec`, maps, references, type
+async-graphql `SimpleObject`, juniper `GraphQLObject`, `prost::Message`, utoipa `ToSchema` (on
+the surface where an OpenAPI document publishes it: `#[openapi(components(schemas(..)))]`, or
+an operation's `#[utoipa::path(..)]` that uses it) or poem-openapi `Object`. A key is an integer (through `Option`, `Vec`, maps, references, type
 aliases, tuple newtypes and `#[serde(transparent)]` wrappers, across files) whose name says
 whose it is: `user_id`, `member_no`, `author_id`, `created_by`, or a bare `id` inside
 `UserView`. The primary span is the field; the labels show the chain from the handler that

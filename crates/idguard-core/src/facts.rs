@@ -770,6 +770,10 @@ pub struct FileFacts {
     pub sigs: Vec<FnSig>,
     /// `impl Trait for Type` blocks, read with the signatures (see [`TraitImpl`]).
     pub impls: Vec<TraitImpl>,
+    /// Type names that API document attributes name (`#[openapi(components(schemas(User)))]`,
+    /// `#[utoipa::path(.., body = User)]`): the schemas a document publishes
+    /// (see `frameworks::documented_schemas`).
+    pub documented: Vec<String>,
     /// Routes registered in function bodies.
     pub routes: Vec<RouteReg>,
     /// Route prefixes applied to other functions' routes.

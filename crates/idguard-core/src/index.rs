@@ -297,6 +297,8 @@ pub struct Index<'a> {
     sigs: HashMap<&'a str, Vec<SigId>>,
     /// `impl Trait for Type` blocks by trait name.
     impls: HashMap<&'a str, Vec<ImplId>>,
+    /// The type names API documents name (see `FileFacts::documented`).
+    documented: std::collections::HashSet<&'a str>,
     schema_packages: std::collections::HashSet<&'a str>,
     /// Per page struct: the identifiers its template (and what that includes or extends)
     /// uses, sorted.
@@ -398,11 +400,13 @@ impl<'a> Index<'a> {
                 impls.entry(imp.trait_name.as_str()).or_default().push(ImplId { file: f as u32, imp: i as u32 });
             }
         }
+        let documented = files.iter().flat_map(|f| f.documented.iter().map(String::as_str)).collect();
         let mut index = Index {
             files,
             by_name,
             sigs,
             impls,
+            documented,
             lookups,
             reach: HashMap::new(),
             routes: HashMap::new(),
@@ -1054,7 +1058,12 @@ impl<'a> Index<'a> {
         for (f, facts) in self.files.iter().enumerate() {
             for (d, decl) in facts.types.iter().enumerate() {
                 let id = DeclId { file: f as u32, decl: d as u32 };
-                let schema = schema_derives(decl).next();
+                // A schema that only a document publishes (utoipa's `ToSchema`) is on the
+                // surface where a document names it.
+                let schema = schema_derives(decl).find(|d| {
+                    !crate::frameworks::documented_schemas().contains(&d.name.as_str())
+                        || self.documented.contains(decl.name.as_str())
+                });
                 if let Some(derive) = schema
                     && !reach.contains_key(&id)
                 {

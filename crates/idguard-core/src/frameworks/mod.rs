@@ -89,6 +89,13 @@ pub struct Framework {
     pub serialize_derives: &'static [&'static str],
     /// Derives and attribute macros that put a type on an API surface without a traced handler.
     pub schema_derives: &'static [&'static str],
+    /// Schema derives that publish a type only where a document names it (utoipa's
+    /// `ToSchema`: an OpenAPI document lists it, or an operation's attribute uses it).
+    pub documented_schemas: &'static [&'static str],
+    /// Attributes whose type names are what a document publishes (`#[openapi(components(
+    /// schemas(User)))]` on a `#[derive(OpenApi)]` type, `#[utoipa::path(responses((status =
+    /// 200, body = User)))]` on an operation).
+    pub document_attrs: &'static [&'static str],
     /// Derives of request types (deserialized from clients).
     pub request_derives: &'static [&'static str],
     /// Derives of server-rendered page structs (askama's `Template`): the fields their
@@ -149,6 +156,8 @@ impl Framework {
         name: "",
         serialize_derives: &[],
         schema_derives: &[],
+        documented_schemas: &[],
+        document_attrs: &[],
         request_derives: &[],
         page_derives: &[],
         response_wrappers: &[],
@@ -204,6 +213,10 @@ merged_list!(/// Every framework's serialize derives.
     serialize_derives: &'static str);
 merged_list!(/// Every framework's schema derives.
     schema_derives: &'static str);
+merged_list!(/// Every framework's schema derives that need a document.
+    documented_schemas: &'static str);
+merged_list!(/// Every framework's document attributes.
+    document_attrs: &'static str);
 merged_list!(/// Every framework's request derives.
     request_derives: &'static str);
 merged_list!(/// Every framework's page derives.

@@ -52,6 +52,7 @@ impl Lowerer<'_, '_> {
             syn::ReturnType::Default => None,
         };
         let routes = self.route_attrs(attrs);
+        self.documented(attrs);
         let handler_attr =
             attrs.iter().any(|a| crate::frameworks::handler_attrs().contains(&last_segment(a.path()).as_str()));
         let mut params = Vec::new();

@@ -1025,6 +1025,7 @@ impl Lowerer<'_, '_> {
             syn::Fields::Unit => DeclKind::UnitStruct,
         };
         let mut decl = self.decl(&s.ident, &s.attrs, &s.generics, module, kind);
+        self.documented(&s.attrs);
         self.fields(&s.fields, None, &mut decl.fields);
         if let Some(table) = decl.table_name.clone().filter(|_| decl.has_derive("DeriveEntityModel")) {
             self.sea_orm_keys(s, &table);
@@ -1054,6 +1055,32 @@ impl Lowerer<'_, '_> {
         let mut decl = self.decl(&t.ident, &t.attrs, &t.generics, module, DeclKind::Alias);
         decl.alias_of = Some(self.ty(&t.ty));
         self.facts.types.push(decl);
+    }
+
+    /// Records the type names that API document attributes among `attrs` name (see
+    /// `FileFacts::documented`): every identifier that starts with a capital, at any depth.
+    fn documented(&mut self, attrs: &[syn::Attribute]) {
+        fn names(tokens: TokenStream, out: &mut Vec<String>) {
+            for tt in tokens {
+                match tt {
+                    TokenTree::Ident(id) => {
+                        let id = unraw(&id.to_string());
+                        if id.starts_with(|c: char| c.is_ascii_uppercase()) && !out.contains(&id) {
+                            out.push(id);
+                        }
+                    }
+                    TokenTree::Group(g) => names(g.stream(), out),
+                    _ => {}
+                }
+            }
+        }
+        for attr in attrs {
+            if crate::frameworks::document_attrs().contains(&last_segment(attr.path()).as_str())
+                && let syn::Meta::List(list) = &attr.meta
+            {
+                names(list.tokens.clone(), &mut self.facts.documented);
+            }
+        }
     }
 
     fn imp(&mut self, i: &syn::ItemImpl, module: &str) {
