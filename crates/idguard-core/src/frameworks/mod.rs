@@ -90,7 +90,7 @@ pub struct Framework {
     /// Derives and attribute macros that put a type on an API surface without a traced handler.
     pub schema_derives: &'static [&'static str],
     /// Schema derives that publish a type only where a document names it (utoipa's
-    /// `ToSchema`: an OpenAPI document lists it, or an operation's attribute uses it).
+    /// `ToSchema`: an `OpenAPI` document lists it, or an operation's attribute uses it).
     pub documented_schemas: &'static [&'static str],
     /// Attributes whose type names are what a document publishes (`#[openapi(components(
     /// schemas(User)))]` on a `#[derive(OpenApi)]` type, `#[utoipa::path(responses((status =
