@@ -335,10 +335,13 @@ pub fn chain_labels(
                     });
                 }
             }
-            labels.push(Label {
-                location: Location::new(index.path(func.file), *at),
-                message: format!("`{}` sends `{}` as a response body (`{wrapper}`)", f.name, index.decl(current).name),
-            });
+            let what = &index.decl(current).name;
+            let message = if f.kind == idguard_core::facts::FnKind::Push {
+                format!("`{}` pushes `{what}` to connected clients ({wrapper})", f.name)
+            } else {
+                format!("`{}` sends `{what}` as a response body (`{wrapper}`)", f.name)
+            };
+            labels.push(Label { location: Location::new(index.path(func.file), *at), message });
         }
         idguard_core::index::Root::Schema { derive } => {
             let root_decl = index.decl(current);

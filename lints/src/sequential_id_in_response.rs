@@ -1,7 +1,7 @@
 //! `sequential-id-in-response`: a user serial serialized to clients.
 
 use idguard_core::facts::item_path;
-use idguard_core::facts::{FieldDecl, FnDecl, SentValue, TypeDecl};
+use idguard_core::facts::{FieldDecl, FnDecl, FnKind, SentValue, TypeDecl};
 use idguard_core::index::{DeclId, Index, Reach, Root, Serial};
 use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
 use idguard_core::surface::is_serializable;
@@ -29,8 +29,12 @@ whose it is: `user_id`, `member_no`, `author_id`, `created_by`, or a bare `id` i
 `UserView`. The primary span is the field; the labels show the chain from the handler that
 returns the type (`Json<T>` and friends), sends it, or sends what a helper it calls returns
 (`let account = repo::fetch_account(..).await?; HttpResponse::Ok().json(account)`: the
-helper's declared return type, through `?`, `.await`, unwrapping and `web::block` closures),
-or the schema derive, through every type in between.
+helper's declared return type, through `?`, `.await`, unwrapping and `web::block` closures;
+a trait's method called through an implementing type, with the impl's `type Item = ..`), or
+pushes it to connected clients (`serde_json::to_string(&x)` handed to a WebSocket send such
+as `ctx.text(..)` or `Message::Text(..)`, an SSE `Event::data(..)`, or a method named for
+sending such as `send_to_room(room, json)`), or the schema derive, through every type in
+between.
 
 Severity: error for user keys on a traced API surface, warning for personal entities there,
 note for other content keys and for keys in serializable types that no surface reaches
@@ -278,6 +282,13 @@ fn container_subject(ctx: &Context<'_>, decl: &TypeDecl, field: &FieldDecl) -> S
     if by_name.class != SubjectClass::Content {
         return by_name;
     }
+    // `MemberActivity { id, username, avatar_url, .. }`: a record named for something of a
+    // person's that describes the person carries the person's key.
+    if let Some(token) = subject::user_modifier(&decl.name)
+        && decl.fields.iter().any(|f| !f.hidden && f.name.as_deref().is_some_and(subject::describes_person))
+    {
+        return Subject { class: SubjectClass::User, token };
+    }
     if let Some(table) = &decl.table_name {
         let s = subject::container_subject(table, ctx.vocab);
         if s.class != SubjectClass::Content {
@@ -388,6 +399,9 @@ fn diagnostic(
     let contact = contact_fields(decl);
     let mut message = match reach {
         Some(Reach { root: Root::Page { .. }, .. }) => format!("{key} `{member}` is shown in a server-rendered page"),
+        Some(Reach { root: Root::Handler { func, .. }, .. }) if index.func(*func).kind == FnKind::Push => {
+            format!("{key} `{member}` is pushed to connected clients")
+        }
         Some(_) => format!("{key} `{member}` is exposed in API responses"),
         None => format!("{key} `{member}` is serializable and can reach clients"),
     };

@@ -292,6 +292,9 @@ pub enum FnKind {
     Resolver,
     /// A gRPC service method (takes a tonic `Request<T>`).
     Grpc,
+    /// A function that pushes serialized values to connected clients outside a response:
+    /// a WebSocket or SSE send, or a method named for sending (see `frameworks::is_push`).
+    Push,
 }
 
 /// Where a handler parameter takes its value from.

@@ -635,7 +635,8 @@ impl<'a> Index<'a> {
     /// through a type that implements the trait (`Orders::get_by_id` with `impl Controller for
     /// Orders`): the impl binds what the trait's return type names (`Self::Item`, generic
     /// parameters). A method called on a value of unknown type (`db.find_user(id)`) resolves
-    /// only when the project declares exactly one method of that name. Every lookup is
+    /// only when the project declares exactly one method of that name, or declares it in one
+    /// trait and otherwise only in that trait's impls (the trait's declaration). Every lookup is
     /// recorded under `fn NAME` and `impl TRAIT` (see [`Lookups`]), so that every file
     /// declaring it is read for its signatures.
     pub fn callee(&self, call: &crate::facts::SentCall, func: &FnDecl, from_file: u32) -> Option<Callee> {
@@ -650,9 +651,28 @@ impl<'a> Index<'a> {
         self.lookups.touch_signature(format!("fn {name}"));
         let candidates = self.sigs.get(name)?;
         if call.method {
+            // Only methods: a free function is not called on a value.
+            let candidates: Vec<SigId> = candidates
+                .iter()
+                .copied()
+                .filter(|id| self.sig(*id).self_ty.is_some() || self.sig(*id).trait_name.is_some())
+                .collect();
             return match candidates.as_slice() {
                 [only] if self.sig(*only).self_ty.is_some() => Some(Callee { sig: *only, imp: None }),
-                _ => None,
+                // A trait's method, declared once in the trait and otherwise only in its impls
+                // (`layer.get_session(id)` on a `dyn ChatLayer`): what the trait declares.
+                _ => {
+                    let mut declared = candidates.iter().filter(|id| {
+                        let sig = self.sig(**id);
+                        sig.self_ty.is_none() && sig.trait_name.is_some()
+                    });
+                    let (Some(&decl), None) = (declared.next(), declared.next()) else { return None };
+                    let trait_name = self.sig(decl).trait_name.as_deref();
+                    candidates
+                        .iter()
+                        .all(|id| self.sig(*id).trait_name.as_deref() == trait_name)
+                        .then_some(Callee { sig: decl, imp: None })
+                }
             };
         }
         let qualifiers: Vec<&str> =

@@ -356,7 +356,28 @@ pub fn mentions_surface(text: &str, vocab: &Vocabulary) -> bool {
     has_surface_attribute(text)
         || kinds & (WRAPPER | EXTRACTOR | ROUTE) != 0
         || (kinds & RESPONDER != 0 && sends(text))
+        || pushes(text)
         || may_mint(text, &mints, vocab)
+}
+
+/// Whether a text may push a serialized value to connected clients: it names `serde_json`
+/// and a push call or verb (`surface::is_push`), in any case. A superset of the functions
+/// the parse stage walks for pushes (`lower::handler`).
+fn pushes(text: &str) -> bool {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    let b = text.as_bytes();
+    memchr::memmem::find(b, b"serde_json").is_some() && {
+        let words = WORDS.get_or_init(|| {
+            let mut words: Vec<String> = crate::frameworks::push_calls().iter().map(|w| (*w).to_owned()).collect();
+            for verb in crate::surface::PUSH_VERBS {
+                let mut capital = (*verb).to_owned();
+                capital[..1].make_ascii_uppercase();
+                words.extend([(*verb).to_owned(), capital, verb.to_ascii_uppercase()]);
+            }
+            AhoCorasick::new(words).expect("push words build an automaton")
+        });
+        words.is_match(b)
+    }
 }
 
 /// Whether a function of the text (whose minting markers start at `mints`) may mint or
@@ -609,6 +630,7 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
                 || kinds & ROUTE != 0
                 // A type declared in the body that a surface may reach (a page struct, a DTO).
                 || has_surface_attribute(body)
+                || pushes(body)
                 || mints_in(header, body, kinds, vocab)
         }
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body, vocab),

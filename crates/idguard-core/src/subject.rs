@@ -468,6 +468,35 @@ pub fn container_subject(type_name: &str, vocab: &Vocabulary) -> Subject {
     subject_of_head(&toks)
 }
 
+/// Field names (with `_` and case ignored) that describe a person: the fields of a
+/// person's record (`username`, `avatar_url`, `display_name`).
+const PERSON_FIELDS: &[&str] = &[
+    "username",
+    "nickname",
+    "displayname",
+    "fullname",
+    "firstname",
+    "lastname",
+    "avatar",
+    "avatarurl",
+    "email",
+    "login",
+];
+
+/// Whether a field's name describes a person (see [`PERSON_FIELDS`]).
+pub fn describes_person(field_name: &str) -> bool {
+    let folded: String = field_name.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect();
+    PERSON_FIELDS.contains(&folded.as_str())
+}
+
+/// The user token of a type name that is not its head noun (`member` in
+/// `MemberActivity`), if it has one.
+pub fn user_modifier(type_name: &str) -> Option<String> {
+    let toks = tokens(type_name);
+    let (_, modifiers) = toks.split_last()?;
+    modifiers.iter().find(|t| token_class(t) == Some(SubjectClass::User)).cloned()
+}
+
 /// Words that join a type name's head noun to a complement (`UserWithRoles`).
 const COMPLEMENT_WORDS: &[&str] = &["with", "without", "and", "plus", "including", "for"];
 

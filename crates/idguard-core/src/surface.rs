@@ -180,3 +180,15 @@ pub fn join_path(prefix: &str, path: &str) -> String {
         (a, p) => format!("{a}/{p}"),
     }
 }
+
+/// Verbs that name sending a message to clients in a project's own methods
+/// (`send_to_room`, `broadcast`, `do_send`, `publish`): a value serialized into their
+/// arguments is pushed.
+pub const PUSH_VERBS: &[&str] = &["send", "broadcast", "publish", "emit", "push", "notify"];
+
+/// Whether a call or method of this name pushes its arguments to connected clients: a
+/// framework's push call, or a name with a push verb among its words.
+pub fn is_push(name: &str) -> bool {
+    crate::frameworks::push_calls().contains(&name)
+        || crate::subject::tokens(name).iter().any(|t| PUSH_VERBS.contains(&t.as_str()))
+}

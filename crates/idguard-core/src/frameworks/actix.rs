@@ -27,5 +27,6 @@ pub const ACTIX: Framework = Framework {
     send_methods: &[("json", "HttpResponse::json")],
     send_markers: &[".json(", "match_info"],
     sinks: &["json", "body", "insert_header", "append_header", "see_other", "found"],
+    push_calls: &["text"],
     ..Framework::EMPTY
 };

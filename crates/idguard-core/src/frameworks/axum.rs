@@ -24,5 +24,6 @@ pub const AXUM: Framework = Framework {
     send_calls: &[("Json", None, "Json")],
     send_markers: &["Json("],
     sinks: &["Json", "Html", "Redirect", "to", "temporary", "permanent"],
+    push_calls: &["Text", "data", "json_data"],
     ..Framework::EMPTY
 };

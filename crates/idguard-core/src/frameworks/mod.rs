@@ -148,6 +148,9 @@ pub struct Framework {
     /// Calls and constructors through which a value leaves the server (the value model's
     /// sinks: `Json`, `Html`, redirects, headers).
     pub sinks: &'static [&'static str],
+    /// Calls and methods that push a message to connected clients outside a response
+    /// (WebSocket `ctx.text(..)`, `Message::Text(..)`, SSE `Event::data(..)`).
+    pub push_calls: &'static [&'static str],
 }
 
 impl Framework {
@@ -180,6 +183,7 @@ impl Framework {
         send_methods: &[],
         send_markers: &[],
         sinks: &[],
+        push_calls: &[],
     };
 }
 
@@ -261,6 +265,8 @@ merged_list!(/// Every framework's send markers.
     send_markers: &'static str);
 merged_list!(/// Every framework's sinks.
     sinks: &'static str);
+merged_list!(/// Every framework's push calls.
+    push_calls: &'static str);
 
 /// Where a route word's literal path stands among its call's arguments, for each shape a
 /// call of that name takes (`route("/p", ..)`: 0; Pavex `route(GET, "/p", ..)`: 1); 0 for

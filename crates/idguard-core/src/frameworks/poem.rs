@@ -15,5 +15,6 @@ pub const POEM: Framework = Framework {
     attr_macros: &["OpenApi"],
     registrations: &[("at", Shape::PathAndRouter { on: Some("Route") })],
     marker_words: &["Route"],
+    push_calls: &["Text"],
     ..Framework::EMPTY
 };

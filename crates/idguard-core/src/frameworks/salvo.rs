@@ -20,5 +20,6 @@ pub const SALVO: Framework = Framework {
     route_markers: &["with_path"],
     send_markers: &["param::<"],
     sinks: &["text"],
+    push_calls: &["text"],
     ..Framework::EMPTY
 };

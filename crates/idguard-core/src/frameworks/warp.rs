@@ -12,5 +12,6 @@ pub const WARP: Framework = Framework {
     send_calls: &[("json", Some("reply"), "warp::reply::json")],
     send_markers: &["reply::json"],
     sinks: &["with_status", "header"],
+    push_calls: &["text"],
     ..Framework::EMPTY
 };

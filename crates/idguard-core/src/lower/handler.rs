@@ -85,12 +85,18 @@ impl Lowerer<'_, '_> {
             let qualified = crate::facts::item_path(&[module, ctx.self_ty.as_deref().unwrap_or(""), &scope]);
             self.mints(sig, block, client, qualified);
         }
-        if !entry && !responder {
+        // Any other function is walked for what it pushes to connected clients, if it
+        // serializes anything (`serde_json::to_string(&x)` handed to `ctx.text(..)`).
+        let pushes = !entry && !responder && serializes(block);
+        if !entry && !responder && !pushes {
             return;
         }
         let mut body = Body {
             locals: Locals::of_signature(self, sig, true),
             lowerer: self,
+            entry: entry || responder,
+            push: None,
+            serialized: HashMap::new(),
             sent: Vec::new(),
             sent_calls: Vec::new(),
             calls: HashMap::new(),
@@ -107,7 +113,9 @@ impl Lowerer<'_, '_> {
             // A responder that sends nothing idguard can see: not worth keeping.
             return;
         }
-        let kind = if ctx.resolver {
+        let kind = if pushes {
+            FnKind::Push
+        } else if ctx.resolver {
             FnKind::Resolver
         } else if params.iter().any(|p| p.source == ParamSource::Message) {
             FnKind::Grpc
@@ -677,9 +685,19 @@ impl<'ast> Visit<'ast> for Registrations<'_, '_, '_> {
     }
 }
 
-/// Walks a handler body for what it sends and what it compares.
+/// Walks a handler body for what it sends and what it compares; or any other function's
+/// body for what it pushes to connected clients (see [`Body::entry`]).
 struct Body<'l, 'f, 't> {
     lowerer: &'l Lowerer<'f, 't>,
+    /// An entry point (handler, resolver, responder): what it sends is its response. Any
+    /// other function only pushes: a serialization handed to a push call
+    /// (`surface::is_push`) is all it records.
+    entry: bool,
+    /// Inside the arguments of a push call: its name.
+    push: Option<String>,
+    /// Locals bound to a serialization (`let json = serde_json::to_string(&notice)?;`): the
+    /// serializer and what it serializes, pushed where the local is.
+    serialized: HashMap<String, (String, syn::Expr)>,
     /// Types of parameters and local bindings, where the code says them.
     locals: Locals,
     sent: Vec<Sent>,
@@ -766,6 +784,12 @@ impl Body<'_, '_, '_> {
     }
 
     fn send(&mut self, how: &str, arg: &syn::Expr, at: proc_macro2::Span) {
+        let how = match (&self.push, self.entry) {
+            (_, true) => how.to_owned(),
+            (Some(target), false) => format!("`{how}` into `{target}`"),
+            (None, false) => return,
+        };
+        let how = how.as_str();
         let ty = self.type_of(arg);
         // A type the code says, unless it is only a call's qualifier (`Members::load(..)`):
         // then the call, with the qualifier for when the project does not declare it.
@@ -837,8 +861,18 @@ impl Body<'_, '_, '_> {
         }
     }
 
+    /// Walks the arguments of the push call `target` with `walk`.
+    fn pushing(&mut self, target: String, walk: impl FnOnce(&mut Self)) {
+        let outer = self.push.replace(target);
+        walk(self);
+        self.push = outer;
+    }
+
     /// Records a single value sent to the client, with what the code says of its type.
     fn value(&mut self, how: &str, key: Option<String>, expr: &syn::Expr) {
+        if !self.entry && self.push.is_none() {
+            return;
+        }
         let mut expr = expr;
         while let syn::Expr::Reference(r) = expr {
             expr = &r.expr;
@@ -999,6 +1033,9 @@ impl Body<'_, '_, '_> {
     }
 
     fn check(&mut self, left: &syn::Expr, right: Option<&syn::Expr>, at: proc_macro2::Span) {
+        if !self.entry {
+            return;
+        }
         let left = idents(left);
         let right = right.map(idents).unwrap_or_default();
         let filter = right.is_empty();
@@ -1041,6 +1078,13 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
                 None => self.calls.remove(name),
             };
         }
+        // A local bound to a serialization, pushed where the local is (a new binding shadows it).
+        if let Some(name) = &name {
+            match local.init.as_ref().and_then(|init| serialization(&init.expr)) {
+                Some((how, arg)) if !self.entry => self.serialized.insert(name.clone(), (how, arg.clone())),
+                _ => self.serialized.remove(name),
+            };
+        }
         self.locals.bind(self.lowerer, pat, declared, local.init.as_ref().map(|init| &*init.expr));
         let outer = std::mem::replace(&mut self.let_name, name);
         syn::visit::visit_local(self, local);
@@ -1048,6 +1092,16 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        // `send_to_room(room, json)`, `Message::Text(json)`: what its arguments serialize is pushed.
+        if !self.entry
+            && let syn::Expr::Path(p) = &*call.func
+            && let Some(name) = p.path.segments.last().map(|s| unraw(&s.ident.to_string()))
+            && crate::surface::is_push(&name)
+        {
+            self.visit_expr(&call.func);
+            self.pushing(name, |body| call.args.iter().for_each(|a| body.visit_expr(a)));
+            return;
+        }
         if let syn::Expr::Path(p) = &*call.func
             && let Some(arg) = call.args.first()
         {
@@ -1087,6 +1141,12 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
             };
             return;
         }
+        // `ctx.text(json)`, `self.send_to_room(room, json)`: what its arguments serialize is pushed.
+        if !self.entry && crate::surface::is_push(&name) {
+            self.visit_expr(&mc.receiver);
+            self.pushing(unraw(&name), |body| mc.args.iter().for_each(|a| body.visit_expr(a)));
+            return;
+        }
         let framework_send = crate::frameworks::send_methods().iter().find(|(method, _)| *method == name);
         match (name.as_str(), mc.args.first()) {
             (_, Some(arg)) if let Some((_, how)) = framework_send => self.send(how, arg, mc.method.span()),
@@ -1098,6 +1158,16 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        // `ctx.text(format!("{{\"user\":{}}}", serde_json::to_string(&user)?))`: the arguments
+        // of a formatting macro in a handler or inside a push.
+        if (self.entry || self.push.is_some())
+            && matches!(last_segment(&mac.path).as_str(), "format" | "format_args")
+            && let Ok(args) =
+                mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        {
+            args.iter().skip(1).for_each(|a| self.visit_expr(a));
+            return;
+        }
         if last_segment(&mac.path) == "json"
             && let Some(TokenTree::Group(g)) = mac.tokens.clone().into_iter().next()
             && g.delimiter() == proc_macro2::Delimiter::Brace
@@ -1113,7 +1183,68 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
         syn::visit::visit_expr_binary(self, b);
     }
 
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if self.push.is_some()
+            && let Some(ident) = p.path.get_ident()
+            && let Some((how, arg)) = self.serialized.get(&ident.to_string()).cloned()
+        {
+            self.send(&how, &arg, ident.span());
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+
     fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// Whether a function body calls `serde_json::to_*` anywhere (closures included): the
+/// functions worth walking for pushes (see [`Body::entry`]).
+fn serializes(block: &syn::Block) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            self.0 |= serialization_call(call).is_some();
+            if !self.0 {
+                syn::visit::visit_expr_call(self, call);
+            }
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            // Formatting macros' arguments are expressions too.
+            if let Ok(args) =
+                mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            {
+                args.iter().for_each(|a| self.visit_expr(a));
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut finder = Finder(false);
+    finder.visit_block(block);
+    finder.0
+}
+
+/// `serde_json::to_string(arg)` (any `serde_json::to_*`): the serializer and its argument.
+fn serialization_call(call: &syn::ExprCall) -> Option<(String, &syn::Expr)> {
+    let syn::Expr::Path(p) = &*call.func else { return None };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segments.as_slice() {
+        [.., krate, f] if krate == "serde_json" && f.starts_with("to_") => {
+            Some((format!("serde_json::{f}"), call.args.first()?))
+        }
+        _ => None,
+    }
+}
+
+/// The serialization an expression is, through `?`, `.await`, unwrapping and `.into()`.
+fn serialization(expr: &syn::Expr) -> Option<(String, &syn::Expr)> {
+    match expr {
+        syn::Expr::Call(call) => serialization_call(call),
+        syn::Expr::Try(t) => serialization(&t.expr),
+        syn::Expr::Paren(p) => serialization(&p.expr),
+        syn::Expr::MethodCall(mc) if PASS_THROUGH.contains(&mc.method.to_string().as_str()) || mc.method == "into" => {
+            serialization(&mc.receiver)
+        }
+        _ => None,
+    }
 }
 
 /// The identifiers an expression mentions: variables, path segments, field names.
