@@ -368,6 +368,11 @@ const MODIFIERS: &[&str] = &[
     "thread",
 ];
 
+/// Words that name a key by its place in a sequence the client walks (seek keys and
+/// cursors: `last_id`, `after_id`, `since_id`).
+const SEEK_WORDS: &[&str] =
+    &["last", "first", "next", "prev", "previous", "before", "after", "since", "until", "start", "end", "cursor"];
+
 /// Splits an identifier into lowercase tokens on `_`, `-`, case changes and digits.
 ///
 /// `userSeq` -> `user seq`; `UserID` -> `user id`; `HTTPServer2Id` -> `http server id`.
@@ -644,6 +649,15 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
     }
     // `uid` is its own subject: `owner_uid`.
     let before = &toks[..toks.len() - 1];
+    // `last_id`, `after_id`, `since_id`: a seek key says where the client is in a sequence,
+    // not whose key it is. It takes its subject from its context, like a bare `id`.
+    if last != "uid"
+        && last != "uids"
+        && before.iter().any(|t| SEEK_WORDS.contains(&t.as_str()))
+        && before.iter().all(|t| MODIFIERS.contains(&t.as_str()) || SEEK_WORDS.contains(&t.as_str()))
+    {
+        return Some(KeyName::Bare);
+    }
     let mut subject = subject_of_head(before);
     if last == "uid" || last == "uids" {
         subject = Subject { class: SubjectClass::User, token: last.clone() };

@@ -916,6 +916,8 @@ impl Body<'_, '_, '_> {
             {
                 self.json_object(&g.stream(), depth + 1);
             } else if let Ok(expr) = syn::parse2::<syn::Expr>(value.into_iter().collect()) {
+                // A record (or what a call returns) is sent whole: `json!({ "users": owners })`.
+                self.send("json!", &expr, syn::spanned::Spanned::span(&expr));
                 self.value("json!", Some(key), &expr);
             }
         }
