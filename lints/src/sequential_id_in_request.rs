@@ -431,7 +431,13 @@ impl Body<'_, '_> {
                 }
                 None => match subject::list_subject(name, subject::is_list_type(&field.ty), ctx.vocab) {
                     Some(subject) => subject,
-                    None => continue,
+                    // `to_account: i32`: a person named alone, typed as a plain integer.
+                    None => match subject::person_reference(name)
+                        .filter(|_| serial.hops.is_empty() && !matches!(serial.primitive.as_str(), "u8" | "i8"))
+                    {
+                        Some(subject) => subject,
+                        None => continue,
+                    },
                 },
             };
             let severity = self.evidence.severity(subject.class, &[name]);

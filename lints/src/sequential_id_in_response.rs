@@ -172,6 +172,13 @@ fn key_subject(
         if let Some(subject) = subject::list_subject(name, subject::is_list_type(&field.ty), ctx.vocab) {
             return Some(subject);
         }
+        // `sender: i64`, `from_account: i32`: a person named alone, typed as a plain integer.
+        if serial.hops.is_empty()
+            && !matches!(serial.primitive.as_str(), "u8" | "i8")
+            && let Some(subject) = subject::person_reference(name)
+        {
+            return Some(subject);
+        }
         // An abbreviation (`mid` in `MessageView`) takes its subject from its record.
         if subject::is_abbreviated_key(name) {
             return Some(container_subject(ctx, decl, field));

@@ -665,6 +665,20 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
     Some(KeyName::Own(subject))
 }
 
+/// The person a name refers to when it ends in one user word in the singular (`sender`,
+/// `owner`, `from_account`, `new_owner`): typed as a plain integer wider than a byte, it is
+/// that person's key (RULES.md: `created_by` typed as an integer). Never-flag names
+/// (`user_count`) and plurals (`members: i64` is a count) are not.
+pub fn person_reference(name: &str) -> Option<Subject> {
+    let toks = tokens(name);
+    if toks.is_empty() || is_never_flag(&toks) {
+        return None;
+    }
+    let last = toks.last()?;
+    (token_class(last) == Some(SubjectClass::User) && singular(last) == *last && last != "sub")
+        .then(|| Subject { class: SubjectClass::User, token: last.clone() })
+}
+
 /// Whether a name is an abbreviated key (`mid`, `cid`, `rid`: one letter and `id`), whose
 /// subject comes from its context like a bare `id` (RULES.md: abbreviations take their
 /// subject from the route, the handler or the type). `uid` names its own subject; `pid`,
