@@ -24,14 +24,20 @@ UUIDs of guessable input (`Uuid::new_v5(&NS, email.as_bytes())`; of a serial, th
 `reversible-id-encoding`, which wins on the same span), timestamps (`Utc::now().timestamp_millis()`,
 `SystemTime::now().duration_since(UNIX_EPOCH)`), time-based UUIDs (`Uuid::new_v1`, `now_v1`,
 `new_v6`, `now_v6`), non-cryptographic or seeded random generators (`SmallRng`,
-`StdRng::seed_from_u64`, `fastrand`, nanoid's `non_secure`) and monotonic ULID generators.
+`StdRng::seed_from_u64`, `fastrand`, nanoid's `non_secure`), monotonic ULID generators, ID
+generator objects (`state.id_gen.lock()?.next_id()`; a Snowflake where a name says so, or
+idgenerator's `IdInstance::next_id()`: time-ordered, a timestamp, a worker number and a
+sequence) and stored counters (Redis `conn.incr("next_user_id", 1)`, `nextval`, helpers such as
+`incr_id(&db, "users_count")`: a key's trailing `_count` is the counter, not what it counts).
 Whose identifier it is comes from the names around the expression: the `let` binding or
 struct field it is assigned to (`member_id`, `public_ref` in `MemberRef { .. }`), the
 counter's own name (`NEXT_USER_ID`), or the function (`new_member_ref`).
 
 Severity: error for people, warning for personal entities (orders, rooms, messages).
 `Uuid::now_v7()` and `Ulid::new()` are unguessable but carry their creation time: a note.
-Counters of internal things (tasks, connections, streams, requests) are not reported.
+Counters of internal things (tasks, connections, streams, requests) are not reported; in a
+name that says it makes something (`request_new_order_token`), the words after its maker
+word (`new`, `gen`, `next`...) say what, not a verb before it.
 
 ## Why is this bad?
 An identifier minted by a counter or the clock is a guess away from its neighbours: anyone
@@ -136,6 +142,8 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             MintKind::WeakRandom => "a predictable random generator",
             MintKind::TimeOrdered => "a time-ordered generator (it reveals when it was made)",
             MintKind::NameBased => "a name-based UUID (anyone who knows the input computes it)",
+            MintKind::Generator => "an ID generator (each ID follows from the last)",
+            MintKind::Snowflake => "a Snowflake generator (time-ordered: a timestamp, a worker number and a sequence)",
         };
         let who = if subject.class == SubjectClass::User { "user" } else { "personal-entity" };
         let message = format!("{who} identifier `{name}` is minted by {how}: {}", mint.api);
@@ -155,6 +163,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             primary_label: match mint.kind {
                 MintKind::TimeOrdered => "unguessable, but it tells when it was made".to_owned(),
                 MintKind::NameBased => "the same input always gives the same UUID".to_owned(),
+                MintKind::Snowflake => "time-ordered: guessable from when it was made".to_owned(),
                 _ => "the next one is a guess away".to_owned(),
             },
             labels,
@@ -170,8 +179,14 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
 /// a bare `id` whose subject comes from the next names out (`Account { id: .. }`,
 /// `fn new_customer_id()`). `None` for internal counters.
 fn minted_subject(ctx: &Context<'_>, mint: &Mint) -> Option<(String, Subject)> {
-    // Anything internal around it (the counter, the binding, the function) rules it out.
-    if mint.names.iter().any(|n| subject::tokens(n).iter().any(|t| INTERNAL.contains(&t.as_str()))) {
+    // Anything internal around it (the counter, the binding, the function) rules it out;
+    // in a name that says it makes something (`request_new_order_token`), what it makes
+    // (the words after the last maker word), not the verb before it.
+    if mint.names.iter().any(|n| {
+        let toks = subject::tokens(n);
+        let made = toks.iter().rposition(|t| MAKERS.contains(&t.as_str())).map_or(0, |at| at + 1);
+        toks[made..].iter().any(|t| INTERNAL.contains(&t.as_str()))
+    }) {
         return None;
     }
     let last = mint.names.len().saturating_sub(1);

@@ -433,6 +433,11 @@ pub enum MintKind {
     TimeOrdered,
     /// A name-based UUID (`Uuid::new_v3`, `new_v5`): anyone who knows the input computes it.
     NameBased,
+    /// An ID generator object (`id_gen.next_id()`): each ID follows from the last.
+    Generator,
+    /// A Snowflake generator: a timestamp, a worker number and a sequence (time-ordered and
+    /// guessable).
+    Snowflake,
 }
 
 /// The item path of `parts`, the empty ones left out: `item_path(&["api::users", "UserView"])`

@@ -27,6 +27,19 @@ pub const MINT_MARKERS: &[&str] = &[
     "timestamp_nanos",
     "timestamp_nanos_opt",
     "duration_since",
+    // ID generator objects and store counters (see [`ID_GENERATOR_CALLS`], [`COUNTER_CALLS`]).
+    "next_id",
+    "next_uid",
+    "gen_id",
+    "generate_id",
+    "real_time_generate",
+    "lazy_generate",
+    "incr",
+    "incr_by",
+    "incrby",
+    "incr_id",
+    "increment_id",
+    "nextval",
     // Reversible transforms (see `lower::mint`).
     "encode",
     "encode_u64",
@@ -47,6 +60,26 @@ pub const MINT_MARKERS: &[&str] = &[
     "encrypt_block",
     "encrypt_blocks",
 ];
+
+/// Methods and functions of ID generator objects: each ID follows from the last
+/// (`id_gen.next_id()`, idgenerator's `IdInstance::next_id()`, rs-snowflake's
+/// `real_time_generate()`).
+pub const ID_GENERATOR_CALLS: &[&str] =
+    &["next_id", "next_uid", "gen_id", "generate_id", "real_time_generate", "lazy_generate"];
+
+/// Name words (tokens) of ID generator objects: what a generator's receiver or path must be
+/// called for [`ID_GENERATOR_CALLS`] to count (`id_gen`, `IdGenerator`, `sequencer`; not
+/// `segments.next_id()`, an arena handing out indices).
+pub const GENERATOR_WORDS: &[&str] = &["gen", "idgen", "generator", "generators", "sequence", "sequencer", "seq"];
+
+/// Words (lowercase, anywhere in a name) of Snowflake generators: IDs made of a timestamp,
+/// a worker number and a sequence (time-ordered and guessable). idgenerator's `IdInstance`
+/// is one.
+pub const SNOWFLAKE_WORDS: &[&str] = &["snowflake", "sonyflake", "flake", "idinstance"];
+
+/// Calls that increment a stored counter and return it: Redis `INCR` (`conn.incr("next_user_id",
+/// 1)`), database sequences (`nextval`), and helpers named for it (`incr_id(&db, "users")`).
+pub const COUNTER_CALLS: &[&str] = &["incr", "incr_by", "incrby", "incr_id", "increment_id", "nextval"];
 
 /// Word parts (any case, anywhere in an identifier) of the names the value model looks for
 /// beyond minting APIs: pseudonyms (`temp_id`, `anon_handle`, `participant_ref`; the

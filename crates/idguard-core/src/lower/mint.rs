@@ -594,8 +594,48 @@ fn expr_names(expr: &syn::Expr) -> Vec<String> {
         syn::Expr::Paren(p) => expr_names(&p.expr),
         syn::Expr::Unary(u) => expr_names(&u.expr),
         syn::Expr::MethodCall(mc) => expr_names(&mc.receiver),
+        syn::Expr::Await(a) => expr_names(&a.base),
+        syn::Expr::Try(t) => expr_names(&t.expr),
         _ => Vec::new(),
     }
+}
+
+/// Whether names around a generator say it is a Snowflake (see `surface::SNOWFLAKE_WORDS`).
+fn names_snowflake(names: &[String]) -> bool {
+    names.iter().any(|n| {
+        let n = n.to_ascii_lowercase();
+        crate::surface::SNOWFLAKE_WORDS.iter().any(|w| n.contains(w))
+    })
+}
+
+/// Whether names say they are an ID generator object (a Snowflake, or a name with a word of
+/// `surface::GENERATOR_WORDS`).
+fn names_generator(names: &[String]) -> bool {
+    names_snowflake(names)
+        || names
+            .iter()
+            .any(|n| crate::subject::tokens(n).iter().any(|t| crate::surface::GENERATOR_WORDS.contains(&t.as_str())))
+}
+
+/// A string literal argument's value.
+fn lit_str(e: &syn::Expr) -> Option<String> {
+    match e {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+        syn::Expr::Reference(r) => lit_str(&r.expr),
+        _ => None,
+    }
+}
+
+/// What a stored counter's key says it counts: `users_count` counts users, `next_user_id`
+/// is the next user's key (a trailing `_count`, `_counter`, `_seq` or `_sequence` is the
+/// counter, not the thing counted).
+fn counted(key: &str) -> String {
+    let key = key.rsplit([':', '/', '.']).next().unwrap_or(key);
+    ["_count", "_counter", "_seq", "_sequence"]
+        .iter()
+        .find_map(|suffix| key.strip_suffix(suffix))
+        .unwrap_or(key)
+        .to_owned()
 }
 
 /// Whether an expression is the literal `1`.
@@ -958,6 +998,21 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                     self.combination(format!("concatenation (`.{method}()`)"), &parts, mc.method.span(), false);
                 }
             }
+            // `state.id_gen.lock()?.next_id()`, `snowflake.real_time_generate()`: an ID
+            // generator object, a Snowflake where a name around it says so.
+            m if crate::surface::ID_GENERATOR_CALLS.contains(&m) && names_generator(&expr_names(&mc.receiver)) => {
+                let own = expr_names(&mc.receiver);
+                let kind = if names_snowflake(&own) { MintKind::Snowflake } else { MintKind::Generator };
+                let api = format!("`{}.{m}()`", own.first().map_or("_", String::as_str));
+                self.push(kind, api, own, mc.method.span());
+            }
+            // Redis `conn.incr("next_user_id", 1)`: a stored counter, named by its key.
+            m if crate::surface::COUNTER_CALLS.contains(&m) => {
+                let key = mc.args.iter().find_map(lit_str);
+                let api =
+                    format!("`.{m}({})`", key.as_deref().map_or_else(|| "..".to_owned(), |k| format!("{k:?}, ..")));
+                self.push(MintKind::Counter, api, key.iter().map(|k| counted(k)).collect(), mc.method.span());
+            }
             // ulid's monotonic `Generator::generate()`.
             "generate" if matches!(&*mc.receiver, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident.to_string().contains("gen"))) =>
             {
@@ -984,6 +1039,22 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             let at = p.path.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
             if let Some(kind) = call_kind(segments) {
                 self.push(kind, format!("`{}`", segments.join("::")), Vec::new(), at);
+            }
+            // `IdInstance::next_id()`, `incr_id(&db, "users_count")`: a generator or a
+            // stored counter called by path.
+            let called = segments.last().map_or("", String::as_str);
+            if crate::surface::ID_GENERATOR_CALLS.contains(&called) && names_generator(&segments[..segments.len() - 1])
+            {
+                let kind = if names_snowflake(segments) { MintKind::Snowflake } else { MintKind::Generator };
+                self.push(kind, format!("`{}()`", segments.join("::")), Vec::new(), at);
+            } else if crate::surface::COUNTER_CALLS.contains(&called) {
+                let key = call.args.iter().find_map(lit_str);
+                let api = format!(
+                    "`{}({})`",
+                    segments.join("::"),
+                    key.as_deref().map_or_else(|| "..".to_owned(), |k| format!(".., {k:?}"))
+                );
+                self.push(MintKind::Counter, api, key.iter().map(|k| counted(k)).collect(), at);
             }
             let text = segments.join("::");
             let last = segments.last().map_or("", String::as_str);
