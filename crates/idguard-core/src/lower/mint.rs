@@ -731,34 +731,59 @@ fn is_literal_bytes(e: &syn::Expr) -> bool {
     }
 }
 
-/// Whether a format string renders an argument in another radix (`{:x}`, `{:08X}`,
-/// `{id:o}`, `{:#b}`).
-fn radix_format(fmt: &str) -> bool {
-    fmt.split('{').skip(1).any(|piece| {
-        let spec = piece.split('}').next().unwrap_or_default();
-        spec.split_once(':').is_some_and(|(_, f)| f.ends_with(['x', 'X', 'o', 'b']))
-    })
+/// Which argument a format string's placeholder renders.
+#[derive(Debug, PartialEq, Eq)]
+enum FormatArg {
+    /// `{}`: the next positional argument.
+    Next,
+    /// `{1}`: a positional argument by index.
+    Index(usize),
+    /// `{name}`: a named argument, or a variable captured inline.
+    Name(String),
 }
 
-/// The names a format string captures inline (`{room}-{uid:08}` captures `room`, `uid`).
-fn inline_captures(fmt: &str) -> Vec<String> {
+/// The placeholders of a format string, in order: which argument each renders, and whether
+/// it renders it in another radix (`{:x}`, `{:08X}`, `{id:o}`, `{:#b}`, `{:x?}`). `{{` is a
+/// brace, not a placeholder.
+fn placeholders(fmt: &str) -> Vec<(FormatArg, bool)> {
     let mut out = Vec::new();
     let mut rest = fmt;
     while let Some(open) = rest.find('{') {
         rest = &rest[open + 1..];
-        if rest.starts_with('{') {
-            rest = &rest[1..];
+        if let Some(after) = rest.strip_prefix('{') {
+            rest = after;
             continue;
         }
-        let spec = rest.split('}').next().unwrap_or_default();
-        let name = spec.split(':').next().unwrap_or_default().trim();
-        if name.starts_with(|c: char| c.is_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-        {
-            out.push(name.to_owned());
-        }
+        let inner = rest.split('}').next().unwrap_or_default();
+        let (arg, spec) = inner.split_once(':').unwrap_or((inner, ""));
+        let arg = arg.trim();
+        let which = if arg.is_empty() {
+            FormatArg::Next
+        } else if let Ok(i) = arg.parse::<usize>() {
+            FormatArg::Index(i)
+        } else {
+            FormatArg::Name(arg.to_owned())
+        };
+        let radix = spec.trim_end_matches('?').ends_with(['x', 'X', 'o', 'b']);
+        out.push((which, radix));
     }
     out
+}
+
+/// The names a format string captures inline (`{room}-{uid:08}` captures `room`, `uid`).
+fn inline_captures(fmt: &str) -> Vec<String> {
+    placeholders(fmt)
+        .into_iter()
+        .filter_map(|(arg, _)| match arg {
+            FormatArg::Name(name)
+                if name.starts_with(|c: char| c.is_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                Some(name)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The leaves of a tree of binary operators (`(room << 32) | uid` has `room`, `32`, `uid`),
@@ -1237,6 +1262,15 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(fmt), .. })) = args.first().cloned() {
                 let template = fmt.value();
                 // Positional arguments (named ones by their value), then inline captures.
+                let named_arg = |a: &syn::Expr| match a {
+                    syn::Expr::Assign(assign) => match &*assign.left {
+                        syn::Expr::Path(p) => p.path.get_ident().map(|i| (i.to_string(), (*assign.right).clone())),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let positional: Vec<&syn::Expr> = args[1..].iter().filter(|a| named_arg(a).is_none()).collect();
+                let named: Vec<(String, syn::Expr)> = args[1..].iter().filter_map(named_arg).collect();
                 let mut values: Vec<syn::Expr> = args[1..]
                     .iter()
                     .map(|a| match a {
@@ -1244,14 +1278,35 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                         other => other.clone(),
                     })
                     .collect();
-                for captured in inline_captures(&template) {
-                    let ident = syn::Ident::new(&captured, fmt.span());
-                    values.push(syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: ident.into() }));
+                // A variable captured inline, if the name is an identifier.
+                let captured = |name: &str| {
+                    let mut ident = syn::parse_str::<syn::Ident>(name).ok()?;
+                    ident.set_span(fmt.span());
+                    Some(syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: ident.into() }))
+                };
+                for name in inline_captures(&template) {
+                    if !named.iter().any(|(n, _)| *n == name) {
+                        values.extend(captured(&name));
+                    }
                 }
                 let api = format!("`format!({template:?})`");
-                if radix_format(&template) {
-                    for arg in &values {
-                        self.encoding(api.clone(), arg, fmt.span(), true);
+                // Only the arguments rendered in another radix are encoded (`{expire:x}_{uid}`
+                // encodes `expire`, not `uid`).
+                let mut next = 0;
+                for (arg, radix) in placeholders(&template) {
+                    let expr = match arg {
+                        FormatArg::Next => {
+                            next += 1;
+                            positional.get(next - 1).map(|e| (*e).clone())
+                        }
+                        FormatArg::Index(i) => positional.get(i).map(|e| (*e).clone()),
+                        FormatArg::Name(name) => named
+                            .iter()
+                            .find(|(n, _)| *n == name)
+                            .map_or_else(|| captured(&name), |(_, e)| Some(e.clone())),
+                    };
+                    if radix && let Some(expr) = expr {
+                        self.encoding(api.clone(), &expr, fmt.span(), true);
                     }
                 }
                 let refs: Vec<&syn::Expr> = values.iter().collect();
@@ -1275,4 +1330,28 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
 /// Whether a call path is a name-based UUID constructor (`Uuid::new_v5`).
 fn kind_is_name_based(segments: &[String]) -> bool {
     call_kind(segments) == Some(MintKind::NameBased)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_say_which_argument_each_renders_and_how() {
+        assert_eq!(
+            placeholders("{expire:x}_{uid}_{{lit}}_{}_{1:#010b}_{:X?}"),
+            vec![
+                (FormatArg::Name("expire".into()), true),
+                (FormatArg::Name("uid".into()), false),
+                (FormatArg::Next, false),
+                (FormatArg::Index(1), true),
+                (FormatArg::Next, true),
+            ]
+        );
+        assert_eq!(inline_captures("{room}-{uid:08}-{0}-{}"), ["room", "uid"]);
+        // Unclosed or odd placeholders: no panic.
+        for text in ["{", "{:", "{a.b:x}", "}{", "{{{x}"] {
+            let _ = (placeholders(text), inline_captures(text));
+        }
+    }
 }
