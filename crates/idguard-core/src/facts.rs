@@ -154,6 +154,9 @@ pub struct Derive {
     pub name: String,
     /// The full path as written, e.g. `serde::Serialize`.
     pub path: String,
+    /// The crate it comes from, where the code says: its path's first segment
+    /// (`prost::Message`), or that of the `use` that brings it in (`use actix::Message;`).
+    pub origin: Option<String>,
     /// Where the derive is written.
     pub span: Span,
 }

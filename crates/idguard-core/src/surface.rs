@@ -138,15 +138,26 @@ pub fn schema_derives(decl: &TypeDecl) -> impl Iterator<Item = &crate::facts::De
     decl.derives
         .iter()
         .chain(&decl.attr_macros)
-        .filter(|d| crate::frameworks::schema_derives().contains(&d.name.as_str()))
+        .filter(|d| crate::frameworks::schema_derives().contains(&d.name.as_str()) && own_derive(d))
+}
+
+/// Whether a derive is the framework's own, as far as the code says where it comes from
+/// (see `frameworks::derive_origins`): `use actix::Message;` makes `#[derive(Message)]`
+/// actix's, not prost's.
+fn own_derive(d: &crate::facts::Derive) -> bool {
+    let Some(origin) = &d.origin else { return true };
+    crate::frameworks::derive_origins()
+        .iter()
+        .filter(|(name, _)| *name == d.name)
+        .all(|(_, crates)| crates.contains(&origin.as_str()))
 }
 
 /// Whether the declaration derives a trait that serializes it to clients.
 pub fn is_serializable(decl: &TypeDecl) -> bool {
-    decl.derives
-        .iter()
-        .chain(&decl.attr_macros)
-        .any(|d| crate::frameworks::serialize_derives().contains(&d.name.as_str()) || d.name == "graphql_object")
+    decl.derives.iter().chain(&decl.attr_macros).any(|d| {
+        (crate::frameworks::serialize_derives().contains(&d.name.as_str()) && own_derive(d))
+            || d.name == "graphql_object"
+    })
 }
 
 /// The project's generic aliases of response wrappers, from the generic type aliases of

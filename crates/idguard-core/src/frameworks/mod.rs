@@ -96,6 +96,10 @@ pub struct Framework {
     /// schemas(User)))]` on a `#[derive(OpenApi)]` type, `#[utoipa::path(responses((status =
     /// 200, body = User)))]` on an operation).
     pub document_attrs: &'static [&'static str],
+    /// Derives whose name other crates use too, with the crates the framework's own comes
+    /// from: a derive that the code says comes from another crate is not this framework's
+    /// (actix's actor `Message` is not `prost::Message`).
+    pub derive_origins: &'static [(&'static str, &'static [&'static str])],
     /// Derives of request types (deserialized from clients).
     pub request_derives: &'static [&'static str],
     /// Derives of server-rendered page structs (askama's `Template`): the fields their
@@ -161,6 +165,7 @@ impl Framework {
         schema_derives: &[],
         documented_schemas: &[],
         document_attrs: &[],
+        derive_origins: &[],
         request_derives: &[],
         page_derives: &[],
         response_wrappers: &[],
@@ -221,6 +226,8 @@ merged_list!(/// Every framework's schema derives that need a document.
     documented_schemas: &'static str);
 merged_list!(/// Every framework's document attributes.
     document_attrs: &'static str);
+merged_list!(/// Every framework's derive origins.
+    derive_origins: (&'static str, &'static [&'static str]));
 merged_list!(/// Every framework's request derives.
     request_derives: &'static str);
 merged_list!(/// Every framework's page derives.

@@ -8,6 +8,7 @@ pub const TONIC: Framework = Framework {
     name: "tonic",
     serialize_derives: &["Message"],
     schema_derives: &["Message"],
+    derive_origins: &[("Message", &["prost", "prost_derive", "tonic"])],
     response_wrappers: &["Response"],
     extractors: &[("Request", ParamSource::Message)],
     ..Framework::EMPTY

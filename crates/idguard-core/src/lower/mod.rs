@@ -924,6 +924,18 @@ impl Lowerer<'_, '_> {
         decl
     }
 
+    /// The crate a derive or attribute path comes from, where the code says: the path's
+    /// first segment (`prost::Message`, `::prost::Message`), or that of the `use` that
+    /// brings a one-segment name in (`use actix::Message;`).
+    fn origin(&self, path: &syn::Path) -> Option<String> {
+        let first = path.segments.first()?.ident.to_string();
+        if path.segments.len() > 1 {
+            return Some(first);
+        }
+        let used = self.facts.uses.iter().rev().find(|u| u.local == first)?;
+        used.path.first().filter(|_| used.path.len() > 1).cloned()
+    }
+
     fn container_attr(&self, path: &syn::Path, meta: &syn::Meta, decl: &mut TypeDecl) {
         let name = last_segment(path);
         match (name.as_str(), meta) {
@@ -935,6 +947,7 @@ impl Lowerer<'_, '_> {
                         decl.derives.push(Derive {
                             name: last_segment(&p),
                             path: path_string(&p),
+                            origin: self.origin(&p),
                             span: self.span(path_span(&p)),
                         });
                     }
@@ -986,6 +999,7 @@ impl Lowerer<'_, '_> {
             (other, _) if is_surface_attr_macro(other) => decl.attr_macros.push(Derive {
                 name: other.to_owned(),
                 path: path_string(path),
+                origin: self.origin(path),
                 span: self.span(path_span(path)),
             }),
             _ => {}

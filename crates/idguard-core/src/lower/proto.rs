@@ -220,7 +220,12 @@ impl Parser<'_> {
             module: module.to_owned(),
             kind: DeclKind::Struct,
             span: name_span,
-            derives: vec![Derive { name: "Message".to_owned(), path: "prost::Message".to_owned(), span: keyword }],
+            derives: vec![Derive {
+                name: "Message".to_owned(),
+                path: "prost::Message".to_owned(),
+                origin: Some("prost".to_owned()),
+                span: keyword,
+            }],
             attr_macros: Vec::new(),
             transparent: false,
             serde_into: None,
