@@ -368,6 +368,44 @@ const MODIFIERS: &[&str] = &[
     "thread",
 ];
 
+/// Names of other systems whose keys a service stores or receives (`github_id`,
+/// `stripe_customer_id`, `GithubUser.id`): that system's public identifiers, not the
+/// service's own serials (RULES.md: note at most).
+const OTHER_SYSTEMS: &[&str] = &[
+    "github",
+    "gitlab",
+    "bitbucket",
+    "gitea",
+    "google",
+    "gmail",
+    "facebook",
+    "twitter",
+    "discord",
+    "slack",
+    "stripe",
+    "paypal",
+    "apple",
+    "microsoft",
+    "azure",
+    "aws",
+    "okta",
+    "auth0",
+    "steam",
+    "twitch",
+    "telegram",
+    "whatsapp",
+    "spotify",
+    "shopify",
+    "linkedin",
+    "keycloak",
+    "mastodon",
+    "matrix",
+    "reddit",
+    "youtube",
+    "patreon",
+    "zoom",
+];
+
 /// Words that name a key by its place in a sequence the client walks (seek keys and
 /// cursors: `last_id`, `after_id`, `since_id`).
 const SEEK_WORDS: &[&str] =
@@ -462,6 +500,10 @@ pub fn container_subject(type_name: &str, vocab: &Vocabulary) -> Subject {
         return Subject { class: SubjectClass::User, token: type_name.to_owned() };
     }
     let mut toks = tokens(type_name);
+    // `GithubUser`: another system's record; its keys are that system's.
+    if let Some(system) = toks.iter().find(|t| OTHER_SYSTEMS.contains(&t.as_str())) {
+        return Subject { class: SubjectClass::Content, token: system.clone() };
+    }
     // `UserWithRoles`, `OrderAndItems`, `SettingsForUser`: what follows the first joining
     // word is a complement; the head noun comes before it.
     if let Some(at) = toks.iter().skip(1).position(|t| COMPLEMENT_WORDS.contains(&t.as_str())) {
@@ -649,6 +691,10 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
     }
     // `uid` is its own subject: `owner_uid`.
     let before = &toks[..toks.len() - 1];
+    // `github_id`, `stripe_customer_id`: another system's public identifier.
+    if let Some(system) = before.iter().find(|t| OTHER_SYSTEMS.contains(&t.as_str())) {
+        return Some(KeyName::Own(Subject { class: SubjectClass::Content, token: system.clone() }));
+    }
     // `last_id`, `after_id`, `since_id`: a seek key says where the client is in a sequence,
     // not whose key it is. It takes its subject from its context, like a bare `id`.
     if last != "uid"
@@ -671,7 +717,7 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
 /// (`user_count`) and plurals (`members: i64` is a count) are not.
 pub fn person_reference(name: &str) -> Option<Subject> {
     let toks = tokens(name);
-    if toks.is_empty() || is_never_flag(&toks) {
+    if toks.is_empty() || is_never_flag(&toks) || toks.iter().any(|t| OTHER_SYSTEMS.contains(&t.as_str())) {
         return None;
     }
     let last = toks.last()?;
