@@ -151,13 +151,30 @@ fn peel(arg: &syn::Expr) -> (&syn::Expr, bool) {
                     &mc.receiver
                 }
                 "to_string" | "as_bytes" | "clone" | "into" | "to_owned" | "as_ref" | "to_vec" | "as_str"
-                | "into_bytes" => &mc.receiver,
+                | "into_bytes" | "unwrap" | "expect" | "unwrap_or_default" => &mc.receiver,
                 _ => break,
             },
+            syn::Expr::Try(t) => &t.expr,
+            // `serde_json::to_vec(&(crate_id, user_id))`: what is serialized is what is encoded.
+            syn::Expr::Call(c) if is_serializer(&c.func) && !c.args.is_empty() => &c.args[0],
             _ => break,
         };
     }
     (expr, integer)
+}
+
+/// Whether a called path serializes its first argument to bytes or text
+/// (`serde_json::to_vec`, `bincode::serialize`, `postcard::to_allocvec`).
+fn is_serializer(func: &syn::Expr) -> bool {
+    let syn::Expr::Path(p) = func else { return false };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segments.as_slice() {
+        [.., krate, f] => {
+            matches!(krate.as_str(), "serde_json" | "bincode" | "postcard" | "rmp_serde" | "serde_cbor" | "ciborium")
+                && (f.starts_with("to_") || f == "serialize" || f == "into_writer")
+        }
+        _ => false,
+    }
 }
 
 impl Mints<'_, '_, '_> {
@@ -229,6 +246,24 @@ impl Mints<'_, '_, '_> {
 
     /// Records a reversible transform of `arg`.
     fn encoding(&mut self, api: String, arg: &syn::Expr, at: proc_macro2::Span, integer: bool) {
+        // A cursor or seek key: a tuple, array or record of values serialized and encoded
+        // (`encode(serde_json::to_vec(&(crate_id, user_id))?)`) encodes each of them.
+        let parts: Vec<&syn::Expr> = match peel(arg).0 {
+            syn::Expr::Tuple(t) => t.elems.iter().collect(),
+            syn::Expr::Array(a) if a.elems.len() > 1 => a.elems.iter().collect(),
+            syn::Expr::Struct(s) => s.fields.iter().map(|f| &f.expr).collect(),
+            _ => Vec::new(),
+        };
+        if !parts.is_empty() {
+            if self.depth < MAX_DEPTH {
+                self.depth += 1;
+                for part in parts {
+                    self.encoding(api.clone(), part, at, integer);
+                }
+                self.depth -= 1;
+            }
+            return;
+        }
         let Some(value) = self.value_ref(arg, integer) else { return };
         let span = self.lowerer.span(at);
         let target_names = self.targets();
