@@ -239,6 +239,15 @@ pub fn value_subject(
         match subject::key_name(name, ctx.vocab) {
             Some(KeyName::Own(s)) => return Some(s),
             Some(KeyName::Bare) => {
+                // `m.serial` with `m: &Member`: the record's type says whose key it is.
+                if i == 0
+                    && let Some(name) = value.field.as_ref().and_then(|(base, _)| base_name(base))
+                {
+                    let s = subject::container_subject(name, ctx.vocab);
+                    if s.class != SubjectClass::Content {
+                        return Some(s);
+                    }
+                }
                 let rest = value.names[i + 1..].iter().chain(targets);
                 return rest
                     .map(|n| subject::strongest(n, ctx.vocab))
@@ -253,6 +262,19 @@ pub fn value_subject(
         _ if subject::is_reference_name(n) => Some(subject::strongest(n, ctx.vocab)),
         _ => None,
     })
+}
+
+/// The name of a record's type, through references and the standard wrappers.
+fn base_name(ty: &idguard_core::facts::TypeRef) -> Option<&str> {
+    use idguard_core::facts::TypeRef;
+    match ty {
+        TypeRef::Ref(inner) => base_name(inner),
+        TypeRef::Path { segments, args, .. } => match segments.last().map(String::as_str) {
+            Some("Box" | "Arc" | "Rc" | "Option") => args.first().and_then(base_name),
+            other => other,
+        },
+        _ => None,
+    }
 }
 
 /// Whether a name says it holds an ID: a key name (`member_id`, a bare `id`,

@@ -669,7 +669,10 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
         return None;
     }
     match toks.as_slice() {
-        [t] if matches!(t.as_str(), "id" | "pk" | "ids") => return Some(KeyName::Bare),
+        // A bare ID word: whose key it is comes from the record (`Member.serial`).
+        [t] if matches!(t.as_str(), "id" | "pk" | "ids" | "serial" | "seq" | "no" | "sn") => {
+            return Some(KeyName::Bare);
+        }
         [t] if matches!(t.as_str(), "uid" | "uids" | "sub") => {
             return Some(KeyName::Own(Subject { class: SubjectClass::User, token: t.clone() }));
         }
