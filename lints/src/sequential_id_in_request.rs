@@ -526,13 +526,16 @@ fn context_subject(ctx: &Context<'_>, func: &FnDecl, name: &str, routes: &[Route
     if let Some(ret) = &func.ret {
         let mut found = None;
         ret.for_each_path(&mut |p| {
+            // The type's name, then its module (`account::Model`, sea-orm's convention).
             if found.is_none()
-                && let Some(n) = p.name()
+                && let TypeRef::Path { segments, .. } = p
             {
-                let s = subject::container_subject(n, ctx.vocab);
-                if s.class != SubjectClass::Content {
-                    found = Some(s);
-                }
+                found = segments
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .map(|n| subject::container_subject(n, ctx.vocab))
+                    .find(|s| s.class != SubjectClass::Content);
             }
         });
         if let Some(s) = found {
