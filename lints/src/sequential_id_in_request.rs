@@ -35,7 +35,10 @@ resolver's type. Severity: error for user keys, warning for personal entities, n
 other content. Authorization evidence in the handler body lowers it: comparing the
 requested ID with the authenticated subject (`if claims.sub != user_id`) makes it a note; an
 ownership check or a query scoped by the caller (`.filter(owner_id.eq(me.id))`) makes it a
-warning. An authentication extractor alone changes nothing.
+warning. The authenticated subject is decided by where a value comes from: a parameter typed
+as claims, a session or an authenticated user (`claim: Claims`, `user: AuthUser`), whatever it
+is named, or a value named so (`claims.sub`, `me.id`). An authentication extractor alone
+changes nothing.
 
 ## Why is this bad?
 A sequential key in a request is an invitation to enumerate: change `/users/4817` to
@@ -615,18 +618,62 @@ fn diagnostic(
 /// Authorization evidence in a handler body.
 struct Evidence<'a> {
     checks: Vec<&'a Check>,
+    /// The parameters bound to authenticated values.
+    authenticated: Vec<&'a str>,
 }
 
 impl<'a> Evidence<'a> {
     fn of(func: &'a FnDecl) -> Self {
-        Evidence { checks: func.checks.iter().collect() }
+        // Values from an authentication extractor, whatever they are bound to: a parameter
+        // whose type names authentication or a user (`claim: Claims`, `user: AuthUser`,
+        // `Extension(me): Extension<CurrentUser>`); a handler takes a user record only from
+        // the request's credentials.
+        let authenticated = func
+            .inputs
+            .iter()
+            .filter(|(_, ty)| {
+                // Through `Option`, request extensions and pointers; not a request body or
+                // app state (`Json<User>` is the client's, `Data<UserService>` the server's).
+                let mut ty = ty;
+                loop {
+                    match ty {
+                        TypeRef::Ref(inner) => ty = inner,
+                        TypeRef::Path { segments, args, .. }
+                            if matches!(
+                                segments.last().map(String::as_str),
+                                Some("Option" | "Extension" | "ReqData" | "Arc" | "Box")
+                            ) && args.len() == 1 =>
+                        {
+                            ty = &args[0];
+                        }
+                        _ => break,
+                    }
+                }
+                ty.name().is_some_and(|n| {
+                    !idguard_core::frameworks::extractors().iter().any(|(e, _)| *e == n)
+                        && !matches!(n, "Data" | "State")
+                        && subject::tokens(n)
+                            .iter()
+                            .any(|t| AUTH_TOKENS.contains(&t.as_str()) || matches!(t.as_str(), "claim" | "user"))
+                })
+            })
+            .map(|(name, _)| name.as_str())
+            .collect();
+        Evidence { checks: func.checks.iter().collect(), authenticated }
+    }
+
+    /// Whether a side of a check is the authenticated subject: a value from an
+    /// authentication extractor (see [`Evidence::of`]) or named as one (`claims.sub`).
+    fn is_auth(&self, idents: &[String]) -> bool {
+        idents.first().is_some_and(|root| self.authenticated.contains(&root.as_str())) || is_auth(idents)
     }
 
     /// The comparison of one of `names` with the authenticated subject, if any.
     fn equality(&self, names: &[&str]) -> Option<&'a Check> {
         self.checks.iter().copied().find(|c| {
             !c.filter
-                && ((mentions(&c.left, names) && is_auth(&c.right)) || (mentions(&c.right, names) && is_auth(&c.left)))
+                && ((mentions(&c.left, names) && self.is_auth(&c.right))
+                    || (mentions(&c.right, names) && self.is_auth(&c.left)))
         })
     }
 
@@ -634,9 +681,9 @@ impl<'a> Evidence<'a> {
     fn ownership(&self) -> Option<&'a Check> {
         self.checks.iter().copied().find(|c| {
             if c.filter {
-                is_auth(&c.left)
+                self.is_auth(&c.left)
             } else {
-                (is_auth(&c.left) && is_owner(&c.right)) || (is_auth(&c.right) && is_owner(&c.left))
+                (self.is_auth(&c.left) && is_owner(&c.right)) || (self.is_auth(&c.right) && is_owner(&c.left))
             }
         })
     }
@@ -646,7 +693,9 @@ impl<'a> Evidence<'a> {
         if self.equality(names).is_some() {
             Severity::Note
         } else if self.ownership().is_some() {
-            base.lowered()
+            // The catalog: an ownership check makes it a warning (a personal entity's key
+            // stays one: the check may still be missing elsewhere).
+            base.min(Severity::Warning)
         } else {
             base
         }
@@ -662,7 +711,7 @@ impl<'a> Evidence<'a> {
         if let Some(c) = self.ownership() {
             return vec![Label {
                 location: Location::new(path, c.span),
-                message: "an ownership check or caller-scoped query: severity lowered one step".to_owned(),
+                message: "an ownership check or caller-scoped query: a warning at most".to_owned(),
             }];
         }
         Vec::new()

@@ -284,6 +284,9 @@ pub struct FnDecl {
     pub values: Vec<SentValue>,
     /// Comparisons and query filters in the body: authorization evidence.
     pub checks: Vec<Check>,
+    /// Every parameter the signature binds by name, with its type (`claim: Claims`,
+    /// `AuthUser(user): AuthUser`): where a value in a check comes from.
+    pub inputs: Vec<(String, TypeRef)>,
 }
 
 /// What kind of entry point a function is.

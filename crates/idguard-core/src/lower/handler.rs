@@ -135,7 +135,22 @@ impl Lowerer<'_, '_> {
             sent_calls,
             values,
             checks,
+            inputs: self.inputs(sig),
         });
+    }
+
+    /// The names a signature binds, each with its parameter's type: `claim: Claims`, and
+    /// the bindings of a pattern (`AuthUser(user): AuthUser`, `Extension(me): Extension<Me>`).
+    fn inputs(&self, sig: &syn::Signature) -> Vec<(String, TypeRef)> {
+        let mut out = Vec::new();
+        for input in &sig.inputs {
+            let syn::FnArg::Typed(pt) = input else { continue };
+            let mut names = Vec::new();
+            super::mint::pattern_names(&pt.pat, &mut names);
+            let ty = self.ty(&pt.ty);
+            out.extend(names.into_iter().map(|n| (n, ty.clone())));
+        }
+        out
     }
 
     /// Routes declared by attributes: `#[get("/users/{id}")]` (actix-web, Rocket),

@@ -552,7 +552,7 @@ fn token_idents(tokens: proc_macro2::TokenStream, f: &mut dyn FnMut(&str), depth
 }
 
 /// Binds every identifier a pattern binds (`let (a, b) = ..`, `let [id] = ..`).
-fn pattern_names(pat: &syn::Pat, out: &mut Vec<String>) {
+pub(super) fn pattern_names(pat: &syn::Pat, out: &mut Vec<String>) {
     match pat {
         syn::Pat::Ident(id) => out.push(unraw(&id.ident.to_string())),
         syn::Pat::Type(t) => pattern_names(&t.pat, out),

@@ -320,6 +320,7 @@ impl Parser<'_> {
                         sent_calls: Vec::new(),
                         values: Vec::new(),
                         checks: Vec::new(),
+                        inputs: Vec::new(),
                     });
                 }
                 _ => self.skip_statement()?,
