@@ -376,7 +376,18 @@ pub fn chain_labels(
                 });
             }
         }
-        idguard_core::index::Root::Page { page, template } => {
+        idguard_core::index::Root::Page { page, template, put: Some((func, at, how)) } => {
+            let f = index.func(*func);
+            labels.push(Label {
+                location: Location::new(index.path(func.file), *at),
+                message: format!(
+                    "`{}` puts `{}` into a page rendered with {template} ({how})",
+                    f.name,
+                    index.decl(*page).name
+                ),
+            });
+        }
+        idguard_core::index::Root::Page { page, template, put: None } => {
             let page_decl = index.decl(*page);
             if let Some(d) = page_decl.derives.iter().find(|d| d.name == "Template") {
                 labels.push(Label {

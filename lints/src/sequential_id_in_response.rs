@@ -242,7 +242,11 @@ fn value_finding(ctx: &Context<'_>, file: u32, func: &FnDecl, value: &SentValue)
         (None, Some(d)) => format!("`{}.{name}`", d.name),
         (None, None) => format!("`{name}`"),
     };
-    let carrier = if value.how == "json!" { "in a `json!` response body" } else { "as a GraphQL `ID` (`ID::from`)" };
+    let carrier = match value.how.as_str() {
+        "json!" => "in a `json!` response body",
+        "html!" => "in a server-rendered page (`html!`)",
+        _ => "as a GraphQL `ID` (`ID::from`)",
+    };
     let message = format!("{key} {what} is sent to clients {carrier} by `{}`", func.name);
     let mut labels = vec![Label {
         location: Location::new(path, func.span),

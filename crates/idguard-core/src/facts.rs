@@ -287,6 +287,13 @@ pub struct FnDecl {
     /// Every parameter the signature binds by name, with its type (`claim: Claims`,
     /// `AuthUser(user): AuthUser`): where a value in a check comes from.
     pub inputs: Vec<(String, TypeRef)>,
+    /// Values the body puts into a server-rendered page's context (tera
+    /// `ctx.insert("user", &user)`, minijinja `context! { user => user }`, handlebars
+    /// `render("page", &data)`): what the page's template prints of them is shown.
+    pub page_values: Vec<Sent>,
+    /// The templates the body renders, by name (`tera.render("user.html", &ctx)`,
+    /// `env.get_template("feed.xml")`, `Template::render("index", ..)`).
+    pub templates: Vec<String>,
 }
 
 /// What kind of entry point a function is.

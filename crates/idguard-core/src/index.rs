@@ -108,6 +108,9 @@ pub enum Root {
         page: DeclId,
         /// The template for messages: its path in backticks, or `an inline template`.
         template: String,
+        /// For a value a handler put into a page's context (tera `ctx.insert`, minijinja
+        /// `context!`): the handler, where, and how.
+        put: Option<(FnId, crate::facts::Span, String)>,
     },
 }
 
@@ -305,6 +308,9 @@ pub struct Index<'a> {
     pages: HashMap<DeclId, Vec<String>>,
     /// Per type some page shows: the identifiers of every template that shows it, sorted.
     shown: HashMap<DeclId, Vec<String>>,
+    /// Per value a handler put into a page's context: the first handler that did, where,
+    /// how, and the templates it renders (see [`Root::Page`]).
+    page_sites: HashMap<DeclId, (FnId, crate::facts::Span, String, Vec<String>)>,
     vocab: &'a Vocabulary,
 }
 
@@ -416,9 +422,10 @@ impl<'a> Index<'a> {
             schema_packages: std::collections::HashSet::new(),
             pages: HashMap::new(),
             shown: HashMap::new(),
+            page_sites: HashMap::new(),
             vocab,
         };
-        index.pages = index.compute_pages();
+        (index.pages, index.page_sites) = index.compute_pages();
         index.shown = index.compute_shown();
         // Independent of each other: computed side by side (the resolve loop builds the index
         // once per pass, so its serial parts count against thread scaling).
@@ -981,15 +988,43 @@ impl<'a> Index<'a> {
         shown
     }
 
-    fn compute_pages(&self) -> HashMap<DeclId, Vec<String>> {
+    #[allow(clippy::type_complexity)]
+    fn compute_pages(
+        &self,
+    ) -> (HashMap<DeclId, Vec<String>>, HashMap<DeclId, (FnId, crate::facts::Span, String, Vec<String>)>) {
         let templates: Vec<(&str, &crate::facts::TemplateFile)> =
             self.files.iter().filter_map(|f| f.template.as_ref().map(|t| (f.path.as_str(), t))).collect();
-        // A template named `user.html` is the file `.../templates/user.html`.
+        // A template named `user.html` is the file `.../templates/user.html`; a name without
+        // its extension (handlebars' `render("user", ..)`, Rocket's `Template::render("user",
+        // ..)`) is that file with one.
         let find = |name: &str| {
             let wanted = format!("templates/{}", name.trim_start_matches('/'));
-            templates.iter().find(|(path, _)| path.ends_with(&wanted)).map(|(_, t)| *t)
+            templates
+                .iter()
+                .find(|(path, _)| path.ends_with(&wanted))
+                .or_else(|| {
+                    templates.iter().find(|(path, _)| {
+                        path.split_once(&wanted).is_some_and(|(_, rest)| rest.starts_with('.') && !rest.contains('/'))
+                    })
+                })
+                .map(|(_, t)| *t)
         };
-        let mut out = HashMap::new();
+        // The words of a template and of what it includes or extends, each once.
+        let words_of = |name: &str, words: &mut Vec<String>| {
+            let mut todo = vec![name.to_owned()];
+            let mut seen: Vec<String> = Vec::new();
+            while let Some(name) = todo.pop() {
+                if seen.contains(&name) || seen.len() > 64 {
+                    continue;
+                }
+                seen.push(name.clone());
+                if let Some(t) = find(&name) {
+                    words.extend(t.words.iter().cloned());
+                    todo.extend(t.refs.iter().cloned());
+                }
+            }
+        };
+        let mut out: HashMap<DeclId, Vec<String>> = HashMap::new();
         for (f, facts) in self.files.iter().enumerate() {
             for (d, decl) in facts.types.iter().enumerate() {
                 if !decl.derives.iter().any(|x| crate::frameworks::page_derives().contains(&x.name.as_str())) {
@@ -998,21 +1033,7 @@ impl<'a> Index<'a> {
                 let mut words: Vec<String> = Vec::new();
                 match &decl.template {
                     Some(crate::facts::TemplateRef::Inline(inline)) => words.extend(inline.iter().cloned()),
-                    Some(crate::facts::TemplateRef::Path(path)) => {
-                        // The template and what it includes or extends, each once.
-                        let mut todo = vec![path.clone()];
-                        let mut seen: Vec<String> = Vec::new();
-                        while let Some(name) = todo.pop() {
-                            if seen.contains(&name) || seen.len() > 64 {
-                                continue;
-                            }
-                            seen.push(name.clone());
-                            if let Some(t) = find(&name) {
-                                words.extend(t.words.iter().cloned());
-                                todo.extend(t.refs.iter().cloned());
-                            }
-                        }
-                    }
+                    Some(crate::facts::TemplateRef::Path(path)) => words_of(path, &mut words),
                     None => {}
                 }
                 words.sort_unstable();
@@ -1020,7 +1041,36 @@ impl<'a> Index<'a> {
                 out.insert(DeclId { file: f as u32, decl: d as u32 }, words);
             }
         }
-        out
+        // Values a handler puts into a page's context: the fields the templates it renders
+        // print (every template's, where it names none the project has).
+        let mut sites = HashMap::new();
+        for (f, facts) in self.files.iter().enumerate() {
+            for (i, func) in facts.fns.iter().enumerate().filter(|(_, func)| !func.page_values.is_empty()) {
+                let mut words: Vec<String> = Vec::new();
+                for name in &func.templates {
+                    words_of(name, &mut words);
+                }
+                if words.is_empty() {
+                    words.extend(templates.iter().flat_map(|(_, t)| t.words.iter().cloned()));
+                }
+                for value in &func.page_values {
+                    value.ty.for_each_path(&mut |p| {
+                        if let Some(id) = self.lookup(p, f as u32) {
+                            out.entry(id).or_default().extend(words.iter().cloned());
+                            let handler = FnId { file: f as u32, func: i as u32 };
+                            sites
+                                .entry(id)
+                                .or_insert_with(|| (handler, value.span, value.how.clone(), func.templates.clone()));
+                        }
+                    });
+                }
+            }
+        }
+        for words in out.values_mut() {
+            words.sort_unstable();
+            words.dedup();
+        }
+        (out, sites)
     }
 
     /// Breadth-first from every root (handler return types first, in file order, then
@@ -1098,11 +1148,17 @@ impl<'a> Index<'a> {
             if reach.contains_key(&id) {
                 continue;
             }
-            let template = match &self.decl(id).template {
-                Some(crate::facts::TemplateRef::Path(path)) => format!("`{path}`"),
-                _ => "an inline template".to_owned(),
+            let site = self.page_sites.get(&id);
+            let template = match (&self.decl(id).template, site) {
+                (Some(crate::facts::TemplateRef::Path(path)), _) => format!("`{path}`"),
+                (Some(crate::facts::TemplateRef::Inline(_)), _) => "an inline template".to_owned(),
+                (None, Some((.., templates))) if !templates.is_empty() => {
+                    templates.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                }
+                (None, _) => "a template".to_owned(),
             };
-            reach.insert(id, Reach { root: Root::Page { page: id, template }, via: None });
+            let put = site.map(|(func, span, how, _)| (*func, *span, how.clone()));
+            reach.insert(id, Reach { root: Root::Page { page: id, template, put }, via: None });
             queue.push_back(id);
         }
         while let Some(id) = queue.pop_front() {

@@ -25,6 +25,7 @@ mod poem;
 mod rocket;
 mod salvo;
 mod serde;
+mod templates;
 mod tonic;
 mod warp;
 
@@ -39,6 +40,7 @@ pub static ALL: &[&Framework] = &[
     &salvo::SALVO,
     &pavex::PAVEX,
     &askama::ASKAMA,
+    &templates::TEMPLATES,
     &graphql::GRAPHQL,
     &tonic::TONIC,
     &openapi::OPENAPI,

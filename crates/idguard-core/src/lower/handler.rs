@@ -97,6 +97,8 @@ impl Lowerer<'_, '_> {
             entry: entry || responder,
             push: None,
             serialized: HashMap::new(),
+            page_values: Vec::new(),
+            templates: Vec::new(),
             sent: Vec::new(),
             sent_calls: Vec::new(),
             calls: HashMap::new(),
@@ -108,8 +110,15 @@ impl Lowerer<'_, '_> {
         };
         body.visit_block(block);
         let (sent, sent_calls, values, checks) = (body.sent, body.sent_calls, body.values, body.checks);
+        let (page_values, templates) = (body.page_values, body.templates);
         params.extend(body.read);
-        if !entry && sent.is_empty() && sent_calls.is_empty() && values.is_empty() && params.is_empty() {
+        if !entry
+            && sent.is_empty()
+            && sent_calls.is_empty()
+            && values.is_empty()
+            && params.is_empty()
+            && page_values.is_empty()
+        {
             // A responder that sends nothing idguard can see: not worth keeping.
             return;
         }
@@ -136,6 +145,8 @@ impl Lowerer<'_, '_> {
             values,
             checks,
             inputs: self.inputs(sig),
+            page_values,
+            templates,
         });
     }
 
@@ -713,6 +724,10 @@ struct Body<'l, 'f, 't> {
     /// Locals bound to a serialization (`let json = serde_json::to_string(&notice)?;`): the
     /// serializer and what it serializes, pushed where the local is.
     serialized: HashMap<String, (String, syn::Expr)>,
+    /// Values put into a server-rendered page's context (see `FnDecl::page_values`).
+    page_values: Vec<Sent>,
+    /// Templates rendered by name (see `FnDecl::templates`).
+    templates: Vec<String>,
     /// Types of parameters and local bindings, where the code says them.
     locals: Locals,
     sent: Vec<Sent>,
@@ -876,6 +891,25 @@ impl Body<'_, '_, '_> {
         }
     }
 
+    /// Records a value put into a page's context, where the code says its type.
+    fn page_value(&mut self, how: &str, arg: &syn::Expr, at: proc_macro2::Span) {
+        if !self.entry {
+            return;
+        }
+        if let Some(ty) = self.type_of(arg) {
+            self.page_values.push(Sent { how: how.to_owned(), ty, span: self.lowerer.span(at) });
+        }
+    }
+
+    /// Records a template rendered by name (a string literal argument).
+    fn template(&mut self, arg: Option<&syn::Expr>) {
+        if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. })) = arg
+            && !self.templates.contains(&name.value())
+        {
+            self.templates.push(name.value());
+        }
+    }
+
     /// Walks the arguments of the push call `target` with `walk`.
     fn pushing(&mut self, target: String, walk: impl FnOnce(&mut Self)) {
         let outer = self.push.replace(target);
@@ -910,6 +944,28 @@ impl Body<'_, '_, '_> {
             },
         };
         self.values.push(SentValue { how: how.to_owned(), key, ty, field, span });
+    }
+
+    /// The splices of a maud `html!` body, nested elements included: each parenthesised
+    /// expression is a value shown in the page.
+    fn splices(&mut self, tokens: &TokenStream, depth: u32) {
+        if depth > 16 {
+            return;
+        }
+        for tree in tokens.clone() {
+            let TokenTree::Group(g) = tree else { continue };
+            if g.delimiter() == proc_macro2::Delimiter::Parenthesis
+                && let Ok(expr) = syn::parse2::<syn::Expr>(g.stream())
+            {
+                let key = match &expr {
+                    syn::Expr::Path(p) => p.path.get_ident().map(|i| unraw(&i.to_string())),
+                    _ => None,
+                };
+                self.value("html!", key, &expr);
+            } else {
+                self.splices(&g.stream(), depth + 1);
+            }
+        }
     }
 
     /// The entries of a `json!({ "key": value, .. })` object, nested objects included.
@@ -1129,6 +1185,13 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
                 tail.first() == Some(name) && qualifier.is_none_or(|q| tail.get(1) == Some(&q))
             });
             match (tail.as_slice(), framework_send) {
+                (["from_serialize", "Context"], _) => self.page_value("tera `Context::from_serialize`", arg, at),
+                (["render", "Template"], _) => {
+                    self.template(Some(arg));
+                    if let Some(data) = call.args.iter().nth(1) {
+                        self.page_value("`Template::render`", data, at);
+                    }
+                }
                 (["from", "ID"], _) => self.value("ID::from", None, arg),
                 (_, Some((_, _, how))) => self.send(how, arg, at),
                 ([f, "serde_json"], _) if f.starts_with("to_") => self.send(&format!("serde_json::{f}"), arg, at),
@@ -1158,6 +1221,23 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
             };
             return;
         }
+        // Server-rendered pages (`frameworks::templates`): tera `ctx.insert("user", &user)` on
+        // a `Context`, handlebars `hb.render("page", &data)`; the template a body renders by
+        // name.
+        match (name.as_str(), mc.args.len()) {
+            ("insert", 2) if self.type_of(&mc.receiver).is_some_and(|t| t.name() == Some("Context")) => {
+                self.page_value("tera `Context::insert`", &mc.args[1], mc.method.span());
+            }
+            ("render" | "render_template", 2) if lit_str_arg(&mc.args[0]) => {
+                self.template(mc.args.first());
+                // tera's `render("page", &ctx)` renders the context its inserts filled.
+                if self.type_of(&mc.args[1]).is_some_and(|t| t.name() != Some("Context")) {
+                    self.page_value(&format!("`{name}`"), &mc.args[1], mc.method.span());
+                }
+            }
+            ("render" | "get_template" | "template", 1..) => self.template(mc.args.first()),
+            _ => {}
+        }
         // `ctx.text(json)`, `self.send_to_room(room, json)`: what its arguments serialize is pushed.
         if !self.entry && crate::surface::is_push(&name) {
             self.visit_expr(&mc.receiver);
@@ -1183,6 +1263,26 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
                 mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
         {
             args.iter().skip(1).for_each(|a| self.visit_expr(a));
+            return;
+        }
+        // minijinja `context! { user => user, items }`: each value goes into the page.
+        if last_segment(&mac.path) == "context" {
+            for entry in split_commas(&mac.tokens) {
+                let value: TokenStream =
+                    match entry.iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == '=')) {
+                        // `key => value`
+                        Some(at) => entry[at + 2.min(entry.len() - at)..].iter().cloned().collect(),
+                        None => entry.iter().cloned().collect(),
+                    };
+                if let Ok(expr) = syn::parse2::<syn::Expr>(value) {
+                    self.page_value("minijinja `context!`", &expr, syn::spanned::Spanned::span(&expr));
+                }
+            }
+            return;
+        }
+        // maud `html! { a href={"/members/" (member_id)} { .. } }`: each `( .. )` splice is shown.
+        if last_segment(&mac.path) == "html" {
+            self.splices(&mac.tokens, 0);
             return;
         }
         if last_segment(&mac.path) == "json"
@@ -1211,6 +1311,11 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
     }
 
     fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// Whether an expression is a string literal (a template's name).
+fn lit_str_arg(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }))
 }
 
 /// Whether a function body calls `serde_json::to_*` anywhere (closures included): the

@@ -321,6 +321,8 @@ impl Parser<'_> {
                         values: Vec::new(),
                         checks: Vec::new(),
                         inputs: Vec::new(),
+                        page_values: Vec::new(),
+                        templates: Vec::new(),
                     });
                 }
                 _ => self.skip_statement()?,
