@@ -66,8 +66,9 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let index = ctx.index;
     let path = index.path(file);
     let mut out = Vec::new();
+    let tables = index.table_names();
     for key in &index.files()[file as usize].tables {
-        let Some(subject) = subject::table_subject(&key.table, ctx.vocab) else { continue };
+        let Some(subject) = subject::table_subject_among(&key.table, tables, ctx.vocab) else { continue };
         if subject.class != SubjectClass::User {
             continue;
         }

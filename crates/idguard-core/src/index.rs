@@ -300,6 +300,8 @@ pub struct Index<'a> {
     sigs: HashMap<&'a str, Vec<SigId>>,
     /// `impl Trait for Type` blocks by trait name.
     impls: HashMap<&'a str, Vec<ImplId>>,
+    /// The names of the auto-increment keyed tables, sorted (see [`Index::table_names`]).
+    table_names: Vec<&'a str>,
     /// The type names API documents name (see `FileFacts::documented`).
     documented: std::collections::HashSet<&'a str>,
     schema_packages: std::collections::HashSet<&'a str>,
@@ -407,11 +409,15 @@ impl<'a> Index<'a> {
             }
         }
         let documented = files.iter().flat_map(|f| f.documented.iter().map(String::as_str)).collect();
+        let mut table_names: Vec<&str> = files.iter().flat_map(|f| f.tables.iter().map(|k| k.table.as_str())).collect();
+        table_names.sort_unstable();
+        table_names.dedup();
         let mut index = Index {
             files,
             by_name,
             sigs,
             impls,
+            table_names,
             documented,
             lookups,
             reach: HashMap::new(),
@@ -483,14 +489,20 @@ impl<'a> Index<'a> {
 
     fn compute_tables(&self) -> HashMap<String, (u32, &'a crate::facts::TableKey)> {
         let mut out = HashMap::new();
+        let names = &self.table_names;
         for (f, facts) in self.files.iter().enumerate() {
             for key in &facts.tables {
-                if let Some(subject) = crate::subject::table_subject(&key.table, self.vocab) {
+                if let Some(subject) = crate::subject::table_subject_among(&key.table, names, self.vocab) {
                     out.entry(subject.token).or_insert((f as u32, key));
                 }
             }
         }
         out
+    }
+
+    /// The names of the tables the project keys by auto-increment integers, sorted.
+    pub fn table_names(&self) -> &[&'a str] {
+        &self.table_names
     }
 
     /// Whether a type is taken from requests: the extracted type of a handler parameter

@@ -641,10 +641,23 @@ const TABLE_PREFIXES: &[&str] = &["app", "local", "site", "auth", "core", "publi
 /// `local_user`. `None` for relation and log tables (`community_follower`, `crate_user`,
 /// `admin_purge_person`): their key numbers relations, not people.
 pub fn table_subject(table: &str, vocab: &Vocabulary) -> Option<Subject> {
+    table_subject_among(table, &[], vocab)
+}
+
+/// [`table_subject`], knowing the project's other tables (`tables`): a table whose last
+/// word is a user word and whose other words name none of them, nor a subject, has a
+/// project's prefix (`mcaptcha_users`, `af_user`, `pam_users`: user tables), while one whose
+/// words name another table is a relation (`crate_owners` beside `crates`).
+pub fn table_subject_among(table: &str, tables: &[&str], vocab: &Vocabulary) -> Option<Subject> {
     let toks = tokens(table);
     let rest: Vec<&String> = toks.iter().skip_while(|t| TABLE_PREFIXES.contains(&t.as_str())).collect();
     match rest.as_slice() {
         [one] => Some(container_subject(&singular(one), vocab)),
+        [prefix @ .., last] if token_class(last) == Some(SubjectClass::User) => {
+            let names_table = |t: &str| tables.iter().any(|other| singular(other) == singular(t));
+            let prefixed = prefix.iter().all(|t| token_class(t).is_none() && !names_table(t)) && !tables.is_empty();
+            prefixed.then(|| Subject { class: SubjectClass::User, token: singular(last) })
+        }
         _ => None,
     }
 }
