@@ -236,7 +236,13 @@ pub fn value_subject(
 ) -> Option<idguard_core::subject::Subject> {
     use idguard_core::subject::{self, KeyName, Subject, SubjectClass};
     for (i, name) in value.names.iter().enumerate() {
-        match subject::key_name(name, ctx.vocab) {
+        // The first name of a field access is the field's (`m.serial`).
+        let key = if i == 0 && value.field.is_some() {
+            subject::field_key_name(name, ctx.vocab)
+        } else {
+            subject::key_name(name, ctx.vocab)
+        };
+        match key {
             Some(KeyName::Own(s)) => return Some(s),
             Some(KeyName::Bare) => {
                 // `m.serial` with `m: &Member`: the record's type says whose key it is.

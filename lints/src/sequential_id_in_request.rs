@@ -422,7 +422,7 @@ impl Body<'_, '_> {
                 }
                 continue;
             };
-            let subject = match subject::key_name(name, ctx.vocab) {
+            let subject = match subject::field_key_name(name, ctx.vocab) {
                 Some(KeyName::Own(subject)) => subject,
                 Some(KeyName::Bare) => {
                     let by_type = subject::container_subject(&decl.name, ctx.vocab);

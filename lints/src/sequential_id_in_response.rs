@@ -101,6 +101,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let index = ctx.index;
     let mut out = Vec::new();
     for func in &index.files()[file as usize].fns {
+        out.extend(resolver_finding(ctx, file, func));
         for value in &func.values {
             out.extend(value_finding(ctx, file, func, value));
         }
@@ -159,7 +160,7 @@ fn key_subject(
         {
             return None;
         }
-        match subject::key_name(name, ctx.vocab) {
+        match subject::field_key_name(name, ctx.vocab) {
             // `resolver_id: PersonId`: a role the vocabulary does not know, typed by a key
             // newtype that names its subject.
             Some(KeyName::Own(subject)) if subject.class == SubjectClass::Content => {
@@ -263,6 +264,52 @@ fn value_finding(ctx: &Context<'_>, file: u32, func: &FnDecl, value: &SentValue)
         subject: subject.class,
         severity,
         message,
+        primary_label: crate::common::serial_label(index, &serial),
+        labels,
+        help: HELP.to_owned(),
+    };
+    Some(finding.diagnostic())
+}
+
+/// A GraphQL resolver that is a key field of its object: `async fn id(&self) -> i32` in an
+/// `#[Object] impl MemberNode` sends the member's serial as the object's `id` field.
+fn resolver_finding(ctx: &Context<'_>, file: u32, func: &FnDecl) -> Option<Diagnostic> {
+    use idguard_core::facts::TypeRef;
+    if func.kind != FnKind::Resolver {
+        return None;
+    }
+    let index = ctx.index;
+    // What the field resolves to, through `Result<T>` (`async_graphql::Result<i32>`).
+    let mut ret = func.ret.as_ref()?;
+    while let TypeRef::Path { segments, args, .. } = ret
+        && segments.last().is_some_and(|s| matches!(s.as_str(), "Result" | "FieldResult"))
+        && let Some(ok) = args.first()
+    {
+        ret = ok;
+    }
+    let serial = index.serial_of(ret, file)?;
+    let object = func.self_ty.as_deref().unwrap_or_default();
+    let subject = match subject::key_name(&func.name, ctx.vocab)? {
+        KeyName::Own(subject) => subject,
+        KeyName::Bare => subject::container_subject(object, ctx.vocab),
+    };
+    let key = match subject.class {
+        SubjectClass::User => "user serial",
+        SubjectClass::Entity => "personal-entity serial",
+        SubjectClass::Content => "sequential key",
+    };
+    let member = format!("{object}.{}", func.name);
+    let path = index.path(file);
+    let mut labels = crate::common::hop_labels(index, &serial);
+    labels.extend(crate::common::table_label(index, &subject.token));
+    let finding = crate::common::Finding {
+        rule: RULE.name,
+        path,
+        span: func.span,
+        symbol: item_path(&[&func.module, &member]),
+        subject: subject.class,
+        severity: severity(subject.class, true),
+        message: format!("{key} `{member}` is exposed as a GraphQL field (a resolver of `{object}`)"),
         primary_label: crate::common::serial_label(index, &serial),
         labels,
         help: HELP.to_owned(),

@@ -357,16 +357,26 @@ pub fn mentions_surface(text: &str, vocab: &Vocabulary) -> bool {
         || kinds & (WRAPPER | EXTRACTOR | ROUTE) != 0
         || (kinds & RESPONDER != 0 && sends(text))
         || pushes(text)
+        || migrates(text)
         || may_mint(text, &mints, vocab)
 }
 
-/// Whether a text may push a serialized value to connected clients: it names `serde_json`
-/// and a push call or verb (`surface::is_push`), in any case. A superset of the functions
-/// the parse stage walks for pushes (`lower::handler`).
+/// Whether a text may create a table with an auto-increment key in a migration
+/// (`.auto_increment()`, `pk_auto(..)`, loco's `ColType::PkAuto`): persistence evidence
+/// (`lower::persist`).
+fn migrates(text: &str) -> bool {
+    let b = text.as_bytes();
+    [&b"auto_increment"[..], b"pk_auto", b"PkAuto"].iter().any(|m| memchr::memmem::find(b, m).is_some())
+}
+
+/// Whether a text may push a serialized value to connected clients: it calls
+/// `serde_json::to_*` (as the send markers read it) and names a push call or verb
+/// (`surface::is_push`), in any case. A superset of the functions the parse stage walks for
+/// pushes (`lower::handler`).
 fn pushes(text: &str) -> bool {
     static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
     let b = text.as_bytes();
-    memchr::memmem::find(b, b"serde_json").is_some() && {
+    memchr::memmem::find(b, b"serde_json::to_").is_some() && {
         let words = WORDS.get_or_init(|| {
             let mut words: Vec<String> = crate::frameworks::push_calls().iter().map(|w| (*w).to_owned()).collect();
             for verb in crate::surface::PUSH_VERBS {
@@ -631,6 +641,7 @@ pub fn keep_body(kind: crate::mask::Body, header: &str, body: &str, vocab: &Voca
                 // A type declared in the body that a surface may reach (a page struct, a DTO).
                 || has_surface_attribute(body)
                 || pushes(body)
+                || migrates(body)
                 || mints_in(header, body, kinds, vocab)
         }
         crate::mask::Body::Impl => has_surface_attribute(header) || mentions_surface(body, vocab),

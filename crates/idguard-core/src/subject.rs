@@ -314,6 +314,9 @@ const DTO_SUFFIXES: &[&str] = &[
     "schema",
     "object",
     "obj",
+    // GraphQL: Relay nodes and `..Type` / `..Gql` object names.
+    "node",
+    "gql",
     "json",
     "brief",
     "full",
@@ -547,9 +550,13 @@ pub fn user_modifier(type_name: &str) -> Option<String> {
 /// Words that join a type name's head noun to a complement (`UserWithRoles`).
 const COMPLEMENT_WORDS: &[&str] = &["with", "without", "and", "plus", "including", "for"];
 
-/// The class of the head noun: the last token that is not a modifier.
+/// Words that tie a key to what it is of (`member_of_id`: the membership's): never the
+/// head noun.
+const PREPOSITIONS: &[&str] = &["of", "for", "in", "on", "at", "to", "from", "with"];
+
+/// The class of the head noun: the last token that is not a modifier or a preposition.
 fn subject_of_head(toks: &[String]) -> Subject {
-    let head = toks.iter().rev().find(|t| !MODIFIERS.contains(&t.as_str()));
+    let head = toks.iter().rev().find(|t| !MODIFIERS.contains(&t.as_str()) && !PREPOSITIONS.contains(&t.as_str()));
     match head {
         Some(h) => match token_class(h) {
             Some(class) => Subject { class, token: h.clone() },
@@ -682,10 +689,7 @@ pub fn key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
         return None;
     }
     match toks.as_slice() {
-        // A bare ID word: whose key it is comes from the record (`Member.serial`).
-        [t] if matches!(t.as_str(), "id" | "pk" | "ids" | "serial" | "seq" | "no" | "sn") => {
-            return Some(KeyName::Bare);
-        }
+        [t] if matches!(t.as_str(), "id" | "pk" | "ids") => return Some(KeyName::Bare),
         [t] if matches!(t.as_str(), "uid" | "uids" | "sub") => {
             return Some(KeyName::Own(Subject { class: SubjectClass::User, token: t.clone() }));
         }
@@ -739,6 +743,17 @@ pub fn person_reference(name: &str) -> Option<Subject> {
     let last = toks.last()?;
     (token_class(last) == Some(SubjectClass::User) && singular(last) == *last && last != "sub")
         .then(|| Subject { class: SubjectClass::User, token: last.clone() })
+}
+
+/// [`key_name`] for a record's field: also the bare ID words other than `id` that a record
+/// names the subject of (`Member.serial`, `Room.seq`, `Member.no`, `Member.sn`; RULES: a bare
+/// ID word inside a type whose name carries a subject). A local named `seq` or `no` says
+/// nothing of whose it is.
+pub fn field_key_name(name: &str, vocab: &Vocabulary) -> Option<KeyName> {
+    match name {
+        "serial" | "seq" | "no" | "sn" => Some(KeyName::Bare),
+        _ => key_name(name, vocab),
+    }
 }
 
 /// Whether a name is an abbreviated key (`mid`, `cid`, `rid`: one letter and `id`), whose

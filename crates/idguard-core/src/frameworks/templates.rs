@@ -9,6 +9,6 @@ use super::Framework;
 pub const TEMPLATES: Framework = Framework {
     name: "templates",
     responders: &["Markup", "Template", "Html"],
-    send_markers: &[".insert(", "from_serialize", "context!", ".render(", "html!"],
+    send_markers: &["Context::new", "from_serialize", "context!", ".render(", "render_template(", "html!"],
     ..Framework::EMPTY
 };

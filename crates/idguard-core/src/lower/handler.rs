@@ -84,6 +84,7 @@ impl Lowerer<'_, '_> {
         if !block.stmts.is_empty() {
             let qualified = crate::facts::item_path(&[module, ctx.self_ty.as_deref().unwrap_or(""), &scope]);
             self.mints(sig, block, client, qualified);
+            self.migration_keys(block);
         }
         // Any other function is walked for what it pushes to connected clients, if it
         // serializes anything (`serde_json::to_string(&x)` handed to `ctx.text(..)`).
@@ -99,6 +100,7 @@ impl Lowerer<'_, '_> {
             serialized: HashMap::new(),
             page_values: Vec::new(),
             templates: Vec::new(),
+            page_contexts: std::collections::HashSet::new(),
             sent: Vec::new(),
             sent_calls: Vec::new(),
             calls: HashMap::new(),
@@ -728,6 +730,8 @@ struct Body<'l, 'f, 't> {
     page_values: Vec<Sent>,
     /// Templates rendered by name (see `FnDecl::templates`).
     templates: Vec<String>,
+    /// Locals bound to a new tera context (`let mut ctx = tera::Context::new();`).
+    page_contexts: std::collections::HashSet<String>,
     /// Types of parameters and local bindings, where the code says them.
     locals: Locals,
     sent: Vec<Sent>,
@@ -1151,6 +1155,20 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
                 None => self.calls.remove(name),
             };
         }
+        // A local bound to a new tera context: its inserts go into a page.
+        if let Some(name) = &name {
+            let new_context = local.init.as_ref().is_some_and(|init| {
+                matches!(&*init.expr, syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.segments.len() >= 2
+                        && p.path.segments[p.path.segments.len() - 2].ident == "Context"
+                        && matches!(p.path.segments[p.path.segments.len() - 1].ident.to_string().as_str(), "new" | "from_serialize")))
+            });
+            if new_context {
+                self.page_contexts.insert(name.clone());
+            } else {
+                self.page_contexts.remove(name);
+            }
+        }
         // A local bound to a serialization, pushed where the local is (a new binding shadows it).
         if let Some(name) = &name {
             match local.init.as_ref().and_then(|init| serialization(&init.expr)) {
@@ -1225,7 +1243,8 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
         // a `Context`, handlebars `hb.render("page", &data)`; the template a body renders by
         // name.
         match (name.as_str(), mc.args.len()) {
-            ("insert", 2) if self.type_of(&mc.receiver).is_some_and(|t| t.name() == Some("Context")) => {
+            ("insert", 2) if matches!(&*mc.receiver, syn::Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.page_contexts.contains(&i.to_string()))) =>
+            {
                 self.page_value("tera `Context::insert`", &mc.args[1], mc.method.span());
             }
             ("render" | "render_template", 2) if lit_str_arg(&mc.args[0]) => {
@@ -1256,9 +1275,15 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         // `ctx.text(format!("{{\"user\":{}}}", serde_json::to_string(&user)?))`: the arguments
-        // of a formatting macro in a handler or inside a push.
+        // of a formatting macro in a handler or inside a push, where they may serialize or
+        // name a serialized local (read only then: most never do).
         if (self.entry || self.push.is_some())
             && matches!(last_segment(&mac.path).as_str(), "format" | "format_args")
+            && names_ident(
+                &mac.tokens,
+                &|i| i == "serde_json" || (self.push.is_some() && self.serialized.contains_key(i)),
+                0,
+            )
             && let Ok(args) =
                 mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
         {
@@ -1313,6 +1338,16 @@ impl<'ast> Visit<'ast> for Body<'_, '_, '_> {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
+/// Whether a token stream names an identifier `wanted` accepts, at any depth (bounded).
+fn names_ident(tokens: &TokenStream, wanted: &dyn Fn(&str) -> bool, depth: u32) -> bool {
+    depth < 64
+        && tokens.clone().into_iter().any(|tree| match tree {
+            TokenTree::Ident(i) => wanted(&i.to_string()),
+            TokenTree::Group(g) => names_ident(&g.stream(), wanted, depth + 1),
+            _ => false,
+        })
+}
+
 /// Whether an expression is a string literal (a template's name).
 fn lit_str_arg(e: &syn::Expr) -> bool {
     matches!(e, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }))
@@ -1330,12 +1365,8 @@ fn serializes(block: &syn::Block) -> bool {
             }
         }
         fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            // Formatting macros' arguments are expressions too.
-            if let Ok(args) =
-                mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
-            {
-                args.iter().for_each(|a| self.visit_expr(a));
-            }
+            // A macro's arguments may serialize too (`format!("{}", serde_json::to_string(&x)?)`).
+            self.0 |= names_ident(&mac.tokens, &|i| i == "serde_json", 0);
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }

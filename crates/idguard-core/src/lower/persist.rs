@@ -1,7 +1,10 @@
-//! Persistence evidence in Rust sources: diesel `table!` schemas and sea-orm entities
-//! whose primary key is an auto-increment integer.
+//! Persistence evidence in Rust sources: diesel `table!` schemas, sea-orm entities and
+//! migrations (sea-orm-migration's `ColumnDef::new(Users::Id).auto_increment()` and
+//! `pk_auto(Users::Id)`, loco's `("id", ColType::PkAuto)`) whose primary key is an
+//! auto-increment integer.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::visit::Visit;
 
 use super::{Lowerer, last_segment};
 use crate::facts::TableKey;
@@ -78,6 +81,16 @@ impl Lowerer<'_, '_> {
         }
     }
 
+    /// Auto-increment keys a migration's body creates (see the module doc).
+    pub(super) fn migration_keys(&mut self, block: &syn::Block) {
+        let mut found = MigrationKeys { keys: Vec::new(), table: None };
+        found.visit_block(block);
+        for (table, column, how, span) in found.keys {
+            let span = self.span(span);
+            self.facts.tables.push(TableKey { table, column, how: how.to_owned(), span });
+        }
+    }
+
     /// A sea-orm entity (`#[sea_orm(table_name = "users")]` on a `DeriveEntityModel`
     /// struct): its `#[sea_orm(primary_key)]` integer fields auto-increment unless they say
     /// `auto_increment = false`.
@@ -112,4 +125,98 @@ impl Lowerer<'_, '_> {
             }
         }
     }
+}
+
+/// Finds the auto-increment keys a migration creates: the table is the `Iden` enum of the
+/// column (`Users::Id` in table `users`) or the literal a loco `create_table` names.
+struct MigrationKeys {
+    keys: Vec<(String, String, &'static str, proc_macro2::Span)>,
+    /// Inside a loco `create_table(m, "users", ..)` call: its table.
+    table: Option<String>,
+}
+
+impl MigrationKeys {
+    /// `Users::Id`: the table (`users`, from the enum) and the column (`id`).
+    fn iden(expr: &syn::Expr) -> Option<(String, String, proc_macro2::Span)> {
+        let syn::Expr::Path(p) = expr else { return None };
+        let n = p.path.segments.len();
+        if n < 2 {
+            return None;
+        }
+        let table = crate::subject::tokens(&p.path.segments[n - 2].ident.to_string()).join("_");
+        let column = &p.path.segments[n - 1].ident;
+        Some((table, crate::subject::tokens(&column.to_string()).join("_"), column.span()))
+    }
+
+    /// The column of the `ColumnDef::new(Users::Id)` at the base of a method chain.
+    fn column_def(mut expr: &syn::Expr) -> Option<&syn::Expr> {
+        loop {
+            match expr {
+                syn::Expr::MethodCall(mc) => expr = &mc.receiver,
+                syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "new")) =>
+                {
+                    return c.args.first();
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for MigrationKeys {
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        // `ColumnDef::new(Users::Id).integer().auto_increment().primary_key()`
+        if mc.method == "auto_increment"
+            && let Some((table, column, span)) = Self::column_def(&mc.receiver).and_then(Self::iden)
+        {
+            self.keys.push((table, column, "an auto-increment column (sea-orm migration)", span));
+        }
+        syn::visit::visit_expr_method_call(self, mc);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        let name = match &*call.func {
+            syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        match name.as_deref() {
+            // `pk_auto(Users::Id)`: an auto-increment primary key.
+            Some("pk_auto" | "big_pk_auto") => {
+                if let Some((table, column, span)) = call.args.first().and_then(Self::iden) {
+                    self.keys.push((table, column, "an auto-increment primary key (`pk_auto`)", span));
+                }
+            }
+            // loco `create_table(m, "users", &[("id", ColType::PkAuto), ..], ..)`.
+            Some("create_table") => {
+                let table = call.args.iter().find_map(|a| match a {
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                    _ => None,
+                });
+                let outer = std::mem::replace(&mut self.table, table);
+                syn::visit::visit_expr_call(self, call);
+                self.table = outer;
+                return;
+            }
+            _ => {}
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_tuple(&mut self, t: &'ast syn::ExprTuple) {
+        // `("id", ColType::PkAuto)` inside a loco `create_table`.
+        if let (Some(table), [syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(column), .. }), syn::Expr::Path(ty)]) =
+            (&self.table, t.elems.iter().collect::<Vec<_>>().as_slice())
+            && ty.path.segments.last().is_some_and(|s| matches!(s.ident.to_string().as_str(), "PkAuto" | "PkAutoBig"))
+        {
+            self.keys.push((
+                table.clone(),
+                column.value(),
+                "an auto-increment primary key (`ColType::PkAuto`)",
+                column.span(),
+            ));
+        }
+        syn::visit::visit_expr_tuple(self, t);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
