@@ -146,9 +146,6 @@ pub fn prepare(rel_path: &str, bytes: &[u8], limits: &Limits, vocab: &Vocabulary
     let selected = !vocab.response_aliases.is_empty()
         || crate::prefilter::mentions_surface(text, vocab)
         || (lexical_test_modules.is_none() && crate::test_modules::declares_cfg_module(text));
-    if selected && std::env::var("IDGUARD_DEBUG_SELECTED").is_ok() {
-        eprintln!("SELECTED {rel_path}");
-    }
     let declares = if selected { Vec::new() } else { crate::prefilter::declared_names(text) };
     let lowered = selected || parse_all;
     if lowered {
