@@ -135,7 +135,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         let id = FnId { file, func: i as u32 };
         let routes = index.routes(id);
         let evidence = Evidence::of(func);
-        for param in &func.params {
+        for param in func.params.iter().chain(&index.extractor_params(id)) {
             out.extend(param_findings(ctx, id, func, param, routes, &evidence));
         }
         // utoipa `params(..)` declarations stand for path parameters the signature hides.

@@ -216,6 +216,9 @@ pub struct TypeDecl {
     /// The template a page struct renders (`#[template(path = "user.html")]`, or an inline
     /// `source = ".."` given by the words it prints).
     pub template: Option<TemplateRef>,
+    /// For a custom extractor (`#[derive(FromRequestParts)] #[from_request(via(Query))]`):
+    /// the extractor it reads the request with (`Query`).
+    pub via: Option<String>,
 }
 
 /// What a server-rendered page struct renders.

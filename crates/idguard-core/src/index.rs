@@ -514,13 +514,48 @@ impl<'a> Index<'a> {
     fn compute_requested(&self) -> std::collections::HashSet<DeclId> {
         let mut out = std::collections::HashSet::new();
         for (f, facts) in self.files.iter().enumerate() {
-            for param in facts.fns.iter().flat_map(|func| &func.params) {
-                param.ty.for_each_path(&mut |p| {
-                    if let Some(id) = self.lookup(p, f as u32) {
-                        out.insert(id);
-                    }
-                });
+            for (i, func) in facts.fns.iter().enumerate() {
+                let custom = self.extractor_params(FnId { file: f as u32, func: i as u32 });
+                for param in func.params.iter().chain(&custom) {
+                    param.ty.for_each_path(&mut |p| {
+                        if let Some(id) = self.lookup(p, f as u32) {
+                            out.insert(id);
+                        }
+                    });
+                }
             }
+        }
+        out
+    }
+
+    /// A handler's parameters whose type is a custom extractor of the project
+    /// (`params: ListParams` with `#[derive(FromRequestParts)] #[from_request(via(Query))]`):
+    /// each takes its values from where the extractor it goes through does.
+    pub fn extractor_params(&self, id: FnId) -> Vec<crate::facts::Param> {
+        let func = self.func(id);
+        let mut out = Vec::new();
+        for (name, ty) in &func.inputs {
+            let mut peeled = ty;
+            while let TypeRef::Ref(inner) = peeled {
+                peeled = inner;
+            }
+            // A custom extractor is a plain type (`ListParams`), not a framework's generic
+            // wrapper (`Query<T>`, `State<S>`), which the parameters already say.
+            let TypeRef::Path { span, args, .. } = peeled else { continue };
+            if !args.is_empty() || func.params.iter().any(|p| p.bindings.iter().any(|b| &b.name == name)) {
+                continue;
+            }
+            let Some(decl_id) = self.lookup(peeled, id.file) else { continue };
+            let decl = self.decl(decl_id);
+            let Some(via) = &decl.via else { continue };
+            let Some(&(_, source)) = crate::frameworks::extractors().iter().find(|(e, _)| e == via) else { continue };
+            out.push(crate::facts::Param {
+                source,
+                extractor: format!("{} (via `{via}`)", decl.name),
+                ty: peeled.clone(),
+                bindings: vec![crate::facts::Binding { name: name.clone(), span: *span }],
+                span: *span,
+            });
         }
         out
     }

@@ -114,12 +114,15 @@ impl Lowerer<'_, '_> {
         let (sent, sent_calls, values, checks) = (body.sent, body.sent_calls, body.values, body.checks);
         let (page_values, templates) = (body.page_values, body.templates);
         params.extend(body.read);
+        // A responder's parameters may be custom extractors (see `Index::extractor_params`).
+        let inputs = self.inputs(sig);
         if !entry
             && sent.is_empty()
             && sent_calls.is_empty()
             && values.is_empty()
             && params.is_empty()
             && page_values.is_empty()
+            && inputs.is_empty()
         {
             // A responder that sends nothing idguard can see: not worth keeping.
             return;
@@ -146,7 +149,7 @@ impl Lowerer<'_, '_> {
             sent_calls,
             values,
             checks,
-            inputs: self.inputs(sig),
+            inputs,
             page_values,
             templates,
         });

@@ -917,6 +917,7 @@ impl Lowerer<'_, '_> {
             fields: Vec::new(),
             alias_of: None,
             template: None,
+            via: None,
         };
         for attr in attrs {
             self.container_attr(attr.path(), &attr.meta, &mut decl);
@@ -950,6 +951,24 @@ impl Lowerer<'_, '_> {
                             origin: self.origin(&p),
                             span: self.span(path_span(&p)),
                         });
+                    }
+                }
+            }
+            // axum-macros `#[from_request(via(axum::extract::Query))]`.
+            ("from_request", syn::Meta::List(list)) => {
+                let trees: Vec<TokenTree> = list.tokens.clone().into_iter().collect();
+                for pair in trees.windows(2) {
+                    if let [TokenTree::Ident(key), TokenTree::Group(g)] = pair
+                        && key == "via"
+                    {
+                        decl.via = g
+                            .stream()
+                            .into_iter()
+                            .filter_map(|t| match t {
+                                TokenTree::Ident(i) => Some(i.to_string()),
+                                _ => None,
+                            })
+                            .last();
                     }
                 }
             }

@@ -216,6 +216,7 @@ impl Parser<'_> {
         }
         self.facts.types.push(TypeDecl {
             template: None,
+            via: None,
             name: name_text,
             module: module.to_owned(),
             kind: DeclKind::Struct,
