@@ -55,6 +55,7 @@ const PANICKING: Rule = Rule {
     summary: "panics on boom.rs",
     security_severity: None,
     doc: "",
+    stands_with: &[],
     check: panicking_check,
 };
 

@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     summary: "a handler decrypts a client-supplied ID and sends the plain serial back",
     security_severity: Some("8.1"),
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

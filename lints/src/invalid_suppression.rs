@@ -10,6 +10,7 @@ pub const RULE: Rule = Rule {
     summary: "an `idguard:` suppression comment is malformed, has no reason, names an unknown rule or suppresses nothing",
     security_severity: None,
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

@@ -3,7 +3,9 @@
 //! References), its metadata and its check.
 //!
 //! [`REGISTRY`] is the one explicit list of rules. Its order is the tie-break when two
-//! rules report the same span: the rule listed first is the more specific one and wins.
+//! rules report the same span: the rule listed first is the more specific one and wins,
+//! unless the other rule says it stands with it (`Rule::stands_with`: another flaw at the
+//! same place).
 
 use idguard_core::Rule;
 

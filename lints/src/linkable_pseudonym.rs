@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     summary: "a temporary or anonymous ID is built from the user's serial without a key",
     security_severity: Some("8.1"),
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

@@ -10,6 +10,7 @@ pub const RULE: Rule = Rule {
     summary: "a file could not be read or parsed, or was skipped; it was not analysed",
     security_severity: None,
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

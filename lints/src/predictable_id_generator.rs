@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     summary: "a user-facing ID is minted by a counter, the clock or a weak random generator",
     security_severity: Some("7.5"),
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

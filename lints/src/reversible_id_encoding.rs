@@ -11,6 +11,7 @@ pub const RULE: Rule = Rule {
     summary: "a user serial is encoded, hashed without a key or XOR-ed instead of replaced by a random ID",
     security_severity: Some("7.5"),
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

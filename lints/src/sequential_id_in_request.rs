@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     summary: "a handler accepts a sequential user serial (or personal-entity key) from the client",
     security_severity: Some("8.1"),
     doc: DOC,
+    stands_with: &["sequential-id-in-response"],
     check,
 };
 

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "a sequential user serial (or personal-entity key) is serialized to clients",
     security_severity: Some("7.5"),
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

@@ -10,6 +10,7 @@ pub const RULE: Rule = Rule {
     summary: "a user table is keyed by an auto-increment integer (evidence for the other rules)",
     security_severity: Some("3.1"),
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     summary: "an ID is encrypted with a fixed nonce, a literal key or block by block",
     security_severity: Some("7.5"),
     doc: DOC,
+    stands_with: &[],
     check,
 };
 

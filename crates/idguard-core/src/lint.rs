@@ -31,6 +31,11 @@ pub struct Rule {
     pub security_severity: Option<&'static str>,
     /// Full documentation in Markdown with the fixed headings.
     pub doc: &'static str,
+    /// Rules whose diagnostic on the same span does not replace this rule's: another flaw at
+    /// the same place (a key clients both receive and send is an exposure and an
+    /// object-level authorization risk). Any other rule listed earlier in the registry wins
+    /// the span.
+    pub stands_with: &'static [&'static str],
     /// The check, for one file (an index into `ctx.index.files()`): the driver runs
     /// every (file, rule) pair in parallel and isolates panics per pair.
     pub check: fn(&Context<'_>, u32) -> Vec<Diagnostic>,

@@ -156,12 +156,28 @@ pub fn build(
             &b.message,
         ))
     });
-    diagnostics.dedup_by(|later, earlier| {
-        later.location.has_span
-            && later.location.path == earlier.location.path
-            && later.location.span.start == earlier.location.span.start
-            && later.location.span.end == earlier.location.span.end
-    });
+    // One diagnostic per span, the most specific rule's; a rule that stands with the winner
+    // (another flaw at the same place) keeps its own.
+    let stands_with: HashMap<&str, &[&str]> = rules.iter().map(|r| (r.name, r.stands_with)).collect();
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let same_span = |k: &Diagnostic| {
+            d.location.has_span
+                && k.location.path == d.location.path
+                && k.location.span.start == d.location.span.start
+                && k.location.span.end == d.location.span.end
+        };
+        // Sorted by span: the diagnostics of this span are at the end of `kept`.
+        let replaced = kept
+            .iter()
+            .rev()
+            .take_while(|k| same_span(k))
+            .any(|k| k.rule == d.rule || !stands_with.get(d.rule).is_some_and(|rules| rules.contains(&k.rule)));
+        if !replaced {
+            kept.push(d);
+        }
+    }
+    let mut diagnostics = kept;
 
     // Rules turned off are gone before anything else counts them.
     diagnostics.retain(|d| options.level(d.rule) != Some(Level::Allow));
