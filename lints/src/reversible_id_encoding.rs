@@ -32,7 +32,12 @@ local bound to one: `let uid = member.id;`), or when its name is a key name and 
 shows it is an integer (`to_be_bytes()`, `as u64`, a radix format, XOR, hashids). A helper
 whose parameter says nothing (`fn encode_public_id(n: i64)`) is followed to the arguments its
 callers in the same package pass (`encode_public_id(member.id)`); the finding is in the helper,
-with the call as a label.
+with the call as a label. Cursors and tokens that serialize a record or tuple and encode it
+count too: `URL_SAFE_NO_PAD.encode(serde_json::to_vec(&(crate_id, user_id))?)` encodes each
+value, and a JWT (`jsonwebtoken::encode(&header, &claims, &key)`: base64url JSON, signed but
+not encrypted) encodes the first key its claims hold (`claims.sub`, `claims.user.user_id`).
+A radix format encodes only the argument it formats (`format!("{expire:x}_{uid}")` encodes
+`expire`).
 
 Severity: error for user keys, warning for personal entities. Keys of other content are not
 reported (hex renderings of small integers fill error messages and logs).
@@ -80,15 +85,23 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
     let path = index.path(file);
     let mut out = Vec::new();
     for enc in &index.files()[file as usize].encodings {
-        let Some(key) = crate::common::key_of(
+        let key = crate::common::key_of(
             ctx,
             file,
             &enc.value,
             &enc.target_names,
             enc.target_names.last().map(String::as_str),
             false,
-        ) else {
-            continue;
+        );
+        // A record encoded whole (a JWT's claims, a cursor struct): the first key it holds.
+        let (key, shown) = if let Some(key) = key {
+            let shown = key.shown(&enc.value.text);
+            (key, shown)
+        } else {
+            let Some((member, key)) = enc.value.ty.as_ref().and_then(|ty| held_key(ctx, ty, file, 0)) else {
+                continue;
+            };
+            (key, format!("`{}.{member}`", enc.value.text))
         };
         let (severity, noun) = match key.subject.class {
             SubjectClass::User => (Severity::Error, "user serial"),
@@ -96,8 +109,7 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
             // Content keys in hex are everywhere in error messages and logs: not reported.
             SubjectClass::Content => continue,
         };
-        let message =
-            format!("{noun} {} is only transformed by {}: anyone can undo it", key.shown(&enc.value.text), enc.api);
+        let message = format!("{noun} {shown} is only transformed by {}: anyone can undo it", enc.api);
         let finding = crate::common::Finding {
             rule: RULE.name,
             path,
@@ -113,4 +125,44 @@ fn check(ctx: &Context<'_>, file: u32) -> Vec<Diagnostic> {
         out.push(finding.diagnostic());
     }
     out
+}
+
+/// The first key of a person or personal entity a record holds, through the records it
+/// holds (two levels): its path from the record (`user.user_id`) and the key.
+fn held_key(
+    ctx: &Context<'_>,
+    ty: &idguard_core::facts::TypeRef,
+    file: u32,
+    depth: u32,
+) -> Option<(String, crate::common::Key)> {
+    use idguard_core::subject::{self, KeyName};
+    let index = ctx.index;
+    let mut ty = ty;
+    while let idguard_core::facts::TypeRef::Ref(inner) = ty {
+        ty = inner;
+    }
+    if depth > 2 || index.serial_of(ty, file).is_some() {
+        return None;
+    }
+    let id = index.lookup(ty, file)?;
+    let decl = index.decl(id);
+    for field in decl.fields.iter().filter(|f| !f.hidden) {
+        let Some(name) = field.name.as_deref() else { continue };
+        if let Some(serial) = index.serial_of(&field.ty, id.file) {
+            let subject = match subject::field_key_name(name, ctx.vocab) {
+                Some(KeyName::Own(s)) => s,
+                Some(KeyName::Bare) => subject::container_subject(&decl.name, ctx.vocab),
+                None => match subject::person_reference(name) {
+                    Some(s) => s,
+                    None => continue,
+                },
+            };
+            if subject.class != SubjectClass::Content {
+                return Some((name.to_owned(), crate::common::Key { serial: Some(serial), subject, via: None }));
+            }
+        } else if let Some((member, key)) = held_key(ctx, &field.ty, id.file, depth + 1) {
+            return Some((format!("{name}.{member}"), key));
+        }
+    }
+    None
 }

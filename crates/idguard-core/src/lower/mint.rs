@@ -1125,6 +1125,14 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
             {
                 self.encoding(format!("`{text}` (a name-based UUID)"), name, at, false);
             }
+            // `jsonwebtoken::encode(&header, &claims, &key)`: the token's payload is the claims
+            // as base64url JSON, signed but not encrypted: anyone holding it reads them.
+            if first == "jsonwebtoken"
+                && last == "encode"
+                && let Some(claims) = call.args.iter().nth(1)
+            {
+                self.encoding("a JWT (`jsonwebtoken::encode`: signed, not encrypted)".to_owned(), claims, at, false);
+            }
             // `Uuid::from_u128(id as u128)`, `Uuid::from_u64_pair(0, id)`: a fake UUID.
             if segments.len() >= 2
                 && segments[segments.len() - 2] == "Uuid"
