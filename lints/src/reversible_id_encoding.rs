@@ -135,11 +135,20 @@ fn held_key(
     file: u32,
     depth: u32,
 ) -> Option<(String, crate::common::Key)> {
+    use idguard_core::facts::TypeRef;
     use idguard_core::subject::{self, KeyName};
     let index = ctx.index;
     let mut ty = ty;
-    while let idguard_core::facts::TypeRef::Ref(inner) = ty {
-        ty = inner;
+    loop {
+        match ty {
+            TypeRef::Ref(inner) => ty = inner,
+            // `impl Into<User>`: what it converts into.
+            TypeRef::ImplTrait(bounds) => match bounds.first() {
+                Some(TypeRef::Path { args, .. }) if !args.is_empty() => ty = &args[0],
+                _ => return None,
+            },
+            _ => break,
+        }
     }
     if depth > 2 || index.serial_of(ty, file).is_some() {
         return None;

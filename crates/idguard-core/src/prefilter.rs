@@ -421,6 +421,7 @@ fn may_mint(text: &str, mints: &[usize], vocab: &Vocabulary) -> bool {
             let hints_body = || within(&hinted, body_at..body_at + body.len());
             if (transforms && named)
                 || ((transforms || named || hints_body()) && (names_a_key(header, vocab) || names_a_key(body, vocab)))
+                || (transforms && signs_token(body))
             {
                 found.set(true);
             }
@@ -547,6 +548,16 @@ fn mints_in(header: &str, body: &str, kinds: u8, vocab: &Vocabulary) -> bool {
     let named = hints(header);
     (transforms && named)
         || ((transforms || named || hints(body)) && (names_a_key(header, vocab) || names_a_key(body, vocab)))
+        || (transforms && signs_token(body))
+}
+
+/// Whether a body may sign a token of claims (a JWT: `jsonwebtoken::encode(&Header, &claims,
+/// ..)`, jwt-simple's `Claims::with_custom_claims(..)`): the keys are in the claims' type,
+/// not named in the body (see `lower::mint`).
+fn signs_token(body: &str) -> bool {
+    let b = body.as_bytes();
+    let has = |m: &[u8]| memchr::memmem::find(b, m).is_some();
+    has(b"with_custom_claims") || (has(b"encode") && has(b"Header"))
 }
 
 /// The identifiers of the text the value model looks for beyond minting APIs (see

@@ -32,8 +32,6 @@ pub const MINT_MARKERS: &[&str] = &[
     "next_uid",
     "gen_id",
     "generate_id",
-    "real_time_generate",
-    "lazy_generate",
     "incr",
     "incr_by",
     "incrby",
@@ -56,16 +54,15 @@ pub const MINT_MARKERS: &[&str] = &[
     "new_v3",
     "new_v5",
     "encrypt",
+    "with_custom_claims",
     "encrypt_in_place",
     "encrypt_block",
     "encrypt_blocks",
 ];
 
 /// Methods and functions of ID generator objects: each ID follows from the last
-/// (`id_gen.next_id()`, idgenerator's `IdInstance::next_id()`, rs-snowflake's
-/// `real_time_generate()`).
-pub const ID_GENERATOR_CALLS: &[&str] =
-    &["next_id", "next_uid", "gen_id", "generate_id", "real_time_generate", "lazy_generate"];
+/// (`id_gen.next_id()`, idgenerator's `IdInstance::next_id()`).
+pub const ID_GENERATOR_CALLS: &[&str] = &["next_id", "next_uid", "gen_id", "generate_id"];
 
 /// Name words (tokens) of ID generator objects: what a generator's receiver or path must be
 /// called for [`ID_GENERATOR_CALLS`] to count (`id_gen`, `IdGenerator`, `sequencer`; not

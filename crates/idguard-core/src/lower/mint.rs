@@ -71,6 +71,7 @@ impl Lowerer<'_, '_> {
             predecessor: None,
             client: client.unwrap_or_default(),
             tainted: HashMap::new(),
+            claims: HashMap::new(),
             echoes: Vec::new(),
             sink: Vec::new(),
         };
@@ -120,6 +121,25 @@ struct Mints<'l, 'f, 't> {
     echoes: Vec<Echo>,
     /// How the current expression leaves the server, innermost last (`None`: it does not).
     sink: Vec<Option<String>>,
+    /// Locals holding jwt-simple claims (`Claims::with_custom_claims(user, ..)`, and what
+    /// their builder methods return): the custom claims, signed into a JWT by `sign`.
+    claims: HashMap<String, syn::Expr>,
+}
+
+/// The custom claims of jwt-simple claims an expression builds or holds:
+/// `Claims::with_custom_claims(user, valid_for)` through builder methods
+/// (`.with_issuer(..)`), or a local holding such claims.
+fn custom_claims<'e>(expr: &'e syn::Expr, held: &'e HashMap<String, syn::Expr>) -> Option<&'e syn::Expr> {
+    match expr {
+        syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "with_custom_claims")) => {
+            c.args.first()
+        }
+        syn::Expr::MethodCall(mc) => custom_claims(&mc.receiver, held),
+        syn::Expr::Reference(r) => custom_claims(&r.expr, held),
+        syn::Expr::Paren(p) => custom_claims(&p.expr, held),
+        syn::Expr::Path(p) => held.get(&p.path.get_ident()?.to_string()),
+        _ => None,
+    }
 }
 
 /// Peels what does not change a value: references, parens, one-element arrays, byte and
@@ -879,6 +899,12 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
         };
         let init = local.init.as_ref().map(|init| &*init.expr);
         self.locals.bind(self.lowerer, pat, declared.clone(), init);
+        if let Some(name) = &name {
+            match init.and_then(|init| custom_claims(init, &self.claims)).cloned() {
+                Some(custom) => self.claims.insert(name.clone(), custom),
+                None => self.claims.remove(name),
+            };
+        }
         if let (Some(name), Some(init)) = (&name, init) {
             // `let uid = member.id;`: the local is that field.
             if declared.is_none()
@@ -1058,7 +1084,15 @@ impl<'ast> Visit<'ast> for Mints<'_, '_, '_> {
                     self.combination(format!("concatenation (`.{method}()`)"), &parts, mc.method.span(), false);
                 }
             }
-            // `state.id_gen.lock()?.next_id()`, `snowflake.real_time_generate()`: an ID
+            // jwt-simple `key_pair.sign(claims)`, `key.authenticate(claims)`: a JWT of the custom
+            // claims (base64url JSON, signed, not encrypted).
+            "sign" | "authenticate"
+                if let Some(custom) = mc.args.first().and_then(|a| custom_claims(a, &self.claims)).cloned() =>
+            {
+                let api = format!("a JWT (jwt-simple `{method}`: signed, not encrypted)");
+                self.encoding(api, &custom, mc.method.span(), false);
+            }
+            // `state.id_gen.lock()?.next_id()`, `snowflake.next_id()`: an ID
             // generator object, a Snowflake where a name around it says so.
             m if crate::surface::ID_GENERATOR_CALLS.contains(&m) && names_generator(&expr_names(&mc.receiver)) => {
                 let own = expr_names(&mc.receiver);
