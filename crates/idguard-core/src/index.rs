@@ -302,6 +302,9 @@ pub struct Index<'a> {
     impls: HashMap<&'a str, Vec<ImplId>>,
     /// The names of the auto-increment keyed tables, sorted (see [`Index::table_names`]).
     table_names: Vec<&'a str>,
+    /// The names of the custom extractors the project declares (`TypeDecl::via`): files
+    /// deriving them are always parsed (axum's selection derives).
+    custom_extractors: std::collections::HashSet<&'a str>,
     /// The type names API documents name (see `FileFacts::documented`).
     documented: std::collections::HashSet<&'a str>,
     schema_packages: std::collections::HashSet<&'a str>,
@@ -412,12 +415,15 @@ impl<'a> Index<'a> {
         let mut table_names: Vec<&str> = files.iter().flat_map(|f| f.tables.iter().map(|k| k.table.as_str())).collect();
         table_names.sort_unstable();
         table_names.dedup();
+        let custom_extractors =
+            files.iter().flat_map(|f| f.types.iter().filter(|d| d.via.is_some()).map(|d| d.name.as_str())).collect();
         let mut index = Index {
             files,
             by_name,
             sigs,
             impls,
             table_names,
+            custom_extractors,
             documented,
             lookups,
             reach: HashMap::new(),
@@ -542,7 +548,10 @@ impl<'a> Index<'a> {
             // A custom extractor is a plain type (`ListParams`), not a framework's generic
             // wrapper (`Query<T>`, `State<S>`), which the parameters already say.
             let TypeRef::Path { span, args, .. } = peeled else { continue };
-            if !args.is_empty() || func.params.iter().any(|p| p.bindings.iter().any(|b| &b.name == name)) {
+            if !args.is_empty()
+                || !peeled.name().is_some_and(|n| self.custom_extractors.contains(n))
+                || func.params.iter().any(|p| p.bindings.iter().any(|b| &b.name == name))
+            {
                 continue;
             }
             let Some(decl_id) = self.lookup(peeled, id.file) else { continue };

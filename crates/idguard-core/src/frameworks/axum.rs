@@ -15,6 +15,9 @@ pub const AXUM: Framework = Framework {
         ("Form", ParamSource::Body),
     ],
     http_bodies: &["Body", "Incoming", "BoxBody", "Bytes", "String", "Full", "Vec", "UnsyncBoxBody"],
+    // axum-macros custom extractors (`#[from_request(via(Query))]`): their files are read, so
+    // that a handler parameter is known to be one without looking every type up.
+    selection_derives: &["FromRequestParts", "FromRequest"],
     registrations: &[
         ("route", Shape::PathAndRouter { on: None }),
         ("nest", Shape::Nest),
