@@ -844,17 +844,7 @@ impl Lowerer<'_, '_> {
 
     /// Records an `impl Trait for Type` block's generic arguments and associated types.
     fn trait_impl(&mut self, i: &syn::ItemImpl, trait_seg: &syn::PathSegment, self_ty: &str) {
-        let trait_args = match &trait_seg.arguments {
-            syn::PathArguments::AngleBracketed(a) => a
-                .args
-                .iter()
-                .filter_map(|arg| match arg {
-                    syn::GenericArgument::Type(t) => Some(self.ty(t)),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let trait_args = self.type_args(&trait_seg.arguments);
         let assoc: Vec<(String, TypeRef)> = i
             .items
             .iter()
@@ -1213,8 +1203,14 @@ impl Lowerer<'_, '_> {
 
     fn path_ty(&self, path: &syn::Path) -> TypeRef {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        let args = match path.segments.last().map(|s| &s.arguments) {
-            Some(syn::PathArguments::AngleBracketed(a)) => a
+        let args = path.segments.last().map(|s| self.type_args(&s.arguments)).unwrap_or_default();
+        TypeRef::Path { segments, args, span: self.span(path_span(path)) }
+    }
+
+    /// The type arguments of a path segment (`<T, U>`; lifetimes and constants left out).
+    fn type_args(&self, arguments: &syn::PathArguments) -> Vec<TypeRef> {
+        match arguments {
+            syn::PathArguments::AngleBracketed(a) => a
                 .args
                 .iter()
                 .filter_map(|arg| match arg {
@@ -1223,8 +1219,7 @@ impl Lowerer<'_, '_> {
                 })
                 .collect(),
             _ => Vec::new(),
-        };
-        TypeRef::Path { segments, args, span: self.span(path_span(path)) }
+        }
     }
 }
 
